@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
+import { verifyToken } from "../core/token/verify.ts";
+import { loadNetwork } from "../core/network/config.ts";
+import { main } from "./main.ts";
+
+async function run(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(argv, {
+    print: (t) => (stdout += t + "\n"),
+    error: (t) => (stderr += t + "\n"),
+  });
+  return { status, stdout, stderr };
+}
+
+describe("oct", () => {
+  it("generates a key, publishes its JWKS and mints a token that verifies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "oct-cli-"));
+    const keyFile = join(dir, "k.json");
+    expect((await run("keys", "generate", "--alg", "ES256", "--out", keyFile)).status).toBe(0);
+    const jwks = JSON.parse((await run("jwks", "--key", keyFile)).stdout);
+    expect(jwks.keys[0]).not.toHaveProperty("d");
+    const minted = await run(
+      "mint",
+      "--key",
+      keyFile,
+      "--iss",
+      "https://c.example",
+      "--sub",
+      "s",
+      "--amount",
+      "5",
+      "--unit",
+      "pflop",
+      "--json",
+    );
+    expect(minted.status).toBe(0);
+    const { token } = JSON.parse(minted.stdout);
+    const network = loadNetwork({
+      gateway: { id: "https://gw.example" },
+      carriers: [
+        { id: "c", issuer: "https://c.example", jwks, algorithms: ["ES256"], status: "active" },
+      ],
+      providers: [],
+      tariffs: [],
+    });
+    const verified = await verifyToken(token, {
+      network,
+      keys: new CarrierKeys(),
+      clock: { now: () => Date.now() },
+    });
+    expect(verified.claims.oct).toEqual({ ver: "0.1", amount: "5", unit: "pflop" });
+    expect(JSON.parse(readFileSync(keyFile, "utf8")).alg).toBe("ES256");
+  });
+
+  it("every command has --help with an example", async () => {
+    for (const command of [["keys", "generate"], ["jwks"], ["mint"]]) {
+      const { status, stdout } = await run(...command, "--help");
+      expect(status).toBe(0);
+      expect(stdout).toContain("example: oct ");
+    }
+  });
+
+  it("refuses bad input clearly, with a non-zero status", async () => {
+    const missing = await run("jwks", "--key", "/no/such/file.json");
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("cannot read key file /no/such/file.json");
+    expect((await run("keys", "generate", "--alg", "HS256")).stderr).toContain(
+      "--alg must be one of",
+    );
+    expect((await run("frobnicate")).status).toBe(2);
+    expect((await run("mint", "--bogus")).status).toBe(2);
+  });
+});

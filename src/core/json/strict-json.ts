@@ -1,0 +1,151 @@
+/**
+ * @module Strict JSON (RFC 8259 with the I-JSON rules of RFC 7493 that
+ * matter for signed data): no duplicate member names, no byte-order mark,
+ * bounded nesting. `JSON.parse` silently keeps the last of two duplicate
+ * members, which lets a token mean one thing to us and another to a peer
+ * (RFC 8725 §3.12); this scanner refuses such text before it is parsed.
+ */
+
+/** Why a text is not strict JSON. */
+export class StrictJsonError extends Error {
+  override name = "StrictJsonError";
+}
+
+const MAX_DEPTH = 32;
+
+/**
+ * Parses `text` as strict JSON.
+ *
+ * @example
+ * parseStrictJson('{"a":1}') // { a: 1 }
+ * parseStrictJson('{"a":1,"a":2}') // throws StrictJsonError
+ */
+export function parseStrictJson(text: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) throw new StrictJsonError("byte-order mark");
+  new Scanner(text).document();
+  return JSON.parse(text);
+}
+
+class Scanner {
+  private i = 0;
+  private readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  document(): void {
+    this.whitespace();
+    this.value(0);
+    this.whitespace();
+    if (this.i !== this.text.length) this.fail("text after the JSON value");
+  }
+
+  private fail(reason: string): never {
+    throw new StrictJsonError(`${reason} at offset ${this.i}`);
+  }
+
+  private whitespace(): void {
+    const t = this.text;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.i++;
+      else break;
+    }
+  }
+
+  private value(depth: number): void {
+    if (depth > MAX_DEPTH) this.fail("nesting too deep");
+    const c = this.text[this.i];
+    if (c === "{") this.object(depth + 1);
+    else if (c === "[") this.array(depth + 1);
+    else if (c === '"') this.string();
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) this.number();
+    else if (this.text.startsWith("true", this.i)) this.i += 4;
+    else if (this.text.startsWith("false", this.i)) this.i += 5;
+    else if (this.text.startsWith("null", this.i)) this.i += 4;
+    else this.fail("unexpected character");
+  }
+
+  private object(depth: number): void {
+    this.i++;
+    const names = new Set<string>();
+    this.whitespace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.whitespace();
+      if (this.text[this.i] !== '"') this.fail("expected a member name");
+      const start = this.i;
+      this.string();
+      // Compare decoded names: "a" and "\u0061" are the same member.
+      const name = JSON.parse(this.text.slice(start, this.i)) as string;
+      if (names.has(name)) this.fail(`duplicate member name ${JSON.stringify(name)}`);
+      names.add(name);
+      this.whitespace();
+      if (this.text[this.i] !== ":") this.fail("expected ':'");
+      this.i++;
+      this.whitespace();
+      this.value(depth);
+      this.whitespace();
+      const next = this.text[this.i++];
+      if (next === "}") return;
+      if (next !== ",") this.fail("expected ',' or '}'");
+    }
+  }
+
+  private array(depth: number): void {
+    this.i++;
+    this.whitespace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.whitespace();
+      this.value(depth);
+      this.whitespace();
+      const next = this.text[this.i++];
+      if (next === "]") return;
+      if (next !== ",") this.fail("expected ',' or ']'");
+    }
+  }
+
+  private string(): void {
+    const t = this.text;
+    this.i++;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i);
+      if (c === 0x22) {
+        this.i++;
+        return;
+      }
+      if (c < 0x20) this.fail("control character in a string");
+      if (c === 0x5c) {
+        const e = t[this.i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(this.i + 2, this.i + 6)))
+            this.fail("bad \\u escape");
+          this.i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i += 2;
+        else this.fail("bad escape");
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        // A lone surrogate cannot come from valid UTF-8; refuse it (RFC 8725 §3.7).
+        const d = t.charCodeAt(this.i + 1);
+        if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) this.fail("lone surrogate");
+        this.i += 2;
+      } else this.i++;
+    }
+    this.fail("unterminated string");
+  }
+
+  private number(): void {
+    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(
+      this.text.slice(this.i, this.i + 400),
+    );
+    if (!match) this.fail("bad number");
+    this.i += match[0].length;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * @module The network configuration (`spec/oct.md` §5): carriers, their keys,
+ * providers and tariffs. Checked whole when the gateway starts: a bad
+ * document stops it with the JSON Pointer at fault, never leaving a
+ * half-configured gateway.
+ */
+import { validateNetworkConfig } from "../../generated/validators.js";
+import { checkPublicJwks, type PublicJwk } from "../keys/jwk.ts";
+import { checkJwksUri } from "../keys/jwks-uri.ts";
+import { isKnownUnit } from "../units/registry.ts";
+import { parsePositiveAmount, type Atto } from "../amount/decimal.ts";
+import type { Algorithm } from "../token/header.ts";
+
+export interface Carrier {
+  id: string;
+  issuer: string;
+  jwks?: { keys: unknown[] };
+  jwks_uri?: string;
+  algorithms: Algorithm[];
+  status: "active" | "suspended";
+  max_token_lifetime?: number;
+  /** Inline keys by kid, checked at load. */
+  inlineKeys: Map<string, PublicJwk>;
+}
+
+export interface Provider {
+  id: string;
+  adapter: "ledger" | "webhook";
+  units: string[];
+  endpoint?: string;
+  timeout_ms?: number;
+}
+
+export interface Tariff {
+  carrier: string;
+  from: string;
+  provider: string;
+  to: string;
+  rate: string;
+  valid_from: string;
+  valid_until?: string;
+}
+
+export interface Limits {
+  token_max_bytes: number;
+  body_max_bytes: number;
+  clock_skew_seconds: number;
+  reservation_ttl_seconds: number;
+  quote_ttl_seconds: number;
+  jwks_cache_seconds: number;
+  jwks_cooldown_seconds: number;
+  jwks_grace_seconds: number;
+  jwks_fetch_timeout_ms: number;
+  jwks_max_bytes: number;
+  jwks_max_keys: number;
+}
+
+/** Defaults for every named limit (`spec/oct.md` §5.5). */
+export const DEFAULT_LIMITS: Limits = {
+  token_max_bytes: 8192,
+  body_max_bytes: 65536,
+  clock_skew_seconds: 60,
+  reservation_ttl_seconds: 60,
+  quote_ttl_seconds: 300,
+  jwks_cache_seconds: 600,
+  jwks_cooldown_seconds: 30,
+  jwks_grace_seconds: 86400,
+  jwks_fetch_timeout_ms: 5000,
+  jwks_max_bytes: 65536,
+  jwks_max_keys: 100,
+};
+
+export interface NetworkDocument {
+  gateway: { id: string; receipt_keys?: { keys: Record<string, unknown>[] } };
+  carriers: Omit<Carrier, "inlineKeys">[];
+  providers: Provider[];
+  tariffs: Tariff[];
+  limits?: Partial<Limits>;
+}
+
+/** A configuration problem, located by JSON Pointer. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly pointer: string;
+
+  constructor(pointer: string, message: string) {
+    super(`network configuration: at "${pointer}": ${message}`);
+    this.pointer = pointer;
+  }
+}
+
+/** A checked network configuration with the lookups the gateway needs. */
+export interface Network {
+  document: NetworkDocument;
+  gatewayId: string;
+  limits: Limits;
+  carriers: Carrier[];
+  providers: Provider[];
+  tariffs: Tariff[];
+  carrierByIssuer(issuer: string): Carrier | undefined;
+  carrierById(id: string): Carrier | undefined;
+  providerById(id: string): Provider | undefined;
+}
+
+/**
+ * Checks a network configuration document and builds its lookups.
+ *
+ * @example
+ * const network = loadNetwork(JSON.parse(readFileSync("network.json", "utf8")));
+ */
+export function loadNetwork(document: unknown): Network {
+  if (!validateNetworkConfig(document)) {
+    const first = validateNetworkConfig.errors?.[0];
+    throw new ConfigError(first?.instancePath ?? "", first?.message ?? "does not match the schema");
+  }
+  const doc = document as unknown as NetworkDocument;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...doc.limits };
+
+  const carriers: Carrier[] = [];
+  const byIssuer = new Map<string, Carrier>();
+  const byId = new Map<string, Carrier>();
+  doc.carriers.forEach((c, i) => {
+    if (byId.has(c.id)) throw new ConfigError(`/carriers/${i}/id`, `duplicate carrier id ${c.id}`);
+    if (byIssuer.has(c.issuer))
+      throw new ConfigError(`/carriers/${i}/issuer`, `duplicate issuer ${c.issuer}`);
+    if (c.jwks_uri !== undefined) {
+      const problem = checkJwksUri(c.jwks_uri);
+      if (problem) throw new ConfigError(`/carriers/${i}/jwks_uri`, problem);
+    }
+    let inlineKeys = new Map<string, PublicJwk>();
+    if (c.jwks) {
+      const checked = checkPublicJwks(c.jwks, limits.jwks_max_keys);
+      if ("error" in checked) throw new ConfigError(`/carriers/${i}/jwks`, checked.error);
+      inlineKeys = checked.keys;
+    }
+    const carrier: Carrier = { ...c, inlineKeys };
+    carriers.push(carrier);
+    byId.set(c.id, carrier);
+    byIssuer.set(c.issuer, carrier);
+  });
+
+  const providers = new Map<string, Provider>();
+  doc.providers.forEach((p, i) => {
+    if (providers.has(p.id))
+      throw new ConfigError(`/providers/${i}/id`, `duplicate provider id ${p.id}`);
+    p.units.forEach((unit, j) => {
+      if (!isKnownUnit(unit))
+        throw new ConfigError(`/providers/${i}/units/${j}`, `unknown unit ${unit}`);
+    });
+    providers.set(p.id, p);
+  });
+
+  doc.tariffs.forEach((t, i) => {
+    const at = `/tariffs/${i}`;
+    if (!byId.has(t.carrier))
+      throw new ConfigError(`${at}/carrier`, `unknown carrier ${t.carrier}`);
+    const provider = providers.get(t.provider);
+    if (!provider) throw new ConfigError(`${at}/provider`, `unknown provider ${t.provider}`);
+    if (!isKnownUnit(t.from)) throw new ConfigError(`${at}/from`, `unknown unit ${t.from}`);
+    if (!provider.units.includes(t.to)) {
+      throw new ConfigError(`${at}/to`, `provider ${t.provider} does not sell ${t.to}`);
+    }
+    if (t.valid_until !== undefined && Date.parse(t.valid_until) <= Date.parse(t.valid_from)) {
+      throw new ConfigError(`${at}/valid_until`, "must be later than valid_from");
+    }
+  });
+
+  return {
+    document: doc,
+    gatewayId: doc.gateway.id,
+    limits,
+    carriers,
+    providers: [...providers.values()],
+    tariffs: doc.tariffs,
+    carrierByIssuer: (issuer) => byIssuer.get(issuer),
+    carrierById: (id) => byId.get(id),
+    providerById: (id) => providers.get(id),
+  };
+}
+
+/** The rate of a tariff as an exact amount (checked by the schema). */
+export function tariffRate(tariff: Tariff): Atto {
+  return parsePositiveAmount(tariff.rate)!;
+}

@@ -1,0 +1,99 @@
+/**
+ * @module Steps 1-4 of the verification algorithm (`spec/oct.md` §6): the
+ * size cap, the compact serialization (RFC 7515 §7.1), and the header and
+ * payload as strict JSON objects. Nothing here is trusted yet; it only makes
+ * the token safe to look at.
+ */
+import { OctError } from "../errors.ts";
+import { decodeBase64Url } from "../encoding/base64url.ts";
+import { parseStrictJson, StrictJsonError } from "../json/strict-json.ts";
+
+/** Default cap on a token's length, in bytes (`spec/oct.md` §2.6). */
+export const DEFAULT_TOKEN_MAX_BYTES = 8192;
+
+export interface ParsedJws {
+  /** The compact serialization as received. */
+  compact: string;
+  header: Record<string, unknown>;
+  /** The payload bytes, not yet interpreted. */
+  payloadBytes: Uint8Array;
+  /** ASCII(BASE64URL(header) '.' BASE64URL(payload)), what the signature covers. */
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ascii = new TextEncoder();
+
+function decodeSegment(segment: string, name: string): Uint8Array {
+  const bytes = decodeBase64Url(segment);
+  if (!bytes) throw new OctError("token_malformed", `the ${name} is not canonical base64url`);
+  return bytes;
+}
+
+/**
+ * A JSON object from UTF-8 bytes: valid UTF-8, no BOM, no duplicate members
+ * (RFC 8725 §3.7, §3.12).
+ */
+export function decodeJsonObject(
+  bytes: Uint8Array,
+  name: "header" | "payload",
+): Record<string, unknown> {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new OctError("token_malformed", `the ${name} is not valid UTF-8`);
+  }
+  let value: unknown;
+  try {
+    value = parseStrictJson(text);
+  } catch (error) {
+    const reason = error instanceof StrictJsonError ? error.message : "not JSON";
+    throw new OctError("token_malformed", `the ${name} is not strict JSON: ${reason}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OctError("token_malformed", `the ${name} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses a JWS compact serialization strictly: the header as a JSON object,
+ * the payload left as bytes.
+ *
+ * @example
+ * const { header, payloadBytes } = parseCompact(token, { maxBytes: 8192 });
+ */
+export function parseCompact(token: unknown, options: { maxBytes: number }): ParsedJws {
+  if (typeof token !== "string")
+    throw new OctError("token_malformed", "the token must be a string");
+  // Step 1: the cap comes before any decoding, so a huge token costs nothing.
+  // Characters outside ASCII are refused below, so length equals bytes here.
+  if (token.length > options.maxBytes) {
+    throw new OctError("token_malformed", `the token is longer than ${options.maxBytes} bytes`);
+  }
+  const parts = token.split(".");
+  if (parts.length !== 3) {
+    throw new OctError(
+      "token_malformed",
+      `a compact JWS has 3 segments, this token has ${parts.length}`,
+    );
+  }
+  const [headerSegment, payloadSegment, signatureSegment] = parts as [string, string, string];
+  // An empty payload is a valid JWS (RFC 7515 §F); it fails later as an OCT
+  // token, whose payload is a JSON object. Header and signature are never empty.
+  if (!headerSegment || !signatureSegment) {
+    throw new OctError("token_malformed", "the header or the signature segment is empty");
+  }
+  const signature = decodeSegment(signatureSegment, "signature");
+  const header = decodeJsonObject(decodeSegment(headerSegment, "header"), "header");
+  const payloadBytes = decodeSegment(payloadSegment, "payload");
+  return {
+    compact: token,
+    header,
+    payloadBytes,
+    signingInput: ascii.encode(`${headerSegment}.${payloadSegment}`),
+    signature,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * @module The gateway as a Hono app, built by a factory from its ports: the
+ * same app serves Node.js and Cloudflare Workers.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { OctError } from "../core/errors.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { GatewayPorts } from "./ports.ts";
+import { onError, problem } from "./problem.ts";
+import { metadataRoutes } from "./routes/metadata.ts";
+import { verifyRoutes } from "./routes/verify.ts";
+
+/**
+ * Builds the gateway app.
+ *
+ * @example
+ * const app = createGateway({ network, keys: new CarrierKeys(), clock: systemClock });
+ * const response = await app.request("/healthz");
+ */
+export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  const maxBody = ports.network.limits.body_max_bytes;
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    if (ports.logger) c.set("logger", ports.logger);
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) => problem(c, "payload_too_large", `the body is larger than ${maxBody} bytes`),
+    }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    // Tokens are credentials: never in a URL, where logs and caches keep them.
+    if (c.req.query("token") !== undefined || c.req.query("access_token") !== undefined) {
+      throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
+    }
+    await next();
+  });
+
+  app.route("/", metadataRoutes(ports));
+  app.route("/", verifyRoutes(ports));
+
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) => {
+        const response = problem(c, "method_not_allowed", `use ${allowed.join(", ")}`);
+        response.headers.set("allow", allowed.join(", "));
+        return response;
+      },
+    }),
+  );
+  app.notFound((c) => problem(c, "not_found", `no resource at ${c.req.path}`));
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,13 @@
+/**
+ * @module What the gateway's Hono context carries.
+ */
+import type { RequestIdVariables } from "hono/request-id";
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  info?(message: string): void;
+}
+
+export interface GatewayEnv {
+  Variables: RequestIdVariables & { logger?: Logger };
+}

@@ -1,0 +1,35 @@
+/**
+ * @module RFC 9457 problem details: the one shape of every error answer,
+ * `type` `urn:oct:error:<code>` with the stable `code` (`spec/oct.md` §7.2).
+ */
+import type { Context } from "hono";
+import { OctError, type ErrorCode, type OctErrorOptions } from "../core/errors.ts";
+import type { GatewayEnv } from "./env.ts";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** The problem response for an error, with the request id and path. */
+export function problemResponse(c: Context<GatewayEnv>, error: OctError): Response {
+  const body = error.toProblem({ instance: c.req.path, request_id: c.get("requestId") });
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": c.get("requestId") ?? "" },
+  });
+}
+
+/** Shorthand for a problem response of a code. */
+export function problem(
+  c: Context<GatewayEnv>,
+  code: ErrorCode,
+  detail: string,
+  options?: OctErrorOptions,
+): Response {
+  return problemResponse(c, new OctError(code, detail, options));
+}
+
+/** `app.onError`: typed errors become their problem; anything else a 500 that leaks nothing. */
+export function onError(error: Error, c: Context<GatewayEnv>): Response {
+  if (error instanceof OctError) return problemResponse(c, error);
+  c.get("logger")?.error("unexpected error", error);
+  return problem(c, "internal_error", "the gateway could not complete the request");
+}

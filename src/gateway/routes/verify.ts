@@ -1,0 +1,31 @@
+/**
+ * @module `POST /v1/verify` (`spec/oct.md` §7.3): is this token good here?
+ * A refused token is a normal answer (`valid: false` and its code); only a
+ * bad request or unreachable keys are problems.
+ */
+import { Hono } from "hono";
+import { OctError } from "../../core/errors.ts";
+import { verifyToken } from "../../core/token/verify.ts";
+import { validateVerifyRequest } from "../../generated/validators.js";
+import { readJsonBody } from "../body.ts";
+import type { GatewayEnv } from "../env.ts";
+import type { GatewayPorts } from "../ports.ts";
+
+export function verifyRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.post("/v1/verify", async (c) => {
+    const { value } = await readJsonBody(c, validateVerifyRequest);
+    try {
+      const verified = await verifyToken(value.token, ports);
+      return c.json({ valid: true, claims: verified.claims });
+    } catch (error) {
+      // Every refusal of the token is a verdict; unreachable keys are not the
+      // token's fault and stay a 503 problem.
+      if (error instanceof OctError && error.code !== "keys_unavailable") {
+        return c.json({ valid: false, error: error.code, detail: error.message });
+      }
+      throw error;
+    }
+  });
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module The Node.js entry point (`npm start`): the gateway on the embedded
+ * default. Environment: PORT (8787), OCT_CONFIG (the demo network),
+ * OCT_DB (.oct/oct.db).
+ */
+import { serve } from "@hono/node-server";
+import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
+import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
+import { loadNetworkFile } from "../adapters/config/file.ts";
+import { ConfigError } from "../core/network/config.ts";
+import { createGateway } from "../gateway/app.ts";
+import { systemClock } from "../ports/clock.ts";
+
+const DEMO_CONFIG = new URL("../../config/demo/network.json", import.meta.url).pathname;
+
+function start(): void {
+  const configPath = process.env.OCT_CONFIG ?? DEMO_CONFIG;
+  const port = Number(process.env.PORT ?? 8787);
+  let network;
+  try {
+    network = loadNetworkFile(configPath);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`oct: the gateway did not start. ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const keys = new CarrierKeys(new RemoteJwks({ clock: systemClock, limits: network.limits }));
+  const app = createGateway({
+    network,
+    keys,
+    clock: systemClock,
+    logger: { error: (message, error) => console.error(`oct: ${message}`, error) },
+  });
+  const server = serve(
+    { fetch: app.fetch, port, hostname: process.env.HOST ?? "127.0.0.1" },
+    (info) => {
+      const url = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
+      console.log(`OCT gateway listening on ${url}`);
+      console.log(
+        `  network: ${configPath === DEMO_CONFIG ? "the demo network (config/demo/network.json)" : configPath}`,
+      );
+      console.log(`  try:     curl ${url}/.well-known/oct-gateway`);
+    },
+  );
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+start();

@@ -1,0 +1,64 @@
+/**
+ * @module The Cloudflare Workers entry point. The network configuration is
+ * the `OCT_CONFIG` binding (a JSON string var or secret, or a JSON object
+ * var); without it, the demo network bundled from config/demo/.
+ */
+import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
+import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
+import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
+import { ConfigError, loadNetwork } from "../core/network/config.ts";
+import { createGateway } from "../gateway/app.ts";
+import { systemClock } from "../ports/clock.ts";
+import demoNetwork from "../../config/demo/network.json" with { type: "json" };
+
+export interface Env {
+  OCT_CONFIG?: string | Record<string, unknown>;
+}
+
+let built: { source: unknown; app: ReturnType<typeof createGateway> } | undefined;
+
+/** One app per isolate and configuration: building it checks the whole configuration. */
+function appFor(env: Env): ReturnType<typeof createGateway> {
+  const source = env.OCT_CONFIG ?? demoNetwork;
+  if (built?.source === source) return built.app;
+  const document = typeof source === "string" ? JSON.parse(source) : source;
+  const network = loadNetwork(document);
+  const remote = new RemoteJwks({
+    clock: systemClock,
+    limits: network.limits,
+    store: new CacheApiJwksStore(),
+  });
+  const app = createGateway({
+    network,
+    keys: new CarrierKeys(remote),
+    clock: systemClock,
+    logger: { error: (message, error) => console.error(message, error) },
+  });
+  built = { source, app };
+  return app;
+}
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    let app;
+    try {
+      app = appFor(env);
+    } catch (error) {
+      // A bad configuration refuses every request, loudly, rather than half-working.
+      const detail =
+        error instanceof ConfigError ? error.message : `OCT_CONFIG: ${(error as Error).message}`;
+      console.error(detail);
+      return Response.json(
+        {
+          type: "urn:oct:error:internal_error",
+          title: "Gateway misconfigured",
+          status: 500,
+          code: "internal_error",
+          detail,
+        },
+        { status: 500, headers: { "content-type": "application/problem+json" } },
+      );
+    }
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

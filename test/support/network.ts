@@ -1,0 +1,108 @@
+/**
+ * @module A small test network: two carriers (EdDSA and ES256 keys, plus an
+ * RS256/PS256 carrier), providers, tariffs, and a frozen clock, with helpers
+ * to mint tokens. Runs in Node and inside workerd (no node:* imports).
+ */
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { mintToken, type MintClaims } from "../../src/core/issuer/mint.ts";
+import { loadNetwork, type Network, type NetworkDocument } from "../../src/core/network/config.ts";
+import type { Algorithm } from "../../src/core/token/header.ts";
+
+export const NOW_SECONDS = 1_795_000_000;
+export const ISSUER_A = "https://tokens.carrier-a.example";
+export const ISSUER_B = "https://tokens.carrier-b.example";
+export const ISSUER_R = "https://tokens.carrier-r.example";
+
+export interface TestKeys {
+  eddsa: PrivateJwk;
+  es256: PrivateJwk;
+  es384: PrivateJwk;
+  ps256: PrivateJwk;
+}
+
+let cachedKeys: Promise<TestKeys> | undefined;
+
+/** Keys generated once per test file (RSA generation is slow). */
+export function testKeys(): Promise<TestKeys> {
+  cachedKeys ??= (async () => {
+    const [eddsa, es256, es384, ps256] = await Promise.all(
+      (["EdDSA", "ES256", "ES384", "PS256"] as Algorithm[]).map((alg) => generateSigningKey(alg)),
+    );
+    return { eddsa: eddsa!, es256: es256!, es384: es384!, ps256: ps256! };
+  })();
+  return cachedKeys;
+}
+
+export function testNetworkDocument(
+  keys: TestKeys,
+  overrides: Partial<NetworkDocument> = {},
+): NetworkDocument {
+  return {
+    gateway: { id: "https://gw.test.example" },
+    carriers: [
+      {
+        id: "carrier-a",
+        issuer: ISSUER_A,
+        jwks: publicJwks([keys.eddsa, keys.es256]) as { keys: unknown[] },
+        algorithms: ["EdDSA", "ES256"],
+        status: "active",
+      },
+      {
+        id: "carrier-b",
+        issuer: ISSUER_B,
+        jwks: publicJwks([keys.es384]) as { keys: unknown[] },
+        algorithms: ["ES384"],
+        status: "suspended",
+      },
+      {
+        id: "carrier-r",
+        issuer: ISSUER_R,
+        jwks: publicJwks([keys.ps256]) as { keys: unknown[] },
+        algorithms: ["PS256", "RS256"],
+        status: "active",
+      },
+    ],
+    providers: [
+      { id: "carrier-b-edge", adapter: "ledger", units: ["gpu-second:a100-sxm"] },
+      { id: "cloud-c", adapter: "ledger", units: ["inference-token:llm-large"] },
+    ],
+    tariffs: [
+      {
+        carrier: "carrier-a",
+        from: "gpu-second:h100-sxm",
+        provider: "carrier-b-edge",
+        to: "gpu-second:a100-sxm",
+        rate: "2.5",
+        valid_from: "2026-01-01T00:00:00Z",
+        valid_until: "2028-01-01T00:00:00Z",
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function testNetwork(keys: TestKeys, overrides: Partial<NetworkDocument> = {}): Network {
+  return loadNetwork(testNetworkDocument(keys, overrides));
+}
+
+export const frozenClock = (seconds = NOW_SECONDS) => ({ now: () => seconds * 1000 });
+
+let counter = 0;
+
+/** A claim set for carrier A that passes every check at {@link NOW_SECONDS}. */
+export function claims(overrides: Partial<MintClaims> = {}): MintClaims {
+  counter++;
+  return {
+    iss: ISSUER_A,
+    sub: "acct-42",
+    aud: "urn:oct:redeem",
+    iat: NOW_SECONDS - 10,
+    nbf: NOW_SECONDS - 10,
+    exp: NOW_SECONDS + 3600,
+    jti: `test-token-${counter}-${Math.random().toString(36).slice(2)}`,
+    oct: { ver: "0.1", amount: "1000.5", unit: "gpu-second:h100-sxm" },
+    ...overrides,
+  };
+}
+
+export { mintToken };

@@ -1,0 +1,139 @@
+/**
+ * @module Starting the real gateway processes (Node and `wrangler dev`) for
+ * end-to-end tests, on a free loopback port, and stopping them afterwards.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export interface Running {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+async function waitFor(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`process exited (${child.exitCode}):\n${output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms:\n${output()}`);
+}
+
+function track(child: ChildProcess): () => string {
+  let text = "";
+  child.stdout?.on("data", (d) => (text += d));
+  child.stderr?.on("data", (d) => (text += d));
+  return () => text;
+}
+
+function stopper(child: ChildProcess) {
+  return (signal: NodeJS.Signals = "SIGTERM") =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+}
+
+/** Starts `node src/runtime/node.ts` with the given environment. */
+export async function startNodeGateway(env: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "oct-node-"));
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", "src/runtime/node.ts"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), OCT_DB: join(dir, "oct.db"), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const output = track(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/healthz`, child, output, 20_000);
+  return { url, process: child, output, stop: stopper(child) };
+}
+
+/** Starts `wrangler dev` (real workerd) offline on a free port. */
+export async function startWranglerDev(vars: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort();
+  const inspector = await freePort();
+  const args = [
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(inspector),
+  ];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const bin = join(ROOT, "node_modules/.bin");
+  const child = spawn(join(bin, "wrangler"), args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      // wrangler needs Node 22, which the `node` devDependency puts in .bin
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_HIDE_BANNER: "true",
+      XDG_CONFIG_HOME: join(ROOT, ".config"),
+      CI: "true",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const output = track(child);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = (signal: NodeJS.Signals = "SIGTERM") =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      try {
+        process.kill(-child.pid!, signal); // the whole group: wrangler and workerd
+      } catch {
+        resolve();
+      }
+    });
+  try {
+    await waitFor(`${url}/healthz`, child, output, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, process: child, output, stop };
+}

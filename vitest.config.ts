@@ -1,0 +1,36 @@
+/**
+ * @module Two test projects: `node` (core, gateway, adapters, contract and
+ * end-to-end tests on Node.js) and `workerd` (the same code inside the
+ * Workers runtime, through @cloudflare/vitest-plugin).
+ */
+import { defineConfig } from "vitest/config";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: [
+            "src/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "test/node/**/*.test.ts",
+            "conformance/**/*.test.ts",
+          ],
+          environment: "node",
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        test: {
+          name: "workerd",
+          include: ["test/workerd/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
