@@ -108,6 +108,8 @@ async function typesModule(files: readonly SchemaFile[]): Promise<string> {
     bannerComment: "",
     additionalProperties: false,
     unreachableDefinitions: false,
+    // Arrays stay arrays: `minItems`/`maxItems` would expand into tuple unions.
+    maxItems: -1,
     format: true,
     style: { printWidth: 100 },
     $refOptions: {

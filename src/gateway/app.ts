@@ -10,21 +10,26 @@ import { OctError } from "../core/errors.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { GatewayPorts } from "./ports.ts";
 import { onError, problem } from "./problem.ts";
+import { countRequests, Metrics } from "./metrics.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
+import { redemptionRoutes } from "./routes/redemption.ts";
+import { settlementRoutes } from "./routes/settlement.ts";
 import { verifyRoutes } from "./routes/verify.ts";
 
 /**
  * Builds the gateway app.
  *
  * @example
- * const app = createGateway({ network, keys: new CarrierKeys(), clock: systemClock });
+ * const app = createGateway({ network, keys, clock, ledger, receiptKeys, adapterFor, settlements });
  * const response = await app.request("/healthz");
  */
 export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const maxBody = ports.network.limits.body_max_bytes;
+  const metrics = new Metrics();
 
   app.use(requestId());
+  app.use(countRequests(metrics));
   app.use(async (c, next) => {
     if (ports.logger) c.set("logger", ports.logger);
     await next();
@@ -38,14 +43,17 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   );
   app.use("/v1/*", async (c, next) => {
     // Tokens are credentials: never in a URL, where logs and caches keep them.
-    if (c.req.query("token") !== undefined || c.req.query("access_token") !== undefined) {
+    if (c.req.query("token") !== undefined) {
       throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
     }
     await next();
+    c.header("cache-control", "no-store");
   });
 
-  app.route("/", metadataRoutes(ports));
+  app.route("/", metadataRoutes(ports, metrics));
   app.route("/", verifyRoutes(ports));
+  app.route("/", redemptionRoutes(ports, metrics));
+  app.route("/", settlementRoutes(ports));
 
   app.use(
     methodNotAllowed({

@@ -11,10 +11,14 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 /** The problem response for an error, with the request id and path. */
 export function problemResponse(c: Context<GatewayEnv>, error: OctError): Response {
   const body = error.toProblem({ instance: c.req.path, request_id: c.get("requestId") });
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": c.get("requestId") ?? "" },
+  const headers = new Headers({
+    "content-type": PROBLEM_CONTENT_TYPE,
+    "x-request-id": c.get("requestId") ?? "",
   });
+  // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §13.4).
+  if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
+  if (c.req.path.startsWith("/v1/")) headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
 /** Shorthand for a problem response of a code. */

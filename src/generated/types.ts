@@ -72,7 +72,7 @@ export type KeyId2 = string;
  */
 export type SignatureAlgorithm3 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
 /**
- * A trusted token issuer. It MUST have jwks, jwks_uri or both; when both are present the inline keys are used together with the fetched ones.
+ * A trusted token issuer. It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set. Version 0.1 defines no claim profile member: a carrier entry that carries one is invalid.
  */
 export type Carrier = (
   | {
@@ -93,14 +93,13 @@ export type Carrier = (
    */
   algorithms: [SignatureAlgorithm, ...SignatureAlgorithm[]];
   /**
-   * active (default) or suspended: a suspended carrier's tokens are refused with carrier_suspended.
+   * active or suspended: a suspended carrier's tokens are refused with carrier_suspended.
    */
-  status?: "active" | "suspended";
+  status: "active" | "suspended";
   /**
    * Largest allowed exp - iat of this carrier's tokens, in seconds. Default 34560000 (400 days).
    */
   max_token_lifetime?: number;
-  claim_profile?: ClaimProfile;
 };
 /**
  * The carrier's id, unique in the configuration; tariffs and settlement records name the carrier by it.
@@ -111,67 +110,15 @@ export type Slug2 = string;
  */
 export type Issuer2 = string;
 /**
- * Where the carrier publishes its public JWK Set; fetched, cached and refreshed by the gateway (https only, except loopback).
+ * Where the carrier publishes its public JWK Set; fetched, cached and refreshed by the gateway (https only, except plain http on localhost and 127.0.0.1).
  */
 export type EndpointURL = string;
-/**
- * Where sub is found.
- */
-export type JSONPointer = string;
-/**
- * Where jti is found.
- */
-export type JSONPointer1 = string;
-/**
- * Where iat is found.
- */
-export type JSONPointer2 = string;
-/**
- * Where nbf is found.
- */
-export type JSONPointer3 = string;
-/**
- * Where exp is found.
- */
-export type JSONPointer4 = string;
-/**
- * Where aud is found.
- */
-export type JSONPointer5 = string;
-/**
- * Where oct.amount is found.
- */
-export type JSONPointer6 = string;
-/**
- * Where oct.unit is found.
- */
-export type JSONPointer7 = string;
-/**
- * Where oct.redeem.providers is found.
- */
-export type JSONPointer8 = string;
-/**
- * Where oct.redeem.regions is found.
- */
-export type JSONPointer9 = string;
-/**
- * Where oct.redeem.workloads is found.
- */
-export type JSONPointer10 = string;
-/**
- * Where oct.redeem.max_per_redemption is found.
- */
-export type JSONPointer11 = string;
-/**
- * Where cnf.jkt is found.
- */
-export type JSONPointer12 = string;
 /**
  * The provider's id, unique in the configuration.
  */
 export type Slug3 = string;
 /**
- * The webhook URL (required for the webhook adapter).
+ * The webhook URL (required for the webhook adapter): https, or plain http on localhost or 127.0.0.1.
  */
 export type EndpointURL1 = string;
 /**
@@ -235,7 +182,7 @@ export type Timestamp2 = string;
  */
 export type AbsoluteURI3 = string;
 /**
- * When the redemption was committed (NumericDate).
+ * NumericDate of the receipt's creation.
  */
 export type NumericDate = number;
 /**
@@ -363,92 +310,17 @@ export type UnitId7 = string;
  */
 export type Amount2 = string;
 /**
+ * JWS Compact Serialization, header {alg, typ: "oct-settlement+jwt", kid}, signed with a gateway receipt key, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.
+ */
+export type CompactJWS1 = string;
+/**
  * Issuer: MUST equal, byte for byte, the `issuer` of a carrier in the network configuration.
  */
 export type Issuer3 = string;
 /**
  * Audience. Optional; when present it MUST be "urn:oct:redeem" or a non-empty array of strings that contains "urn:oct:redeem".
  */
-export type Audience =
-  | "urn:oct:redeem"
-  | [string]
-  | [string, string]
-  | [string, string, string]
-  | [string, string, string, string]
-  | [string, string, string, string, string]
-  | [string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string]
-  | [string, string, string, string, string, string, string, string, string, string, string, string]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ]
-  | [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string
-    ];
+export type Audience = "urn:oct:redeem" | [string, ...string[]];
 /**
  * Issued at (NumericDate). MUST NOT be later than exp, nor later than now plus the allowed clock skew.
  */
@@ -550,7 +422,7 @@ export interface BalanceRequest {
   token: string;
 }
 /**
- * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Closed.
+ * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.
  */
 export interface Balance {
   token: TokenReference;
@@ -595,7 +467,7 @@ export interface Quantity3 {
   unit: UnitId;
 }
 /**
- * Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Closed.
+ * Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Open: clients ignore members they do not know.
  */
 export interface GatewayMetadata {
   gateway: AbsoluteURI;
@@ -729,27 +601,17 @@ export interface Jwks1 {
  * The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.
  */
 export interface NetworkConfig {
-  /**
-   * Optional URI of this schema, for editors. Ignored by the gateway.
-   */
-  $schema?: string;
   gateway: Gateway;
   /**
    * The trusted carriers (token issuers), possibly none.
-   *
-   * @maxItems 1000
    */
   carriers: Carrier[];
   /**
    * The providers at which tokens can be redeemed (possibly none).
-   *
-   * @maxItems 1000
    */
   providers: Provider[];
   /**
    * The exchange rates between carriers' units and providers' units. Without a tariff in force every redemption is refused with no_tariff.
-   *
-   * @maxItems 100000
    */
   tariffs: Tariff[];
   limits?: Limits;
@@ -762,149 +624,16 @@ export interface Gateway {
   receipt_keys?: PrivateJWKSet;
 }
 /**
- * Private keys the gateway signs receipts with; the first key signs, the others stay published for verification. Absent: the gateway generates a key on first start and keeps it in its own storage.
+ * Private keys the gateway signs receipts and settlement reports with; their public halves are published. Absent: the gateway generates a key on first start, persists it and reuses it thereafter.
  */
 export interface PrivateJWKSet {
   /**
-   * The private keys, 1 to 16.
+   * The private keys, 1 to 100.
    *
    * @minItems 1
-   * @maxItems 16
+   * @maxItems 100
    */
-  keys:
-    | [PrivateJWK]
-    | [PrivateJWK, PrivateJWK]
-    | [PrivateJWK, PrivateJWK, PrivateJWK]
-    | [PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK]
-    | [PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK]
-    | [PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK]
-    | [PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK, PrivateJWK]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ]
-    | [
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK,
-        PrivateJWK
-      ];
+  keys: [PrivateJWK, ...PrivateJWK[]];
 }
 /**
  * A private signing key (RFC 7517) of type OKP (Ed25519), EC (P-256, P-384) or RSA (at least 2048 bits, no additional primes). kid and alg are required so that receipts name their key and algorithm unambiguously. Symmetric keys (k) are refused.
@@ -984,51 +713,6 @@ export interface Jwks2 {
   keys: [PublicJWK, ...PublicJWK[]];
 }
 /**
- * Optional mapping of this carrier's legacy token layout onto OCT claims.
- */
-export interface ClaimProfile {
-  /**
-   * JOSE typ values accepted for this carrier's tokens in place of oct+jwt (for example "JWT"). The rest of the header profile still applies.
-   *
-   * @minItems 1
-   * @maxItems 8
-   */
-  typ?:
-    | [string]
-    | [string, string]
-    | [string, string, string]
-    | [string, string, string, string]
-    | [string, string, string, string, string]
-    | [string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string]
-    | [string, string, string, string, string, string, string, string];
-  claims?: ClaimPointers;
-  /**
-   * Legacy unit names mapped to registered unit ids.
-   */
-  unit_aliases?: {
-    [k: string]: UnitId1;
-  };
-}
-/**
- * For each OCT claim, the JSON Pointer (RFC 6901) of its value in the legacy payload. An unmapped claim is read from its standard place.
- */
-export interface ClaimPointers {
-  sub?: JSONPointer;
-  jti?: JSONPointer1;
-  iat?: JSONPointer2;
-  nbf?: JSONPointer3;
-  exp?: JSONPointer4;
-  aud?: JSONPointer5;
-  amount?: JSONPointer6;
-  unit?: JSONPointer7;
-  providers?: JSONPointer8;
-  regions?: JSONPointer9;
-  workloads?: JSONPointer10;
-  max_per_redemption?: JSONPointer11;
-  jkt?: JSONPointer12;
-}
-/**
  * A place where tokens are redeemed, and how the gateway hands redemptions to it.
  */
 export interface Provider {
@@ -1039,14 +723,13 @@ export interface Provider {
   adapter: "ledger" | "webhook";
   endpoint?: EndpointURL1;
   /**
-   * How long the gateway waits for the provider, in milliseconds.
+   * Webhook timeout in milliseconds; it MUST be less than reservation_ttl_seconds x 1000.
    */
   timeout_ms?: number;
   /**
    * The units the provider sells (credits are counted in these).
    *
    * @minItems 1
-   * @maxItems 64
    */
   units: [UnitId1, ...UnitId1[]];
 }
@@ -1142,8 +825,6 @@ export interface Problem {
   request_id?: string;
   /**
    * Individual validation failures (for example of a request body), each with the JSON Pointer of the failing location.
-   *
-   * @maxItems 100
    */
   errors?: ValidationError[];
 }
@@ -1173,7 +854,7 @@ export interface QuoteRequest {
   unit: UnitId4;
 }
 /**
- * Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Closed.
+ * Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Open: clients ignore members they do not know.
  */
 export interface Quote {
   id: Identifier1;
@@ -1308,7 +989,7 @@ export interface RedemptionRequest {
   quote?: Identifier3;
 }
 /**
- * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Closed.
+ * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.
  */
 export interface Redemption {
   id: Identifier4;
@@ -1350,7 +1031,7 @@ export interface Quantity9 {
   unit: UnitId;
 }
 /**
- * The token's remaining balance, in the token's unit, as of this redemption's latest state change.
+ * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
  */
 export interface Quantity10 {
   amount: Amount;
@@ -1369,7 +1050,7 @@ export interface Tariff3 {
   valid_until?: Timestamp1;
 }
 /**
- * Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Closed.
+ * Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Open: clients ignore members they do not know.
  */
 export interface SettlementReport {
   gateway: AbsoluteURI4;
@@ -1379,10 +1060,7 @@ export interface SettlementReport {
    * One entry per (carrier, provider, unit, credit_unit) with at least one committed redemption in the period.
    */
   totals: SettlementTotal[];
-  /**
-   * Optional JWS by a gateway receipt key over the report without this member. Detached payloads (RFC 7515 appendix F, empty middle segment) are allowed.
-   */
-  signature?: string;
+  signature?: CompactJWS1;
 }
 /**
  * The period covered: redemptions committed at or after `from` and before `to`.
@@ -1531,7 +1209,7 @@ export interface VerifyRequest {
   token: string;
 }
 /**
- * Body of a 200 answer to a verification request. Either the token is valid (valid: true, with its claims and remaining balance) or it is refused (valid: false, with the error code and a human-readable detail). Closed.
+ * Body of a 200 answer to a verification request. Either the token is valid (valid: true, with its claims and remaining balance) or it is refused (valid: false, with the error code and a human-readable detail). Open: clients ignore members they do not know.
  */
 export interface VerifyResponse {
   /**

@@ -4,12 +4,10 @@
  * OCT_DB (.oct/oct.db).
  */
 import { serve } from "@hono/node-server";
-import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
-import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { loadNetworkFile } from "../adapters/config/file.ts";
 import { ConfigError } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
-import { systemClock } from "../ports/clock.ts";
+import { nodePorts } from "./node-ports.ts";
 
 const DEMO_CONFIG = new URL("../../config/demo/network.json", import.meta.url).pathname;
 
@@ -26,11 +24,15 @@ function start(): void {
     }
     throw error;
   }
-  const keys = new CarrierKeys(new RemoteJwks({ clock: systemClock, limits: network.limits }));
+  const dbPath = process.env.OCT_DB ?? ".oct/oct.db";
+  const ports = nodePorts({ network, dbPath });
+  // Recovery at start, then periodically (spec §8.6): a crash between
+  // reserve and commit loses nothing.
+  const released = ports.recover();
+  if (released > 0) console.log(`oct: released ${released} lapsed reservation(s)`);
+  ports.startRecovery(Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2));
   const app = createGateway({
-    network,
-    keys,
-    clock: systemClock,
+    ...ports,
     logger: { error: (message, error) => console.error(`oct: ${message}`, error) },
   });
   const server = serve(
@@ -44,7 +46,11 @@ function start(): void {
       console.log(`  try:     curl ${url}/.well-known/oct-gateway`);
     },
   );
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () =>
+    server.close(() => {
+      ports.close();
+      process.exit(0);
+    });
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

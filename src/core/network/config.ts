@@ -58,16 +58,16 @@ export interface Limits {
 /** Defaults for every named limit (`spec/oct.md` §5.5). */
 export const DEFAULT_LIMITS: Limits = {
   token_max_bytes: 8192,
-  body_max_bytes: 65536,
+  body_max_bytes: 16384,
   clock_skew_seconds: 60,
   reservation_ttl_seconds: 60,
   quote_ttl_seconds: 300,
   jwks_cache_seconds: 600,
   jwks_cooldown_seconds: 30,
-  jwks_grace_seconds: 86400,
+  jwks_grace_seconds: 3600,
   jwks_fetch_timeout_ms: 5000,
   jwks_max_bytes: 65536,
-  jwks_max_keys: 100,
+  jwks_max_keys: 32,
 };
 
 export interface NetworkDocument {
@@ -163,6 +163,21 @@ export function loadNetwork(document: unknown): Network {
     if (t.valid_until !== undefined && Date.parse(t.valid_until) <= Date.parse(t.valid_from)) {
       throw new ConfigError(`${at}/valid_until`, "must be later than valid_from");
     }
+    // Two tariffs for one conversion at one instant would make the rate a guess (spec §5.7).
+    doc.tariffs.slice(0, i).forEach((earlier, j) => {
+      if (
+        earlier.carrier === t.carrier &&
+        earlier.from === t.from &&
+        earlier.provider === t.provider &&
+        earlier.to === t.to &&
+        periodsOverlap(earlier, t)
+      ) {
+        throw new ConfigError(
+          at,
+          `overlaps /tariffs/${j} for the same carrier, units and provider`,
+        );
+      }
+    });
   });
 
   return {
@@ -176,6 +191,11 @@ export function loadNetwork(document: unknown): Network {
     carrierById: (id) => byId.get(id),
     providerById: (id) => providers.get(id),
   };
+}
+
+function periodsOverlap(a: Tariff, b: Tariff): boolean {
+  const end = (t: Tariff) => (t.valid_until === undefined ? Infinity : Date.parse(t.valid_until));
+  return Date.parse(a.valid_from) < end(b) && Date.parse(b.valid_from) < end(a);
 }
 
 /** The rate of a tariff as an exact amount (checked by the schema). */

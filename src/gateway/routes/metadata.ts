@@ -1,30 +1,41 @@
 /**
- * @module Discovery: `GET /.well-known/oct-gateway` (`spec/oct.md` §7.1) and
- * `GET /healthz`.
+ * @module Discovery: `GET /.well-known/oct-gateway` (`spec/oct.md` §7.3),
+ * `GET /.well-known/jwks.json` (§7.4), `GET /healthz` and `GET /metrics`.
  */
 import { Hono } from "hono";
+import { publicJwks } from "../../core/issuer/keys.ts";
 import { unitIds } from "../../core/units/registry.ts";
 import type { GatewayEnv } from "../env.ts";
+import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
 
 export const SUPPORTED_VERSIONS = ["0.1"];
 
-export function metadataRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
+export function metadataRoutes(ports: GatewayPorts, metrics: Metrics): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const { network } = ports;
-  const metadata = {
-    gateway: network.gatewayId,
-    versions: SUPPORTED_VERSIONS,
-    units: unitIds(),
-    issuers: network.carriers.map((c) => ({
-      carrier: c.id,
-      issuer: c.issuer,
-      algorithms: c.algorithms,
-      status: c.status,
-    })),
-    providers: network.providers.map((p) => ({ id: p.id, units: p.units })),
-  };
-  app.get("/.well-known/oct-gateway", (c) => c.json(metadata));
+  const receiptJwks = async () => publicJwks(await ports.receiptKeys.allKeys());
+
+  app.get("/.well-known/oct-gateway", async (c) =>
+    c.json({
+      gateway: network.gatewayId,
+      versions: SUPPORTED_VERSIONS,
+      units: unitIds(),
+      issuers: network.carriers.map((carrier) => ({
+        carrier: carrier.id,
+        issuer: carrier.issuer,
+        algorithms: carrier.algorithms,
+        status: carrier.status,
+      })),
+      providers: network.providers.map((p) => ({ id: p.id, units: p.units })),
+      jwks_uri: new URL("/.well-known/jwks.json", network.gatewayId).href,
+      receipt_jwks: await receiptJwks(),
+    }),
+  );
+  app.get("/.well-known/jwks.json", async (c) => c.json(await receiptJwks()));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/metrics", (c) =>
+    c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+  );
   return app;
 }

@@ -18,7 +18,11 @@ describe("POST /v1/verify", () => {
   it("answers valid with the claims for a good token", async () => {
     const c = claims();
     const body = await verdict(await mintToken(c, gw.keys.eddsa));
-    expect(body).toEqual({ valid: true, claims: c });
+    expect(body).toEqual({
+      valid: true,
+      claims: c,
+      remaining: { amount: "1000.5", unit: "gpu-second:h100-sxm" },
+    });
   });
 
   it("answers each refusal with valid: false and its code", async () => {
@@ -124,10 +128,12 @@ describe("request errors are problems", () => {
 
   it("keys_unavailable is a 503 problem, not a verdict", async () => {
     const failing = await testGateway({
-      keys: {
-        keyFor: async () => {
-          const { OctError } = await import("../../../src/core/errors.ts");
-          throw new OctError("keys_unavailable", "down");
+      ports: {
+        keys: {
+          keyFor: async () => {
+            const { OctError } = await import("../../../src/core/errors.ts");
+            throw new OctError("keys_unavailable", "down");
+          },
         },
       },
     });

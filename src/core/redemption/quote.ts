@@ -1,0 +1,111 @@
+/**
+ * @module Quotes (`spec/oct.md` §8.1): what a redemption would cost, at the
+ * tariff in force, held for a while so the redemption that cites it pays
+ * exactly that.
+ */
+import { formatAmount, parseAmount } from "../amount/decimal.ts";
+import { OctError } from "../errors.ts";
+import type { Tariff } from "../network/config.ts";
+import { balanceOf } from "./balance.ts";
+import { verifyToken, type VerifiedToken } from "../token/verify.ts";
+import type { RedemptionDeps } from "./deps.ts";
+import {
+  checkConstraints,
+  planRedemption,
+  planWithTariff,
+  providerFor,
+  type RedemptionAsk,
+  type RedemptionPlan,
+} from "./plan.ts";
+import { newQuoteId, tokenKeyInId, tokenKeyOf, type QuoteRecord } from "./record.ts";
+
+/**
+ * Quotes `ask` for a token and keeps the quote until it expires.
+ *
+ * @example
+ * const quote = await createQuote(deps, token, { provider: "carrier-b-edge", amount: "100", unit: "gpu-second:a100-sxm" });
+ */
+export async function createQuote(
+  deps: RedemptionDeps,
+  token: unknown,
+  ask: RedemptionAsk,
+): Promise<QuoteRecord> {
+  const verified = await verifyToken(token, deps);
+  const now = deps.clock.now();
+  const plan = planRedemption(deps.network, verified, ask, now, "quote");
+  const balance = await balanceOf(deps.ledger, verified, now);
+  if (plan.debit > parseAmount(balance.remaining.amount)!) {
+    throw new OctError(
+      "insufficient_balance",
+      `the debit ${formatAmount(plan.debit)} exceeds the remaining ${balance.remaining.amount} ${balance.remaining.unit}`,
+    );
+  }
+  const tokenKey = await tokenKeyOf(verified.identity);
+  const ttlEnd = now + deps.network.limits.quote_ttl_seconds * 1000;
+  const tariffEnd =
+    plan.tariff.valid_until === undefined ? Infinity : Date.parse(plan.tariff.valid_until);
+  const quote: QuoteRecord = {
+    id: newQuoteId(tokenKey),
+    tokenKey,
+    token: verified.identity,
+    provider: plan.provider.id,
+    debit: { amount: formatAmount(plan.debit), unit: verified.claims.oct.unit },
+    credit: { amount: formatAmount(plan.credit), unit: ask.unit },
+    tariff: plan.tariff,
+    expires_at: new Date(Math.min(ttlEnd, tariffEnd)).toISOString(),
+  };
+  await deps.ledger.saveQuote(quote);
+  return quote;
+}
+
+/**
+ * The plan a cited quote locks: its tariff, if it is this token's, for this
+ * very provider, amount and unit, and still valid.
+ */
+export async function planFromQuote(
+  deps: RedemptionDeps,
+  verified: VerifiedToken,
+  ask: RedemptionAsk,
+  quoteId: string,
+  now: number,
+): Promise<RedemptionPlan> {
+  const tokenKey = await tokenKeyOf(verified.identity);
+  const quote =
+    tokenKeyInId(quoteId, "qt") === tokenKey
+      ? await deps.ledger.getQuote(tokenKey, quoteId)
+      : undefined;
+  if (!quote) throw new OctError("quote_invalid", `quote ${quoteId} was not issued for this token`);
+  if (
+    quote.provider !== ask.provider ||
+    quote.credit.amount !== ask.amount ||
+    quote.credit.unit !== ask.unit
+  ) {
+    throw new OctError(
+      "quote_invalid",
+      `quote ${quoteId} is for ${quote.credit.amount} ${quote.credit.unit} at ${quote.provider}`,
+    );
+  }
+  if (!deps.network.tariffs.some((tariff) => sameTariff(tariff, quote.tariff))) {
+    throw new OctError(
+      "quote_invalid",
+      `the tariff of quote ${quoteId} is no longer in the configuration`,
+    );
+  }
+  if (Date.parse(quote.expires_at) <= now)
+    throw new OctError("quote_expired", `quote ${quoteId} expired at ${quote.expires_at}`);
+  const provider = providerFor(deps.network, ask.provider);
+  checkConstraints(verified, ask);
+  return planWithTariff(verified, ask, provider, quote.tariff);
+}
+
+function sameTariff(a: Tariff, b: Tariff): boolean {
+  return (
+    a.carrier === b.carrier &&
+    a.from === b.from &&
+    a.provider === b.provider &&
+    a.to === b.to &&
+    a.rate === b.rate &&
+    a.valid_from === b.valid_from &&
+    a.valid_until === b.valid_until
+  );
+}

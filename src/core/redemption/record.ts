@@ -1,0 +1,91 @@
+/**
+ * @module A redemption as the ledger keeps it, and the identifiers that
+ * route to it: ids carry the token's key, so any gateway instance can find
+ * the one place (a Durable Object, a row) that owns the token.
+ */
+import { encodeBase64Url } from "../encoding/base64url.ts";
+import type { Tariff } from "../network/config.ts";
+import type { TokenIdentity } from "../token/verify.ts";
+
+export interface Quantity {
+  amount: string;
+  unit: string;
+}
+
+export type RedemptionStatus = "reserved" | "committed" | "released";
+
+/** Why a redemption was released: the refusal its retries get again. */
+export interface Failure {
+  code: "provider_unavailable" | "reservation_expired";
+  status: number;
+  detail: string;
+}
+
+export interface RedemptionRecord {
+  id: string;
+  tokenKey: string;
+  token: TokenIdentity;
+  sub: string;
+  carrier: string;
+  provider: string;
+  status: RedemptionStatus;
+  debited: Quantity;
+  credited: Quantity;
+  tariff: Tariff;
+  workload?: string;
+  region?: string;
+  quote?: string;
+  /** RFC 3339. */
+  created_at: string;
+  /** When an uncommitted reservation lapses, ms since the epoch. */
+  expiresAt: number;
+  idempotencyKey: string;
+  requestHash: string;
+  /** The receipt, signed at reservation; shown once committed. */
+  receipt: string;
+  /** Remaining balance recorded at the last change of status (token unit). */
+  remaining?: string;
+  failure?: Failure;
+}
+
+export interface QuoteRecord {
+  id: string;
+  tokenKey: string;
+  token: TokenIdentity;
+  provider: string;
+  debit: Quantity;
+  credit: Quantity;
+  tariff: Tariff;
+  expires_at: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The key of a token's ledger: base64url(SHA-256(iss LF jti)), 43 characters.
+ *
+ * @example
+ * await tokenKeyOf({ iss: "https://tokens.carrier-a.example", jti: "01JD…" })
+ */
+export async function tokenKeyOf(identity: TokenIdentity): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    encoder.encode(`${identity.iss}\n${identity.jti}`),
+  );
+  return encodeBase64Url(new Uint8Array(digest));
+}
+
+function randomPart(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** A new redemption id: `rd.<token key>.<random>`. */
+export const newRedemptionId = (tokenKey: string) => `rd.${tokenKey}.${randomPart()}`;
+/** A new quote id: `qt.<token key>.<random>`. */
+export const newQuoteId = (tokenKey: string) => `qt.${tokenKey}.${randomPart()}`;
+
+/** The token key inside a redemption or quote id, or `undefined` for a malformed id. */
+export function tokenKeyInId(id: string, kind: "rd" | "qt"): string | undefined {
+  const match = /^(rd|qt)\.([A-Za-z0-9_-]{43})\.[A-Za-z0-9_-]{22}$/.exec(id);
+  return match && match[1] === kind ? match[2] : undefined;
+}

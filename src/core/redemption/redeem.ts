@@ -1,0 +1,202 @@
+/**
+ * @module Redemption (`spec/oct.md` §8.2-8.5): verify, plan, reserve in the
+ * token's ledger, hand to the provider, then commit or release. Exactly
+ * once per idempotency key; a refusal before the reservation writes nothing.
+ */
+import { formatAmount } from "../amount/decimal.ts";
+import { OctError } from "../errors.ts";
+import { signReceipt } from "../receipt/sign.ts";
+import { verifyToken, type VerifiedToken } from "../token/verify.ts";
+import { checkBinding, remainingOf } from "./balance.ts";
+import type { RedemptionDeps } from "./deps.ts";
+import { planRedemption, type RedemptionAsk } from "./plan.ts";
+import { planFromQuote } from "./quote.ts";
+import { newRedemptionId, tokenKeyOf, type Quantity, type RedemptionRecord } from "./record.ts";
+
+export interface RedeemRequest extends RedemptionAsk {
+  token: string;
+  quote?: string;
+}
+
+export interface RedeemResult {
+  record: RedemptionRecord;
+  remaining: Quantity;
+  /** True when this answer is the stored result of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/**
+ * Redeems `request` once per `idempotencyKey`.
+ *
+ * @example
+ * const { record } = await redeem(deps, body, "key-1", await fingerprint(body));
+ */
+export async function redeem(
+  deps: RedemptionDeps,
+  request: RedeemRequest,
+  idempotencyKey: string,
+  requestHash: string,
+): Promise<RedeemResult> {
+  const verified = await verifyToken(request.token, deps);
+  if (verified.claims.cnf !== undefined) {
+    // Holder binding (RFC 7800) needs a proof-of-possession format this
+    // version does not define: refuse rather than accept without proof.
+    throw new OctError(
+      "holder_proof_invalid",
+      "this token is bound to a holder key; proof of possession is not supported in OCT 0.1",
+    );
+  }
+  const tokenKey = await tokenKeyOf(verified.identity);
+  const earlier = await deps.ledger.lookup(tokenKey, idempotencyKey);
+  if (earlier) return settle(deps, verified, earlier, requestHash);
+
+  const now = deps.clock.now();
+  const plan = request.quote
+    ? await planFromQuote(deps, verified, request, request.quote, now)
+    : planRedemption(deps.network, verified, request, now);
+  const id = newRedemptionId(tokenKey);
+  const terms: Omit<RedemptionRecord, "receipt"> = {
+    id,
+    tokenKey,
+    token: verified.identity,
+    sub: verified.claims.sub,
+    carrier: verified.carrier.id,
+    provider: plan.provider.id,
+    status: "reserved",
+    debited: { amount: formatAmount(plan.debit), unit: verified.claims.oct.unit },
+    credited: { amount: formatAmount(plan.credit), unit: request.unit },
+    tariff: plan.tariff,
+    ...(request.workload !== undefined ? { workload: request.workload } : {}),
+    ...(request.region !== undefined ? { region: request.region } : {}),
+    ...(request.quote !== undefined ? { quote: request.quote } : {}),
+    created_at: new Date(now).toISOString(),
+    expiresAt: now + deps.network.limits.reservation_ttl_seconds * 1000,
+    idempotencyKey,
+    requestHash,
+  };
+  // The receipt is made with the reservation, so a resumed attempt sends
+  // the provider the very same receipt (spec §8.4 step 10, §8.5).
+  const receipt = await signReceipt(
+    deps.network.gatewayId,
+    terms,
+    await deps.receiptKeys.signingKey(),
+    now,
+  );
+  const record: RedemptionRecord = { ...terms, receipt };
+  const outcome = await deps.ledger.reserve({ record, faceValue: verified.claims.oct.amount, now });
+  switch (outcome.kind) {
+    case "existing":
+    case "conflict":
+      // A concurrent request with the same key won the race.
+      return settle(deps, verified, outcome.record, requestHash);
+    case "mismatch":
+      checkBinding(verified, outcome.recorded);
+      throw new OctError(
+        "claims_invalid",
+        "the token identity is recorded with another face value",
+      );
+    case "insufficient":
+      throw new OctError(
+        "insufficient_balance",
+        `the debit ${record.debited.amount} exceeds the remaining ${remainingOf(verified.claims.oct.amount, outcome.balance)} ${record.debited.unit}`,
+      );
+    case "reserved":
+      return complete(deps, verified, outcome.record, false);
+  }
+}
+
+/** The answer for a key already used: the stored result, a resumption, or a conflict. */
+async function settle(
+  deps: RedemptionDeps,
+  verified: VerifiedToken,
+  record: RedemptionRecord,
+  requestHash: string,
+): Promise<RedeemResult> {
+  if (record.requestHash !== requestHash) {
+    throw new OctError(
+      "idempotency_conflict",
+      `the Idempotency-Key was used for redemption ${record.id} with a different request`,
+    );
+  }
+  switch (record.status) {
+    case "committed":
+      return {
+        record,
+        remaining: await remaining(deps, verified, record.tokenKey),
+        replayed: true,
+      };
+    case "released":
+      throw failureOf(record);
+    case "reserved":
+      // A retry of a redemption left in flight (a crash, a lost answer):
+      // resume it. Providers treat a known redemption id as a repeat.
+      return complete(deps, verified, record, true);
+  }
+}
+
+async function complete(
+  deps: RedemptionDeps,
+  verified: VerifiedToken,
+  record: RedemptionRecord,
+  replayed: boolean,
+): Promise<RedeemResult> {
+  const provider = deps.network.providerById(record.provider);
+  try {
+    if (!provider)
+      throw new OctError("provider_unavailable", `provider ${record.provider} left the network`, {
+        status: 503,
+      });
+    await deps.adapterFor(provider).deliver(record, record.receipt);
+  } catch (error) {
+    const failure =
+      error instanceof OctError && error.code === "provider_unavailable"
+        ? { code: error.code, status: error.status, detail: error.message }
+        : {
+            code: "provider_unavailable" as const,
+            status: 502,
+            detail: "the provider adapter failed",
+          };
+    const released = await deps.ledger.release(
+      record.tokenKey,
+      record.id,
+      failure,
+      deps.clock.now(),
+    );
+    // If a concurrent retry committed first, its result stands.
+    if (released?.status === "committed")
+      return {
+        record: released,
+        remaining: await remaining(deps, verified, record.tokenKey),
+        replayed: true,
+      };
+    throw failureOf(released ?? { ...record, failure });
+  }
+  const committed = await deps.ledger.commit(record.tokenKey, record.id, deps.clock.now());
+  if (!committed || committed.status !== "committed") throw failureOf(committed ?? record);
+  return {
+    record: committed,
+    remaining: await remaining(deps, verified, record.tokenKey),
+    replayed,
+  };
+}
+
+function failureOf(record: RedemptionRecord): OctError {
+  const failure = record.failure ?? {
+    code: "reservation_expired" as const,
+    status: 409,
+    detail: "the reservation was released",
+  };
+  return new OctError(failure.code, failure.detail, { status: failure.status });
+}
+
+async function remaining(
+  deps: RedemptionDeps,
+  verified: VerifiedToken,
+  tokenKey: string,
+): Promise<Quantity> {
+  const balance = await deps.ledger.balance(tokenKey, deps.clock.now());
+  return {
+    amount: remainingOf(verified.claims.oct.amount, balance),
+    unit: verified.claims.oct.unit,
+  };
+}
