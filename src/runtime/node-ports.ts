@@ -62,7 +62,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
     recover,
     startRecovery(everyMs) {
       const timer = setInterval(recover, everyMs);
-      timer.unref();
+      (timer as { unref?: () => void }).unref?.();
       return { stop: () => clearInterval(timer) };
     },
     close: () => db.close(),

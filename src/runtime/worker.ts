@@ -1,17 +1,34 @@
 /**
  * @module The Cloudflare Workers entry point. The network configuration is
  * the `OCT_CONFIG` binding (a JSON string var or secret, or a JSON object
- * var); without it, the demo network bundled from config/demo/.
+ * var); without it, the demo network bundled from config/demo/. The ledger
+ * is one Durable Object per token (`TokenLedger`), settlement and the
+ * generated receipt key live in the `SettlementBook` object.
  */
+import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
-import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
+import type { LedgerBindings } from "../adapters/ledger/durable-object/bindings.ts";
+import {
+  durableObjectKeyStore,
+  durableObjectLedger,
+  durableObjectSettlements,
+} from "../adapters/ledger/durable-object/ports.ts";
+import { providerAdapters } from "../adapters/providers/registry.ts";
+import {
+  configuredReceiptKeys,
+  generatedReceiptKeys,
+} from "../adapters/receipt-keys/receipt-keys.ts";
+import type { PrivateJwk } from "../core/issuer/keys.ts";
 import { ConfigError, loadNetwork } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";
 import demoNetwork from "../../config/demo/network.json" with { type: "json" };
 
-export interface Env {
+export { TokenLedger } from "../adapters/ledger/durable-object/token-ledger.ts";
+export { SettlementBook } from "../adapters/ledger/durable-object/settlement-book.ts";
+
+export interface Env extends LedgerBindings {
   OCT_CONFIG?: string | Record<string, unknown>;
 }
 
@@ -23,15 +40,23 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
   if (built?.source === source) return built.app;
   const document = typeof source === "string" ? JSON.parse(source) : source;
   const network = loadNetwork(document);
-  const remote = new RemoteJwks({
-    clock: systemClock,
-    limits: network.limits,
-    store: new CacheApiJwksStore(),
-  });
+  const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
   const app = createGateway({
     network,
-    keys: new CarrierKeys(remote),
     clock: systemClock,
+    keys: new CarrierKeys(
+      new RemoteJwks({
+        clock: systemClock,
+        limits: network.limits,
+        store: new CacheApiJwksStore(),
+      }),
+    ),
+    ledger: durableObjectLedger(env),
+    settlements: durableObjectSettlements(env),
+    receiptKeys: configured?.length
+      ? configuredReceiptKeys(configured)
+      : generatedReceiptKeys(durableObjectKeyStore(env)),
+    adapterFor: providerAdapters(),
     logger: { error: (message, error) => console.error(message, error) },
   });
   built = { source, app };

@@ -8,7 +8,8 @@ import { mintToken, type MintClaims } from "../../src/core/issuer/mint.ts";
 import { loadNetwork, type Network, type NetworkDocument } from "../../src/core/network/config.ts";
 import type { Algorithm } from "../../src/core/token/header.ts";
 
-export const NOW_SECONDS = 1_795_000_000;
+/** The tests' frozen "now" (2030-03-17): after the wall clock, so no real-time alarm fires mid-test. */
+export const NOW_SECONDS = 1_900_000_000;
 export const ISSUER_A = "https://tokens.carrier-a.example";
 export const ISSUER_B = "https://tokens.carrier-b.example";
 export const ISSUER_R = "https://tokens.carrier-r.example";
@@ -74,7 +75,7 @@ export function testNetworkDocument(
         to: "gpu-second:a100-sxm",
         rate: "2.5",
         valid_from: "2026-01-01T00:00:00Z",
-        valid_until: "2028-01-01T00:00:00Z",
+        valid_until: "2031-01-01T00:00:00Z",
       },
     ],
     ...overrides,

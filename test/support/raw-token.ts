@@ -21,7 +21,7 @@ export async function signSegments(
 ): Promise<string> {
   const cryptoKey = await crypto.subtle.importKey(
     "jwk",
-    { kty: key.kty, crv: key.crv, x: key.x, d: key.d },
+    { kty: key.kty as string, crv: key.crv as string, x: key.x as string, d: key.d as string },
     { name: "Ed25519" },
     false,
     ["sign"],

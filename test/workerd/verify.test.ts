@@ -5,9 +5,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { claims, ISSUER_B, mintToken, NOW_SECONDS } from "../support/network.ts";
 import { segment, signRaw } from "../support/raw-token.ts";
-import { testGateway } from "../support/gateway.ts";
+import { workerGateway as testGateway } from "./gateway.ts";
 import { judgeAll, type WycheproofFile } from "../support/wycheproof.ts";
-import wycheproof from "../../../shared/vectors/wycheproof/json_web_signature_test.json";
+import wycheproof from "../../../shared/vectors/wycheproof/json_web_signature_test.json" with { type: "json" };
 
 let gw: Awaited<ReturnType<typeof testGateway>>;
 beforeAll(async () => {

@@ -1,0 +1,38 @@
+/**
+ * @module The Worker's side of the ledger ports: each call goes to the
+ * Durable Object that owns the token (named by its token key), settlement
+ * and the generated receipt key to the settlement book.
+ */
+import type { PrivateJwk } from "../../../core/issuer/keys.ts";
+import type { Ledger } from "../../../ports/ledger.ts";
+import type { SettlementStore } from "../../../ports/settlement.ts";
+import type { GeneratedKeyStore } from "../../receipt-keys/receipt-keys.ts";
+import type { LedgerBindings } from "./bindings.ts";
+
+export function durableObjectLedger(env: LedgerBindings): Ledger {
+  const owner = (tokenKey: string) => env.TOKEN_LEDGER.get(env.TOKEN_LEDGER.idFromName(tokenKey));
+  return {
+    reserve: (input) => owner(input.record.tokenKey).reserve(input),
+    commit: (tokenKey, id, now) => owner(tokenKey).commit(tokenKey, id, now),
+    release: (tokenKey, id, failure, now) => owner(tokenKey).release(tokenKey, id, failure, now),
+    get: (tokenKey, id) => owner(tokenKey).get(tokenKey, id),
+    lookup: (tokenKey, key) => owner(tokenKey).lookup(tokenKey, key),
+    balance: (tokenKey, now) => owner(tokenKey).balance(tokenKey, now),
+    saveQuote: (quote) => owner(quote.tokenKey).saveQuote(quote),
+    getQuote: (tokenKey, id) => owner(tokenKey).getQuote(tokenKey, id),
+  } as Ledger;
+}
+
+const book = (env: LedgerBindings) =>
+  env.SETTLEMENT_BOOK.get(env.SETTLEMENT_BOOK.idFromName("global"));
+
+export function durableObjectSettlements(env: LedgerBindings): SettlementStore {
+  return { entries: (query) => book(env).entries(query) } as SettlementStore;
+}
+
+export function durableObjectKeyStore(env: LedgerBindings): GeneratedKeyStore {
+  return {
+    get: () => book(env).receiptKey() as Promise<PrivateJwk | undefined>,
+    putIfAbsent: (key) => book(env).putReceiptKeyIfAbsent(key) as Promise<PrivateJwk>,
+  };
+}

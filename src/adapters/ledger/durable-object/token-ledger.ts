@@ -1,0 +1,110 @@
+/**
+ * @module One Durable Object per token identity (`spec/oct.md` §8.1): every
+ * redemption of a token is serialised here, wherever in the world it was
+ * asked for, while different tokens scale out. It owns its invariants; the
+ * Worker only routes to it. An alarm releases lapsed reservations and
+ * forwards settlement entries to the settlement book until they arrive.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
+import type { Balance, ReserveInput, ReserveOutcome } from "../../../ports/ledger.ts";
+import { SqlLedger } from "../sql/sql-ledger.ts";
+import type { LedgerBindings } from "./bindings.ts";
+import { durableObjectSql } from "./storage-driver.ts";
+
+export class TokenLedger extends DurableObject<LedgerBindings> {
+  private readonly ledger: SqlLedger;
+
+  constructor(ctx: DurableObjectState, env: LedgerBindings) {
+    super(ctx, env);
+    this.ledger = new SqlLedger(durableObjectSql(ctx.storage));
+  }
+
+  async reserve(input: ReserveInput): Promise<ReserveOutcome> {
+    const outcome = await this.ledger.reserve(input);
+    if (outcome.kind === "reserved") await this.scheduleAlarm();
+    return outcome;
+  }
+
+  async commit(tokenKey: string, id: string, now: number): Promise<RedemptionRecord | undefined> {
+    const record = await this.ledger.commit(tokenKey, id, now);
+    await this.forwardSettlement();
+    return record;
+  }
+
+  release(
+    tokenKey: string,
+    id: string,
+    failure: Failure,
+    now: number,
+  ): Promise<RedemptionRecord | undefined> {
+    return this.ledger.release(tokenKey, id, failure, now);
+  }
+
+  get(tokenKey: string, id: string): Promise<RedemptionRecord | undefined> {
+    return this.ledger.get(tokenKey, id);
+  }
+
+  lookup(tokenKey: string, idempotencyKey: string): Promise<RedemptionRecord | undefined> {
+    return this.ledger.lookup(tokenKey, idempotencyKey);
+  }
+
+  balance(tokenKey: string, now: number): Promise<Balance> {
+    return this.ledger.balance(tokenKey, now);
+  }
+
+  saveQuote(quote: QuoteRecord): Promise<void> {
+    return this.ledger.saveQuote(quote);
+  }
+
+  getQuote(tokenKey: string, id: string): Promise<QuoteRecord | undefined> {
+    return this.ledger.getQuote(tokenKey, id);
+  }
+
+  /** Recovery (spec §8.6) and settlement forwarding, retried until done. */
+  override async alarm(): Promise<void> {
+    await this.recover(Date.now());
+  }
+
+  /** Releases reservations lapsed at `now`, forwards settlement, schedules the next alarm. */
+  async recover(now: number): Promise<number> {
+    const released = this.ledger.recover(now);
+    await this.forwardSettlement();
+    await this.scheduleAlarm();
+    return released;
+  }
+
+  private async forwardSettlement(): Promise<void> {
+    const entries = this.ledger.unforwardedEntries();
+    if (entries.length === 0) return;
+    try {
+      const book = this.env.SETTLEMENT_BOOK.get(this.env.SETTLEMENT_BOOK.idFromName("global"));
+      await book.add(
+        entries.map((row) => ({
+          redemption_id: String(row.redemption_id),
+          carrier: String(row.carrier),
+          provider: String(row.provider),
+          unit: String(row.unit),
+          debited: String(row.debited),
+          credit_unit: String(row.credit_unit),
+          credited: String(row.credited),
+          tariff: String(row.tariff),
+          committed_at: Number(row.committed_at),
+        })),
+      );
+      this.ledger.markForwarded(entries.map((row) => String(row.redemption_id)));
+    } catch {
+      // The entries stay in this object's storage; the alarm retries.
+      await this.ctx.storage.setAlarm(Date.now() + 5000);
+    }
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const next = this.ledger.nextExpiry();
+    const pending = this.ledger.unforwardedEntries(1).length > 0 ? Date.now() + 5000 : undefined;
+    const at = Math.min(next ?? Infinity, pending ?? Infinity);
+    if (at === Infinity) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,564 @@
+/**
+ * @module The redemption contract, written once and run on both runtimes:
+ * Node (SQLite ledger) and workerd (Durable Object ledger). Same
+ * invariants, same tests (`spec/oct.md` §8).
+ */
+import { compactVerify, createLocalJWKSet, jwtVerify } from "jose";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fingerprint } from "../../src/core/redemption/fingerprint.ts";
+import { tokenKeyOf } from "../../src/core/redemption/record.ts";
+import type { NetworkDocument, Network } from "../../src/core/network/config.ts";
+import type { Ledger } from "../../src/ports/ledger.ts";
+import { claims, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+
+export interface RedemptionHarness {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  redeem(body: unknown, key: string): Promise<Response>;
+  get(path: string): Promise<Response>;
+  keys: TestKeys;
+  network: Network;
+  ledger: Ledger;
+  /** Runs recovery of lapsed reservations as the runtime does, at `now`. */
+  recover(now: number): Promise<void>;
+}
+
+export type MakeHarness = (options: {
+  clock: { now(): number };
+  network: Partial<NetworkDocument>;
+  fetch: typeof fetch;
+}) => Promise<RedemptionHarness>;
+
+const WEBHOOK_URL = "https://provider.cloud-c.example/redeem";
+
+export function defineRedemptionSuite(make: MakeHarness): void {
+  /** A clock the tests move. */
+  const clock = {
+    t: NOW_SECONDS * 1000,
+    now() {
+      return this.t;
+    },
+  };
+  let gw: RedemptionHarness;
+
+  /** The provider webhook: its answer is set by each test. */
+  let webhookAnswer: (signal: AbortSignal) => Promise<Response> = async () =>
+    new Response(null, { status: 204 });
+  const webhookBodies: string[] = [];
+  const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    expect(String(input)).toBe(WEBHOOK_URL);
+    expect(new Headers(init?.headers).get("content-type")).toBe("application/oct-receipt+jwt");
+    webhookBodies.push(String(init?.body));
+    return webhookAnswer(init!.signal!);
+  }) as typeof fetch;
+
+  beforeEach(async () => {
+    clock.t = NOW_SECONDS * 1000;
+    webhookBodies.length = 0;
+    webhookAnswer = async () => new Response(null, { status: 204 });
+    gw = await make({
+      clock,
+      fetch: fakeFetch,
+      network: {
+        providers: [
+          { id: "carrier-b-edge", adapter: "ledger", units: ["gpu-second:a100-sxm"] },
+          {
+            id: "cloud-c",
+            adapter: "webhook",
+            endpoint: WEBHOOK_URL,
+            timeout_ms: 300,
+            units: ["inference-token:llm-large"],
+          },
+        ],
+        tariffs: [
+          {
+            carrier: "carrier-a",
+            from: "gpu-second:h100-sxm",
+            provider: "carrier-b-edge",
+            to: "gpu-second:a100-sxm",
+            rate: "2.5",
+            valid_from: "2026-01-01T00:00:00Z",
+            valid_until: "2031-01-01T00:00:00Z",
+          },
+          {
+            carrier: "carrier-a",
+            from: "gpu-second:h100-sxm",
+            provider: "cloud-c",
+            to: "inference-token:llm-large",
+            rate: "3",
+            valid_from: "2026-01-01T00:00:00Z",
+          },
+        ],
+      },
+    });
+  });
+
+  const A100 = "gpu-second:a100-sxm";
+  const H100 = "gpu-second:h100-sxm";
+  const ask = (token: string, extra: Record<string, unknown> = {}) => ({
+    token,
+    provider: "carrier-b-edge",
+    amount: "100",
+    unit: A100,
+    ...extra,
+  });
+  const json = async (response: Response) => (await response.json()) as Record<string, any>;
+
+  async function balance(token: string) {
+    const response = await gw.post("/v1/balance", { token });
+    expect(response.status).toBe(200);
+    return json(response);
+  }
+
+  describe("POST /v1/redemptions", () => {
+    it("redeems at the tariff, exactly, with a receipt any JOSE library verifies against the served JWKS", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const response = await gw.redeem(ask(token), "key-1");
+      expect(response.status).toBe(201);
+      const body = await json(response);
+      expect(body).toMatchObject({
+        status: "committed",
+        provider: "carrier-b-edge",
+        debited: { amount: "40", unit: H100 },
+        credited: { amount: "100", unit: A100 },
+        remaining: { amount: "960.5", unit: H100 },
+        tariff: { rate: "2.5" },
+      });
+      expect(response.headers.get("location")).toBe(`/v1/redemptions/${body.id}`);
+
+      const jwks = await json(await gw.get("/.well-known/jwks.json"));
+      expect(JSON.stringify(jwks)).not.toContain('"d"');
+      const { payload, protectedHeader } = await jwtVerify(
+        body.receipt,
+        createLocalJWKSet(jwks as never),
+        {
+          typ: "oct-receipt+jwt",
+          issuer: "https://gw.test.example",
+        },
+      );
+      expect(protectedHeader.typ).toBe("oct-receipt+jwt");
+      expect(payload).toMatchObject({
+        jti: body.id,
+        oct_receipt: {
+          debited: { amount: "40" },
+          credited: { amount: "100" },
+          carrier: "carrier-a",
+        },
+      });
+
+      const [h, p, s] = (body.receipt as string).split(".");
+      const forged = Buffer.from(p!, "base64url")
+        .toString()
+        .replace('"amount":"100"', '"amount":"900"');
+      await expect(
+        compactVerify(
+          `${h}.${Buffer.from(forged).toString("base64url")}.${s}`,
+          createLocalJWKSet(jwks as never),
+        ),
+      ).rejects.toThrow();
+
+      expect(await balance(token)).toMatchObject({
+        face_value: { amount: "1000.5" },
+        committed: { amount: "40" },
+        reserved: { amount: "0" },
+        remaining: { amount: "960.5" },
+      });
+      const stored = await json(await gw.get(`/v1/redemptions/${body.id}`));
+      expect(stored).toMatchObject({
+        id: body.id,
+        status: "committed",
+        receipt: body.receipt,
+        remaining: { amount: "960.5" },
+      });
+    });
+
+    it("replays the stored result for the same key and body, refuses another body with 409", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const first = await json(await gw.redeem(ask(token), "same"));
+      // the same body, written differently (member order, whitespace), is the same request
+      const reordered = JSON.stringify(
+        { unit: A100, amount: "100", provider: "carrier-b-edge", token },
+        null,
+        2,
+      );
+      const again = await gw.redeem(reordered, "same");
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect((await json(again)).id).toBe(first.id);
+      const conflict = await gw.redeem(ask(token, { amount: "101" }), "same");
+      expect(conflict.status).toBe(409);
+      expect(await json(conflict)).toMatchObject({ code: "idempotency_conflict" });
+      expect((await balance(token)).committed.amount).toBe("40");
+    });
+
+    it("requires an Idempotency-Key of the spec's grammar", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const none = await gw.post("/v1/redemptions", ask(token));
+      expect(none.status).toBe(400);
+      expect(await json(none)).toMatchObject({ code: "idempotency_key_required" });
+      const bad = await gw.redeem(ask(token), "k".repeat(256));
+      expect(await json(bad)).toMatchObject({ code: "request_invalid" });
+      expect((await balance(token)).committed.amount).toBe("0");
+    });
+
+    it("refuses an over-spend with 402 and leaves the balance as it was", async () => {
+      const token = await mintToken(
+        claims({ oct: { ver: "0.1", amount: "50", unit: H100 } }),
+        gw.keys.eddsa,
+      );
+      expect((await gw.redeem(ask(token), "a")).status).toBe(201); // debit 40
+      const over = await gw.redeem(ask(token, { amount: "25.000000000000000001" }), "b"); // debit 10.0000000000000000004 → ceil
+      expect(over.status).toBe(402);
+      expect(await json(over)).toMatchObject({ code: "insufficient_balance" });
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "40" },
+        remaining: { amount: "10" },
+      });
+      expect((await gw.redeem(ask(token, { amount: "25" }), "c")).status).toBe(201); // exactly the rest
+      expect((await balance(token)).remaining.amount).toBe("0");
+    });
+
+    it.each([
+      [
+        "constraint_violated",
+        403,
+        { oct: { ver: "0.1", amount: "100", unit: H100, redeem: { providers: ["cloud-c"] } } },
+        {},
+      ],
+      [
+        "constraint_violated",
+        403,
+        { oct: { ver: "0.1", amount: "100", unit: H100, redeem: { regions: ["eu-west"] } } },
+        { region: "us-east" },
+      ],
+      [
+        "constraint_violated",
+        403,
+        { oct: { ver: "0.1", amount: "100", unit: H100, redeem: { regions: ["eu-west"] } } },
+        {},
+      ],
+      [
+        "constraint_violated",
+        403,
+        { oct: { ver: "0.1", amount: "100", unit: H100, redeem: { workloads: ["training"] } } },
+        { workload: "inference" },
+      ],
+      [
+        "constraint_violated",
+        403,
+        { oct: { ver: "0.1", amount: "100", unit: H100, redeem: { max_per_redemption: "39.9" } } },
+        {},
+      ],
+      ["no_tariff", 422, { oct: { ver: "0.1", amount: "100", unit: "gpu-second:l4" } }, {}],
+      ["no_tariff", 422, {}, { unit: "pflop" }],
+      ["provider_unknown", 422, {}, { provider: "nowhere" }],
+      ["unit_unknown", 422, {}, { unit: "gpu-second:imaginary-9000" }],
+      [
+        "holder_proof_invalid",
+        401,
+        { cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" } },
+        {},
+      ],
+      ["request_invalid", 400, {}, { amount: "1.50" }],
+      ["request_invalid", 400, {}, { surprise: true }],
+      [
+        "token_expired",
+        401,
+        { iat: NOW_SECONDS - 9000, nbf: undefined, exp: NOW_SECONDS - 3600 },
+        {},
+      ],
+    ])(
+      "refuses with %s (%i) and changes nothing",
+      async (code, status, claimOverrides, askOverrides) => {
+        const token = await mintToken(claims(claimOverrides as never), gw.keys.eddsa);
+        const response = await gw.redeem(ask(token, askOverrides), "k");
+        expect({ status: response.status, body: await json(response) }).toMatchObject({
+          status,
+          body: { code },
+        });
+        if (status === 401)
+          expect(response.headers.get("www-authenticate")).toBe(`OCT error="${code}"`);
+        const tokenOk = code !== "token_expired";
+        if (tokenOk) expect((await balance(token)).reserved.amount).toBe("0");
+        if (tokenOk) expect((await balance(token)).committed.amount).toBe("0");
+      },
+    );
+
+    it("refuses a second token reusing an identity with another face value (spec §6.3)", async () => {
+      const c = claims();
+      await gw.redeem(ask(await mintToken(c, gw.keys.eddsa)), "x");
+      const twin = await mintToken({ ...c, oct: { ...c.oct, amount: "999999" } }, gw.keys.eddsa);
+      expect(await json(await gw.redeem(ask(twin), "y"))).toMatchObject({ code: "claims_invalid" });
+      expect(await json(await gw.post("/v1/verify", { token: twin }))).toMatchObject({
+        valid: false,
+        error: "claims_invalid",
+      });
+    });
+
+    it("200 concurrent redemptions at a token worth 50 of them: exactly 50 succeed, the balance ends at zero", async () => {
+      const token = await mintToken(
+        claims({ oct: { ver: "0.1", amount: "2000", unit: H100 } }),
+        gw.keys.eddsa,
+      );
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => gw.redeem(ask(token), `c-${i}`)),
+      );
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(50);
+      expect(statuses.filter((s) => s === 402)).toHaveLength(150);
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "2000" },
+        reserved: { amount: "0" },
+        remaining: { amount: "0" },
+      });
+    });
+  });
+
+  describe("quotes", () => {
+    it("quotes the debit and lets a redemption cite it until it expires", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const response = await gw.post("/v1/quotes", {
+        token,
+        provider: "carrier-b-edge",
+        amount: "100",
+        unit: A100,
+      });
+      expect(response.status).toBe(201);
+      const quote = await json(response);
+      expect(quote).toMatchObject({
+        debit: { amount: "40", unit: H100 },
+        credit: { amount: "100", unit: A100 },
+        tariff: { rate: "2.5" },
+      });
+      expect(Date.parse(quote.expires_at)).toBe(clock.t + 300_000);
+      expect(quote).not.toHaveProperty("tokenKey");
+      const redeemed = await gw.redeem(ask(token, { quote: quote.id }), "q1");
+      expect(await json(redeemed)).toMatchObject({
+        status: "committed",
+        quote: quote.id,
+        debited: { amount: "40" },
+      });
+
+      const mismatch = await gw.redeem(ask(token, { quote: quote.id, amount: "10" }), "q2");
+      expect(await json(mismatch)).toMatchObject({ code: "quote_invalid" });
+      clock.t += 300_000;
+      const expired = await gw.redeem(ask(token, { quote: quote.id }), "q3");
+      expect({ status: expired.status, body: await json(expired) }).toMatchObject({
+        status: 409,
+        body: { code: "quote_expired" },
+      });
+    });
+
+    it("refuses a quote of another token", async () => {
+      const one = await mintToken(claims(), gw.keys.eddsa);
+      const other = await mintToken(claims(), gw.keys.eddsa);
+      const quote = await json(
+        await gw.post("/v1/quotes", {
+          token: one,
+          provider: "carrier-b-edge",
+          amount: "100",
+          unit: A100,
+        }),
+      );
+      expect(await json(await gw.redeem(ask(other, { quote: quote.id }), "k"))).toMatchObject({
+        code: "quote_invalid",
+      });
+    });
+  });
+
+  describe("providers", () => {
+    const webhookAsk = (token: string) => ({
+      token,
+      provider: "cloud-c",
+      amount: "30",
+      unit: "inference-token:llm-large",
+    });
+
+    it("a webhook provider gets the receipt and its 2xx commits", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const body = await json(await gw.redeem(webhookAsk(token), "w"));
+      expect(body).toMatchObject({ status: "committed", debited: { amount: "10" } });
+      expect(webhookBodies).toEqual([body.receipt]);
+    });
+
+    it("a refusal releases the reservation (502), and a retry gets the same answer", async () => {
+      webhookAnswer = async () => new Response("no", { status: 500 });
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const first = await gw.redeem(webhookAsk(token), "w");
+      expect({ status: first.status, body: await json(first) }).toMatchObject({
+        status: 502,
+        body: { code: "provider_unavailable" },
+      });
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "0" },
+        reserved: { amount: "0" },
+      });
+      webhookAnswer = async () => new Response(null, { status: 204 });
+      const retry = await gw.redeem(webhookAsk(token), "w");
+      expect(retry.status).toBe(502);
+      expect(webhookBodies).toHaveLength(1);
+    });
+
+    it("a redirect is a refusal, never followed (502)", async () => {
+      webhookAnswer = async () =>
+        new Response(null, { status: 307, headers: { location: "https://elsewhere.example" } });
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      expect((await gw.redeem(webhookAsk(token), "w")).status).toBe(502);
+    });
+
+    it("a timeout releases the reservation (503)", async () => {
+      webhookAnswer = (signal) =>
+        new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(new Error("aborted"))),
+        );
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const response = await gw.redeem(webhookAsk(token), "w");
+      expect({ status: response.status, body: await json(response) }).toMatchObject({
+        status: 503,
+        body: { code: "provider_unavailable" },
+      });
+      expect((await balance(token)).reserved.amount).toBe("0");
+    });
+  });
+
+  describe("expiry and recovery", () => {
+    /** Reserves as a gateway would, then "crashes": no provider call, no commit. */
+    async function reserveAndCrash(idempotencyKey: string) {
+      const c = claims();
+      const token = await mintToken(c, gw.keys.eddsa);
+      const body = ask(token);
+      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      const id = `rd.${tokenKey}.AAAAAAAAAAAAAAAAAAAAAA`;
+      const outcome = await gw.ledger.reserve({
+        record: {
+          id,
+          tokenKey,
+          token: { iss: c.iss, jti: c.jti },
+          sub: c.sub,
+          carrier: "carrier-a",
+          provider: "carrier-b-edge",
+          status: "reserved",
+          debited: { amount: "40", unit: H100 },
+          credited: { amount: "100", unit: A100 },
+          tariff: gw.network.tariffs[0]!,
+          created_at: new Date(clock.t).toISOString(),
+          expiresAt: clock.t + 60_000,
+          idempotencyKey,
+          requestHash: await fingerprint(body),
+          receipt: "receipt-made-at-reservation",
+        },
+        faceValue: c.oct.amount,
+        now: clock.t,
+      });
+      expect(outcome.kind).toBe("reserved");
+      return { token, body, id };
+    }
+
+    it("a reservation left behind expires; recovery releases it; its key then answers reservation_expired", async () => {
+      const { token, body, id } = await reserveAndCrash("crash");
+      expect(await balance(token)).toMatchObject({
+        reserved: { amount: "40" },
+        remaining: { amount: "960.5" },
+      });
+      clock.t += 60_000;
+      await gw.recover(clock.t);
+      expect(await balance(token)).toMatchObject({
+        reserved: { amount: "0" },
+        committed: { amount: "0" },
+        remaining: { amount: "1000.5" },
+      });
+      const stored = await json(await gw.get(`/v1/redemptions/${id}`));
+      expect(stored).toMatchObject({ status: "released" });
+      expect(stored).not.toHaveProperty("receipt");
+      const retry = await gw.redeem(body, "crash");
+      expect({ status: retry.status, body: await json(retry) }).toMatchObject({
+        status: 409,
+        body: { code: "reservation_expired" },
+      });
+    });
+
+    it("a retry of a reservation still in flight resumes it and commits once", async () => {
+      const { token, body, id } = await reserveAndCrash("resume");
+      const retry = await gw.redeem(body, "resume");
+      expect(retry.status).toBe(201);
+      expect(await json(retry)).toMatchObject({
+        id,
+        status: "committed",
+        receipt: "receipt-made-at-reservation",
+      });
+      expect((await gw.redeem(body, "resume")).status).toBe(201);
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "40" },
+        reserved: { amount: "0" },
+      });
+    });
+
+    it("GET /v1/redemptions/{id} is 404 for unknown and malformed ids", async () => {
+      expect((await gw.get("/v1/redemptions/nope")).status).toBe(404);
+      expect((await gw.get(`/v1/redemptions/rd.${"A".repeat(43)}.${"B".repeat(22)}`)).status).toBe(
+        404,
+      );
+    });
+  });
+
+  describe("settlement", () => {
+    it("reports who owes whom, exactly, signed; and as CSV", async () => {
+      // a period of its own: the settlement book may outlive one test
+      clock.t += 40 * 86400_000;
+      const now = clock.t / 1000;
+      for (let i = 0; i < 3; i++) {
+        const token = await mintToken(
+          claims({ iat: now, nbf: now, exp: now + 3600 }),
+          gw.keys.eddsa,
+        );
+        expect((await gw.redeem(ask(token, { amount: "0.1" }), "s")).status).toBe(201);
+      }
+      const from = new Date(clock.t - 1000).toISOString();
+      const to = new Date(clock.t + 1000).toISOString();
+      const response = await gw.get(`/v1/settlements?from=${from}&to=${to}`);
+      expect(response.status).toBe(200);
+      const report = await json(response);
+      expect(report.totals).toEqual([
+        {
+          carrier: "carrier-a",
+          provider: "carrier-b-edge",
+          unit: H100,
+          debited: "0.12",
+          credit_unit: A100,
+          credited: "0.3",
+          count: 3,
+        },
+      ]);
+      const jwks = await json(await gw.get("/.well-known/jwks.json"));
+      const { payload, protectedHeader } = await compactVerify(
+        report.signature,
+        createLocalJWKSet(jwks as never),
+      );
+      expect(protectedHeader.typ).toBe("oct-settlement+jwt");
+      const { signature: _, ...unsigned } = report;
+      expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(unsigned);
+
+      const csv = await (await gw.get(`/v1/settlements?from=${from}&to=${to}&format=csv`)).text();
+      expect(csv).toBe(
+        "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\n" +
+          `https://gw.test.example,${from},${to},carrier-a,carrier-b-edge,${H100},0.12,${A100},0.3,3\r\n`,
+      );
+      const empty = await json(await gw.get(`/v1/settlements?from=${to}&to=${to}`));
+      expect(empty.totals).toEqual([]);
+    });
+
+    it.each([
+      "",
+      "?from=2026-01-01T00:00:00Z",
+      "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+      "?from=yesterday&to=2026-01-01T00:00:00Z",
+      "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&colour=red",
+      "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&format=xml",
+    ])("refuses the query %j with request_invalid", async (query) => {
+      const response = await gw.get(`/v1/settlements${query}`);
+      expect({ status: response.status, body: await json(response) }).toMatchObject({
+        status: 400,
+        body: { code: "request_invalid" },
+      });
+    });
+  });
+}
