@@ -3,6 +3,7 @@
  * Node (SQLite ledger) and workerd (Durable Object ledger). Same
  * invariants, same tests (`spec/oct.md` §8).
  */
+import fc from "fast-check";
 import { compactVerify, createLocalJWKSet, jwtVerify } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fingerprint } from "../../src/core/redemption/fingerprint.ts";
@@ -292,6 +293,37 @@ export function defineRedemptionSuite(make: MakeHarness): void {
         valid: false,
         error: "claims_invalid",
       });
+    });
+
+    it("no malformed request yields a 5xx or changes a balance", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const good = ask(token);
+      const broken = fc.oneof(
+        fc.anything(),
+        fc.record({
+          token: fc.constant(token),
+          provider: fc.string(),
+          amount: fc.string(),
+          unit: fc.string(),
+        }),
+        fc
+          .tuple(fc.constantFrom(...Object.keys(good)), fc.anything())
+          .map(([k, v]) => ({ ...good, [k]: v })),
+        fc.constantFrom("{", "[]", "null", '{"token":1}', JSON.stringify(good).slice(0, 40)),
+      );
+      await fc.assert(
+        fc.asyncProperty(broken, fc.string({ minLength: 1, maxLength: 8 }), async (body, key) => {
+          const response = await gw.redeem(
+            typeof body === "string" ? body : (JSON.stringify(body) ?? "null"),
+            `p-${key}`,
+          );
+          expect(response.status).toBeLessThan(500);
+          if (response.status !== 201) {
+            expect((await balance(token)).reserved.amount).toBe("0");
+          }
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it("200 concurrent redemptions at a token worth 50 of them: exactly 50 succeed, the balance ends at zero", async () => {

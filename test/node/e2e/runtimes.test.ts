@@ -3,7 +3,9 @@
  * the Worker bundle under `wrangler dev` (real workerd, where `eval` is
  * forbidden, unlike the vitest pool). Both serve the demo network.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken, type MintClaims } from "../../../src/core/issuer/mint.ts";
 import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
@@ -37,7 +39,10 @@ async function verify(url: string, token: string) {
 }
 
 for (const [name, start] of [
-  ["Node (npm start)", () => startNodeGateway()],
+  [
+    "Node (npm start)",
+    () => startNodeGateway({ OCT_DB: join(mkdtempSync(join(tmpdir(), "oct-e2e-")), "oct.db") }),
+  ],
   ["workerd (wrangler dev)", () => startWranglerDev()],
 ] as const) {
   describe(name, () => {
@@ -69,6 +74,49 @@ for (const [name, start] of [
       expect(b).toMatchObject({ status: 200, body: { valid: true } });
     });
 
+    it("redeems across carriers exactly once, replays, refuses an over-spend, and reports settlement", async () => {
+      const token = await mintToken(
+        demoClaims({ oct: { ver: "0.1", amount: "50", unit: "gpu-second:h100-sxm" } }),
+        demoKey("carrier-a"),
+      );
+      const body = {
+        token,
+        provider: "carrier-b-edge",
+        amount: "100",
+        unit: "gpu-second:a100-sxm",
+      };
+      const send = (key: string, b: unknown = body) =>
+        fetch(`${gateway.url}/v1/redemptions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": key },
+          body: JSON.stringify(b),
+        });
+      const first = await send("e2e-1");
+      expect(first.status).toBe(201);
+      const created = (await first.json()) as {
+        id: string;
+        debited: { amount: string };
+        receipt: string;
+      };
+      expect(created.debited.amount).toBe("40");
+      const replay = await send("e2e-1");
+      expect(((await replay.json()) as { id: string }).id).toBe(created.id);
+      const over = await send("e2e-2");
+      expect(over.status).toBe(402);
+      const stored = await fetch(`${gateway.url}/v1/redemptions/${created.id}`);
+      expect(await stored.json()).toMatchObject({ status: "committed", receipt: created.receipt });
+      const from = new Date(Date.now() - 60_000).toISOString();
+      const to = new Date(Date.now() + 60_000).toISOString();
+      const report = (await (
+        await fetch(`${gateway.url}/v1/settlements?from=${from}&to=${to}&carrier=carrier-a`)
+      ).json()) as {
+        totals: { debited: string }[];
+        signature: string;
+      };
+      expect(report.totals.length).toBeGreaterThan(0);
+      expect(report.signature.split(".")).toHaveLength(3);
+    });
+
     it("refuses a forged token and a malformed body with their codes", async () => {
       const forged = await mintToken(demoClaims(), {
         ...demoKey("carrier-b"),
@@ -92,9 +140,7 @@ for (const [name, start] of [
 
 describe("Node start-up with a bad configuration", () => {
   it("stops with a message naming the file and the JSON Pointer", async () => {
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
+    const { writeFileSync } = await import("node:fs");
     const dir = mkdtempSync(join(tmpdir(), "oct-config-"));
     const config = JSON.parse(readFileSync(`${ROOT}config/demo/network.json`, "utf8"));
     config.tariffs[0].rate = "2.50";
