@@ -48,6 +48,8 @@ export interface Ledger {
     now: number,
   ): Promise<RedemptionRecord | undefined>;
   get(tokenKey: string, id: string): Promise<RedemptionRecord | undefined>;
+  /** The token's redemptions, newest first, at most `limit`. */
+  history(tokenKey: string, limit: number): Promise<RedemptionRecord[]>;
   /** The redemption made with this idempotency key, if any. */
   lookup(tokenKey: string, idempotencyKey: string): Promise<RedemptionRecord | undefined>;
   balance(tokenKey: string, now: number): Promise<Balance>;

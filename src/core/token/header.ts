@@ -3,6 +3,7 @@
  * OCT token (`spec/oct.md` §2.2).
  */
 import { OctError } from "../errors.ts";
+import type { ProfileCheck } from "./profile.ts";
 
 /** Algorithms any OCT token may use; a carrier narrows the list. */
 export const ALLOWED_ALGORITHMS = ["EdDSA", "ES256", "ES384", "PS256", "RS256"] as const;
@@ -42,13 +43,23 @@ export function isAllowedAlgorithm(value: unknown): value is Algorithm {
  * @example
  * checkHeader({ alg: "EdDSA", typ: "oct+jwt", kid: "k1" })
  */
-export function checkHeader(header: Record<string, unknown>): TokenHeader {
+export function checkHeader(
+  header: Record<string, unknown>,
+  omit?: ReadonlySet<ProfileCheck>,
+): TokenHeader {
   const { alg, typ, kid } = header;
   if (alg === undefined) throw new OctError("header_invalid", "the header has no alg");
   // RFC 8725 §3.1: the algorithm comes from an allow-list, never from the token alone.
-  if (!isAllowedAlgorithm(alg)) {
+  if (!isAllowedAlgorithm(alg) && !omit?.has("alg-allowed")) {
     throw new OctError("alg_not_allowed", `alg ${JSON.stringify(alg)} is not allowed`);
   }
+  if (!omit?.has("header-profile")) checkMembers(header);
+  return { alg: alg as Algorithm, typ: TOKEN_TYPE, kid: String(kid) };
+}
+
+/** Step 3.2: exactly `alg`, `typ` `oct+jwt` and a printable `kid`. */
+function checkMembers(header: Record<string, unknown>): void {
+  const { typ, kid } = header;
   for (const member of REFUSED_MEMBERS) {
     if (member in header)
       throw new OctError("header_invalid", `the header member "${member}" is refused`);
@@ -67,5 +78,4 @@ export function checkHeader(header: Record<string, unknown>): TokenHeader {
       );
     }
   }
-  return { alg, typ, kid };
 }

@@ -17,6 +17,7 @@ export function durableObjectLedger(env: LedgerBindings): Ledger {
     release: (tokenKey, id, failure, now) => owner(tokenKey).release(tokenKey, id, failure, now),
     get: (tokenKey, id) => owner(tokenKey).get(tokenKey, id),
     lookup: (tokenKey, key) => owner(tokenKey).lookup(tokenKey, key),
+    history: (tokenKey, limit) => owner(tokenKey).history(tokenKey, limit),
     balance: (tokenKey, now) => owner(tokenKey).balance(tokenKey, now),
     saveQuote: (quote) => owner(quote.tokenKey).saveQuote(quote),
     getQuote: (tokenKey, id) => owner(tokenKey).getQuote(tokenKey, id),

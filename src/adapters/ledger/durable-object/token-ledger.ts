@@ -45,6 +45,10 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.get(tokenKey, id);
   }
 
+  history(tokenKey: string, limit: number): Promise<RedemptionRecord[]> {
+    return this.ledger.history(tokenKey, limit);
+  }
+
   lookup(tokenKey: string, idempotencyKey: string): Promise<RedemptionRecord | undefined> {
     return this.ledger.lookup(tokenKey, idempotencyKey);
   }

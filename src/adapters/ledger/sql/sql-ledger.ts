@@ -121,6 +121,16 @@ export class SqlLedger implements Ledger {
     return this.recordOf(tokenKey, id);
   }
 
+  async history(tokenKey: string, limit: number): Promise<RedemptionRecord[]> {
+    return this.sql
+      .all(
+        "SELECT record FROM redemptions WHERE token_key = ? ORDER BY rowid DESC LIMIT ?",
+        tokenKey,
+        limit,
+      )
+      .map((row) => JSON.parse(String(row.record)) as RedemptionRecord);
+  }
+
   async lookup(tokenKey: string, idempotencyKey: string): Promise<RedemptionRecord | undefined> {
     return this.lookupSync(tokenKey, idempotencyKey);
   }
