@@ -11,7 +11,7 @@ import type { KeySource } from "../../ports/keys.ts";
 import { checkClaims, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type TokenClaims } from "./claims.ts";
 import { checkHeader, type TokenHeader } from "./header.ts";
 import { decodeJsonObject, parseCompact } from "./parse.ts";
-import { VERIFICATION_STEPS, type VerifyOptions } from "./profile.ts";
+import { VERIFICATION_STEPS, type ProfileCheck, type VerifyOptions } from "./profile.ts";
 import { verifySignature } from "./signature.ts";
 
 export interface TokenIdentity {
@@ -30,6 +30,12 @@ export interface VerifyContext {
   network: Network;
   keys: KeySource;
   clock: Clock;
+  /**
+   * Checks to leave out, for every verification in this context. Never set
+   * in production: only the conformance suite's self-test builds a
+   * deliberately weakened gateway with it.
+   */
+  omit?: ReadonlySet<ProfileCheck>;
 }
 
 const [SIZE, COMPACT, HEADER, PAYLOAD, ISSUER, KEY, SIGNATURE, CLAIMS] = VERIFICATION_STEPS;
@@ -46,7 +52,8 @@ export async function verifyToken(
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
   const { network, keys, clock } = context;
-  const { omit, onStep } = options;
+  const { onStep } = options;
+  const omit = options.omit ?? context.omit;
   const limits = network.limits;
 
   // Steps 1-4: size, compact format, strict JSON header and its profile, payload.

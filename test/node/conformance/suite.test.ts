@@ -1,0 +1,125 @@
+/**
+ * The conformance suite against our own gateway (every case must pass), and
+ * against deliberately weakened gateways: leaving out any single check of
+ * the verification profile must fail at least one MUST case.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkSuite, loadSuites, VECTORS_DIR } from "../../../conformance/runner/load.ts";
+import { toMatrixHtml } from "../../../conformance/runner/reports/html.ts";
+import { toJunit } from "../../../conformance/runner/reports/junit.ts";
+import { writeReports } from "../../../conformance/runner/reports/write.ts";
+import { runGatewaySuite } from "../../../conformance/runner/run.ts";
+import type { Report } from "../../../conformance/runner/types.ts";
+import { loadNetworkFile } from "../../../src/adapters/config/file.ts";
+import { PROFILE_CHECKS, type ProfileCheck } from "../../../src/core/token/profile.ts";
+import { createGateway } from "../../../src/gateway/app.ts";
+import { nodePorts } from "../../../src/runtime/node-ports.ts";
+import { serveApp } from "../../support/serve.ts";
+
+const network = loadNetworkFile(join(VECTORS_DIR, "network.json"));
+
+async function gatewayUrl(omit?: ProfileCheck) {
+  const ports = nodePorts({ network, dbPath: ":memory:" });
+  return serveApp(createGateway({ ...ports, ...(omit ? { omit: new Set([omit]) } : {}) }));
+}
+
+let ours: Report;
+let served: Awaited<ReturnType<typeof serveApp>>;
+
+beforeAll(async () => {
+  served = await gatewayUrl();
+  ours = await runGatewaySuite({ url: served.url, name: "oct (Node, in-process)" });
+}, 120_000);
+afterAll(() => served?.close());
+
+describe("the vectors", () => {
+  it("every suite validates against conformance/schema/vectors.schema.json, with unique ids", () => {
+    const suites = loadSuites();
+    expect(suites.map((s) => s.suite)).toEqual([
+      "token-verification",
+      "http-api",
+      "conversion",
+      "redemption",
+      "receipts",
+    ]);
+    const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(150);
+  });
+
+  it("a malformed vector file is reported with its file and JSON Pointer", () => {
+    const suite = JSON.parse(readFileSync(join(VECTORS_DIR, "conversion.json"), "utf8"));
+    suite.cases[2].level = "OPTIONAL";
+    expect(() => checkSuite("conversion.json", suite)).toThrow(
+      'conversion.json: at "/cases/2/level"',
+    );
+    suite.cases[2].level = "MUST";
+    suite.cases[3].id = suite.cases[2].id;
+    expect(() => checkSuite("conversion.json", suite)).toThrow("duplicate case id");
+  });
+});
+
+describe("our gateway", () => {
+  it("passes every case of every suite", () => {
+    const failures = ours.results
+      .filter((r) => r.status !== "pass")
+      .map((r) => `${r.id}: ${r.message}`);
+    expect(failures).toEqual([]);
+    expect(ours.summary.conformant).toBe(true);
+    expect(ours.results[0]!.id).toBe("control-000");
+  });
+
+  it("writes JSON, JUnit XML and a self-contained HTML report", () => {
+    const dir = mkdtempSync(join(tmpdir(), "oct-reports-"));
+    const paths = writeReports(ours, dir);
+    expect(JSON.parse(readFileSync(paths.json, "utf8")).summary.total).toBe(ours.summary.total);
+    const junit = readFileSync(paths.junit, "utf8");
+    expect(junit).toMatch(/^<\?xml/);
+    expect(junit).toContain('<testsuite name="token-verification"');
+    expect(junit).toContain('failures="0"');
+    const html = readFileSync(paths.html, "utf8");
+    expect(html).toContain("conformant: every MUST case passed");
+    expect(html).not.toMatch(/<script src=|<link /);
+  });
+});
+
+describe("deliberately weakened gateways", () => {
+  const weakened = new Map<ProfileCheck, Report>();
+
+  it.each(PROFILE_CHECKS.map((check) => [check]))(
+    "a gateway without the %s check fails at least one MUST case",
+    async (check) => {
+      const gateway = await gatewayUrl(check);
+      try {
+        const report = await runGatewaySuite({
+          url: gateway.url,
+          name: `without ${check}`,
+          suites: ["token-verification"],
+        });
+        weakened.set(check, report);
+        expect(report.summary.byLevel.MUST.failed).toBeGreaterThan(0);
+        expect(report.summary.conformant).toBe(false);
+      } finally {
+        await gateway.close();
+      }
+    },
+    60_000,
+  );
+
+  it("their failures are reported with the case, the section, what was sent, expected and received", () => {
+    const report = weakened.get("signature")!;
+    const failure = report.results.find((r) => r.status === "fail")!;
+    expect(failure.exchanges[0]!.request.url).toContain("/v1/verify");
+    expect(failure.received).toBeDefined();
+    expect(toJunit(report)).toContain("<failure");
+    const dir = mkdtempSync(join(tmpdir(), "oct-matrix-"));
+    const matrix = toMatrixHtml([ours, report]);
+    writeFileSync(join(dir, "matrix.html"), matrix);
+    expect(matrix).toContain("oct (Node, in-process)");
+    expect(matrix).toContain("without signature");
+    expect(matrix).toContain("✗ fail");
+  });
+});
