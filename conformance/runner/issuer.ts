@@ -90,6 +90,7 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
       const parsed = parseCompact(token, { maxBytes: 8192 });
       const header = checkHeader(parsed.header);
       const payload = decodeJsonObject(parsed.payloadBytes, "payload");
+      if (typeof payload.iss === "string") issuers.add(payload.iss);
       const jwk = keys.get(header.kid);
       if (!jwk) throw new OctError("key_unknown", `kid ${header.kid} is not in the key set`);
       await verifySignature(parsed, jwk, header.alg);
@@ -98,7 +99,6 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
         clockSkewSeconds: 60,
         maxLifetimeSeconds: input.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
       });
-      issuers.add(claims.iss);
       results.push(
         result(
           id,
