@@ -1,0 +1,33 @@
+/**
+ * Fetched key sets survive isolate churn on Workers: they are kept in the
+ * Cache API, and a new RemoteJwks (a new isolate) starts from them without
+ * fetching.
+ */
+import { describe, expect, it } from "vitest";
+import { CacheApiJwksStore } from "../../src/adapters/keys/cache-api-store.ts";
+import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
+import { generateSigningKey, publicJwks } from "../../src/core/issuer/keys.ts";
+import { DEFAULT_LIMITS } from "../../src/core/network/config.ts";
+
+describe("CacheApiJwksStore", () => {
+  it("keeps a fetched key set for the next isolate", async () => {
+    const key = await generateSigningKey("EdDSA");
+    const uri = "https://tokens.carrier-x.example/.well-known/jwks.json";
+    let fetches = 0;
+    const fetchJwks = (async () => {
+      fetches++;
+      return new Response(JSON.stringify(publicJwks([key])), { status: 200 });
+    }) as unknown as typeof fetch;
+    const clock = { now: () => Date.now() };
+    const store = new CacheApiJwksStore();
+
+    const first = new RemoteJwks({ clock, limits: DEFAULT_LIMITS, store, fetch: fetchJwks });
+    expect((await first.keyFor(uri, key.kid))?.kid).toBe(key.kid);
+    expect(fetches).toBe(1);
+    expect((await store.get(uri))?.jwks.keys).toHaveLength(1);
+
+    const next = new RemoteJwks({ clock, limits: DEFAULT_LIMITS, store, fetch: fetchJwks });
+    expect((await next.keyFor(uri, key.kid))?.kid).toBe(key.kid);
+    expect(fetches).toBe(1);
+  });
+});
