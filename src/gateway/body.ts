@@ -30,6 +30,10 @@ export async function readJsonBody<T>(
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new OctError("unsupported_media_type", "send the request body as application/json");
   }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
+    throw new OctError("unsupported_media_type", `the body must be UTF-8, not ${charset}`);
+  }
   const text = await c.req.text();
   let value: unknown;
   try {
