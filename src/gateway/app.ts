@@ -11,7 +11,9 @@ import type { GatewayEnv } from "./env.ts";
 import type { GatewayPorts } from "./ports.ts";
 import { onError, problem } from "./problem.ts";
 import { countRequests, Metrics } from "./metrics.ts";
+import { inspectRoutes } from "./routes/inspect.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
+import { pageRoutes } from "./routes/pages.ts";
 import { redemptionRoutes } from "./routes/redemption.ts";
 import { settlementRoutes } from "./routes/settlement.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -54,6 +56,8 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   app.route("/", verifyRoutes(ports));
   app.route("/", redemptionRoutes(ports, metrics));
   app.route("/", settlementRoutes(ports));
+  app.route("/", inspectRoutes(ports));
+  app.route("/", pageRoutes());
 
   app.use(
     methodNotAllowed({

@@ -52,6 +52,22 @@ export type KeyId = string;
  */
 export type SignatureAlgorithm1 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
 /**
+ * The error code of the failure (failed steps only).
+ */
+export type ErrorCode = string;
+/**
+ * The redemption id.
+ */
+export type Identifier1 = string;
+/**
+ * Id of the provider.
+ */
+export type Slug2 = string;
+/**
+ * When the redemption was reserved.
+ */
+export type Timestamp = string;
+/**
  * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
  */
 export type SignatureAlgorithm2 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
@@ -82,7 +98,7 @@ export type Carrier = (
       jwks_uri: unknown;
     }
 ) & {
-  id: Slug2;
+  id: Slug3;
   issuer: Issuer2;
   jwks?: Jwks2;
   jwks_uri?: EndpointURL;
@@ -102,9 +118,9 @@ export type Carrier = (
   max_token_lifetime?: number;
 };
 /**
- * The carrier's id, unique in the configuration; tariffs and settlement records name the carrier by it.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug2 = string;
+export type Slug3 = string;
 /**
  * The iss value of this carrier's tokens, matched by exact string equality. Unique in the configuration.
  */
@@ -114,25 +130,25 @@ export type Issuer2 = string;
  */
 export type EndpointURL = string;
 /**
- * The provider's id, unique in the configuration.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug3 = string;
+export type Slug4 = string;
 /**
  * The webhook URL (required for the webhook adapter): https, or plain http on localhost or 127.0.0.1.
  */
 export type EndpointURL1 = string;
 /**
- * Id of the carrier whose tokens the tariff applies to.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug4 = string;
+export type Slug5 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
 export type UnitId2 = string;
 /**
- * Id of the provider where the tokens are spent.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug5 = string;
+export type Slug6 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
@@ -144,19 +160,19 @@ export type PositiveAmount = string;
 /**
  * Start of validity, inclusive.
  */
-export type Timestamp = string;
+export type Timestamp1 = string;
 /**
  * End of validity, exclusive. Absent: the tariff has no end.
  */
-export type Timestamp1 = string;
+export type Timestamp2 = string;
 /**
  * The stable error code (the suffix of type).
  */
-export type ErrorCode = string;
+export type ErrorCode1 = string;
 /**
- * Id of the provider where the credit would be spent.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug6 = string;
+export type Slug7 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
@@ -168,15 +184,15 @@ export type UnitId4 = string;
 /**
  * The quote id, cited by a redemption's `quote` member.
  */
-export type Identifier1 = string;
+export type Identifier2 = string;
 /**
- * Id of the provider.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug7 = string;
+export type Slug8 = string;
 /**
  * After this instant the quote is refused with quote_expired.
  */
-export type Timestamp2 = string;
+export type Timestamp3 = string;
 /**
  * The gateway's id.
  */
@@ -188,23 +204,23 @@ export type NumericDate = number;
 /**
  * The redemption id.
  */
-export type Identifier2 = string;
+export type Identifier3 = string;
 /**
- * Id of the provider where the credit was spent (the creditor in settlement).
- */
-export type Slug8 = string;
-/**
- * Id of the carrier that issued the token (the debtor in settlement).
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
 export type Slug9 = string;
 /**
- * The workload named by the redemption, if any.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
+ */
+export type Slug10 = string;
+/**
+ * The kind of work a redemption pays for.
  */
 export type Workload = "inference" | "training" | "fine-tuning" | "batch" | "interactive";
 /**
- * The region named by the redemption, if any.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug10 = string;
+export type Slug11 = string;
 /**
  * SHA-256 of the request's Idempotency-Key header value (its bytes), base64url without padding; lets the client match the receipt to its request without disclosing the key.
  */
@@ -218,9 +234,9 @@ export type SignatureAlgorithm4 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256
  */
 export type KeyId3 = string;
 /**
- * Id of the provider where the credit is spent.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug11 = string;
+export type Slug12 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
@@ -230,41 +246,41 @@ export type PositiveAmount2 = string;
  */
 export type UnitId5 = string;
 /**
- * The kind of work paid for; required when the token restricts workloads.
+ * The kind of work a redemption pays for.
  */
 export type Workload1 = "inference" | "training" | "fine-tuning" | "batch" | "interactive";
 /**
- * The region the work runs in; required when the token restricts regions.
- */
-export type Slug12 = string;
-/**
- * Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.
- */
-export type Identifier3 = string;
-/**
- * The redemption id; also the jti of its receipt.
- */
-export type Identifier4 = string;
-/**
- * Id of the provider.
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
 export type Slug13 = string;
 /**
- * The workload named by the request, if any.
+ * Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.
  */
-export type Workload2 = "inference" | "training" | "fine-tuning" | "batch" | "interactive";
+export type Identifier4 = string;
 /**
- * The region named by the request, if any.
- */
-export type Slug14 = string;
-/**
- * The quote cited by the request, if any.
+ * The redemption id; also the jti of its receipt.
  */
 export type Identifier5 = string;
 /**
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
+ */
+export type Slug14 = string;
+/**
+ * The kind of work a redemption pays for.
+ */
+export type Workload2 = "inference" | "training" | "fine-tuning" | "batch" | "interactive";
+/**
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
+ */
+export type Slug15 = string;
+/**
+ * The quote cited by the request, if any.
+ */
+export type Identifier6 = string;
+/**
  * When the redemption was reserved.
  */
-export type Timestamp3 = string;
+export type Timestamp4 = string;
 /**
  * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.
  */
@@ -276,23 +292,23 @@ export type AbsoluteURI4 = string;
 /**
  * Start, inclusive.
  */
-export type Timestamp4 = string;
+export type Timestamp5 = string;
 /**
  * End, exclusive.
  */
-export type Timestamp5 = string;
+export type Timestamp6 = string;
 /**
  * When the report was produced.
  */
-export type Timestamp6 = string;
+export type Timestamp7 = string;
 /**
- * Id of the carrier that issued the redeemed tokens (the debtor).
- */
-export type Slug15 = string;
-/**
- * Id of the provider that delivered the work (the creditor).
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
 export type Slug16 = string;
+/**
+ * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
+ */
+export type Slug17 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
@@ -336,7 +352,7 @@ export type NumericDate3 = number;
 /**
  * Token id, unique per issuer. The pair (iss, jti) is the token's identity.
  */
-export type Identifier6 = string;
+export type Identifier7 = string;
 /**
  * Face value of the token, in `unit`: a positive canonical decimal string.
  */
@@ -348,7 +364,7 @@ export type UnitId8 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug17 = string;
+export type Slug18 = string;
 /**
  * The kind of work a redemption pays for.
  */
@@ -370,7 +386,7 @@ export type Unit = {
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
   kind: "gpu-second" | "pflop" | "inference-token";
-  class?: Slug18;
+  class?: Slug19;
   /**
    * Short human-readable name.
    */
@@ -387,7 +403,7 @@ export type Unit = {
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
   kind: "gpu-second" | "pflop" | "inference-token";
-  class?: Slug18;
+  class?: Slug19;
   /**
    * Short human-readable name.
    */
@@ -406,7 +422,7 @@ export type UnitId9 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
-export type Slug18 = string;
+export type Slug19 = string;
 /**
  * Nominal peak dense (no structured sparsity) BF16 tensor throughput of one accelerator, in FLOP/s, as a decimal string.
  */
@@ -575,6 +591,139 @@ export interface PublicJWK {
   key_ops?: ["verify", ..."verify"[]];
 }
 /**
+ * Body of a token inspection request (OPTIONAL endpoint). Closed. Only the body's shape is checked here (request_invalid); the token's content is judged step by step by the verification algorithm and reported in the answer, never as a problem.
+ */
+export interface InspectRequest {
+  /**
+   * The OCT token to inspect, a JWS in compact serialization. Any string is accepted: a malformed token is reported as a failed step.
+   */
+  token: string;
+}
+/**
+ * Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance and latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.
+ */
+export interface InspectResponse {
+  /**
+   * The JOSE header decoded for display, without any check; absent when it is not a base64url-encoded JSON object or the token exceeds token_max_bytes. Trusted only when valid is true.
+   */
+  header?: {};
+  /**
+   * The payload decoded for display, without any check; absent when it is not a base64url-encoded JSON object or the token exceeds token_max_bytes. When valid is true, the verified claims set.
+   */
+  claims?: {};
+  /**
+   * One entry per step of the verification algorithm (Section 6.2), in order: the steps before the failing one passed, the failing one failed, the later ones were not reached.
+   *
+   * @minItems 8
+   * @maxItems 8
+   */
+  steps: [
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    VerificationStep,
+    ...VerificationStep[]
+  ];
+  /**
+   * Whether the token passed every verification step and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.
+   */
+  valid: boolean;
+  /**
+   * Why the token was refused (refused tokens only): the code of the failing step, or claims_invalid when every step passed but the binding to the ledger (Section 6.3) failed.
+   */
+  error?:
+    | "token_malformed"
+    | "alg_not_allowed"
+    | "header_invalid"
+    | "issuer_untrusted"
+    | "carrier_suspended"
+    | "key_unknown"
+    | "signature_invalid"
+    | "token_expired"
+    | "token_not_yet_valid"
+    | "claims_invalid"
+    | "unit_unknown";
+  /**
+   * Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.
+   */
+  detail?: string;
+  balance?: Balance1;
+  /**
+   * The token's latest redemptions, newest first, at most 20 (valid tokens only).
+   *
+   * @maxItems 20
+   */
+  redemptions?: RedemptionSummary[];
+}
+/**
+ * The outcome of one step of the verification algorithm (Section 6.2).
+ */
+export interface VerificationStep {
+  /**
+   * The step's number in Section 6.2.
+   */
+  step: number;
+  /**
+   * Short human-readable name of the step; informative.
+   */
+  title: string;
+  /**
+   * Where the step is specified, for example "6.2 step 7".
+   */
+  section: string;
+  /**
+   * passed, failed (the first failure: verification stopped here) or not_reached (after a failure).
+   */
+  status: "passed" | "failed" | "not_reached";
+  code?: ErrorCode;
+  /**
+   * Human-readable explanation of the failure (failed steps only).
+   */
+  detail?: string;
+}
+/**
+ * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.
+ */
+export interface Balance1 {
+  token: TokenReference;
+  face_value: Quantity;
+  committed: Quantity1;
+  reserved: Quantity2;
+  remaining: Quantity3;
+}
+/**
+ * A redemption of the token, as listed by the inspector; the full resource is at GET /v1/redemptions/{id}.
+ */
+export interface RedemptionSummary {
+  id: Identifier1;
+  /**
+   * The redemption's status.
+   */
+  status: "reserved" | "committed" | "released";
+  provider: Slug2;
+  debited: Quantity4;
+  credited: Quantity5;
+  created_at: Timestamp;
+}
+/**
+ * The amount taken from the token, in the token's unit.
+ */
+export interface Quantity4 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * The amount credited at the provider, in the provider's unit.
+ */
+export interface Quantity5 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
  * The protected header of an OCT token (JWS compact serialization). The header is closed: it MUST contain exactly alg, typ and kid. Any other member (crit, b64, jku, x5u, x5c, jwk, cty, ...) is refused with header_invalid; an alg outside the allow-list is refused with alg_not_allowed. Keys are never taken from the token.
  */
 export interface JoseHeader {
@@ -716,7 +865,7 @@ export interface Jwks2 {
  * A place where tokens are redeemed, and how the gateway hands redemptions to it.
  */
 export interface Provider {
-  id: Slug3;
+  id: Slug4;
   /**
    * ledger: the gateway's own ledger is the provider's record and the provider reads redemptions from the API. webhook: the gateway POSTs the signed receipt to `endpoint`; a 2xx answer accepts, anything else releases the reservation.
    */
@@ -737,13 +886,13 @@ export interface Provider {
  * An exchange rate agreed between a carrier and a provider: 1 `from` unit of a token issued by `carrier` is worth `rate` `to` units at `provider`, from `valid_from` (inclusive) until `valid_until` (exclusive; absent means open-ended).
  */
 export interface Tariff {
-  carrier: Slug4;
+  carrier: Slug5;
   from: UnitId2;
-  provider: Slug5;
+  provider: Slug6;
   to: UnitId3;
   rate: PositiveAmount;
-  valid_from: Timestamp;
-  valid_until?: Timestamp1;
+  valid_from: Timestamp1;
+  valid_until?: Timestamp2;
 }
 /**
  * Operational limits. Each absent member takes its default.
@@ -818,7 +967,7 @@ export interface Problem {
    * URI reference identifying this occurrence.
    */
   instance?: string;
-  code: ErrorCode;
+  code: ErrorCode1;
   /**
    * The request id, also sent in the response header, for correlation with logs.
    */
@@ -849,7 +998,7 @@ export interface QuoteRequest {
    * The OCT token, a JWS in compact serialization.
    */
   token: string;
-  provider: Slug6;
+  provider: Slug7;
   amount: PositiveAmount1;
   unit: UnitId4;
 }
@@ -857,13 +1006,13 @@ export interface QuoteRequest {
  * Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Open: clients ignore members they do not know.
  */
 export interface Quote {
-  id: Identifier1;
+  id: Identifier2;
   token: TokenReference1;
-  provider: Slug7;
-  debit: Quantity4;
-  credit: Quantity5;
+  provider: Slug8;
+  debit: Quantity6;
+  credit: Quantity7;
   tariff: Tariff1;
-  expires_at: Timestamp2;
+  expires_at: Timestamp3;
 }
 /**
  * Identity of the token the quote is for.
@@ -875,14 +1024,14 @@ export interface TokenReference1 {
 /**
  * What the redemption would debit from the token, in the token's unit.
  */
-export interface Quantity4 {
+export interface Quantity6 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * What the provider would credit, in the provider's unit (the requested amount).
  */
-export interface Quantity5 {
+export interface Quantity7 {
   amount: Amount;
   unit: UnitId;
 }
@@ -890,13 +1039,13 @@ export interface Quantity5 {
  * An exchange rate agreed between a carrier and a provider: 1 `from` unit of a token issued by `carrier` is worth `rate` `to` units at `provider`, from `valid_from` (inclusive) until `valid_until` (exclusive; absent means open-ended).
  */
 export interface Tariff1 {
-  carrier: Slug4;
+  carrier: Slug5;
   from: UnitId2;
-  provider: Slug5;
+  provider: Slug6;
   to: UnitId3;
   rate: PositiveAmount;
-  valid_from: Timestamp;
-  valid_until?: Timestamp1;
+  valid_from: Timestamp1;
+  valid_until?: Timestamp2;
 }
 /**
  * The claims set (JWS payload) of a redemption receipt signed by the gateway. Unknown top-level claims are allowed; `oct_receipt` is closed.
@@ -904,7 +1053,7 @@ export interface Tariff1 {
 export interface ReceiptClaims {
   iss: AbsoluteURI3;
   iat: NumericDate;
-  jti: Identifier2;
+  jti: Identifier3;
   oct_receipt: ReceiptBody;
 }
 /**
@@ -920,13 +1069,13 @@ export interface ReceiptBody {
    * The token's sub claim (the holder's account at the issuer).
    */
   sub: string;
-  provider: Slug8;
-  carrier: Slug9;
-  debited: Quantity6;
-  credited: Quantity7;
+  provider: Slug9;
+  carrier: Slug10;
+  debited: Quantity8;
+  credited: Quantity9;
   tariff: Tariff2;
   workload?: Workload;
-  region?: Slug10;
+  region?: Slug11;
   idempotency_key_sha256?: SHA256DigestBase64Url;
 }
 /**
@@ -939,14 +1088,14 @@ export interface TokenReference2 {
 /**
  * The amount taken from the token, in the token's unit.
  */
-export interface Quantity6 {
+export interface Quantity8 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The amount credited at the provider, in the provider's unit.
  */
-export interface Quantity7 {
+export interface Quantity9 {
   amount: Amount;
   unit: UnitId;
 }
@@ -954,13 +1103,13 @@ export interface Quantity7 {
  * An exchange rate agreed between a carrier and a provider: 1 `from` unit of a token issued by `carrier` is worth `rate` `to` units at `provider`, from `valid_from` (inclusive) until `valid_until` (exclusive; absent means open-ended).
  */
 export interface Tariff2 {
-  carrier: Slug4;
+  carrier: Slug5;
   from: UnitId2;
-  provider: Slug5;
+  provider: Slug6;
   to: UnitId3;
   rate: PositiveAmount;
-  valid_from: Timestamp;
-  valid_until?: Timestamp1;
+  valid_from: Timestamp1;
+  valid_until?: Timestamp2;
 }
 /**
  * The protected header of a redemption receipt, a JWS in compact serialization signed by the gateway with one of its receipt keys. The header is closed: exactly alg, typ and kid.
@@ -981,32 +1130,32 @@ export interface RedemptionRequest {
    * The OCT token, a JWS in compact serialization.
    */
   token: string;
-  provider: Slug11;
+  provider: Slug12;
   amount: PositiveAmount2;
   unit: UnitId5;
   workload?: Workload1;
-  region?: Slug12;
-  quote?: Identifier3;
+  region?: Slug13;
+  quote?: Identifier4;
 }
 /**
  * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.
  */
 export interface Redemption {
-  id: Identifier4;
+  id: Identifier5;
   /**
    * reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).
    */
   status: "reserved" | "committed" | "released";
   token: TokenReference3;
-  provider: Slug13;
-  debited: Quantity8;
-  credited: Quantity9;
-  remaining: Quantity10;
+  provider: Slug14;
+  debited: Quantity10;
+  credited: Quantity11;
+  remaining: Quantity12;
   tariff: Tariff3;
   workload?: Workload2;
-  region?: Slug14;
-  quote?: Identifier5;
-  created_at: Timestamp3;
+  region?: Slug15;
+  quote?: Identifier6;
+  created_at: Timestamp4;
   receipt?: CompactJWS;
 }
 /**
@@ -1019,21 +1168,21 @@ export interface TokenReference3 {
 /**
  * The amount taken from the token, in the token's unit.
  */
-export interface Quantity8 {
+export interface Quantity10 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The amount credited at the provider, in the provider's unit.
  */
-export interface Quantity9 {
+export interface Quantity11 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
  */
-export interface Quantity10 {
+export interface Quantity12 {
   amount: Amount;
   unit: UnitId;
 }
@@ -1041,13 +1190,13 @@ export interface Quantity10 {
  * An exchange rate agreed between a carrier and a provider: 1 `from` unit of a token issued by `carrier` is worth `rate` `to` units at `provider`, from `valid_from` (inclusive) until `valid_until` (exclusive; absent means open-ended).
  */
 export interface Tariff3 {
-  carrier: Slug4;
+  carrier: Slug5;
   from: UnitId2;
-  provider: Slug5;
+  provider: Slug6;
   to: UnitId3;
   rate: PositiveAmount;
-  valid_from: Timestamp;
-  valid_until?: Timestamp1;
+  valid_from: Timestamp1;
+  valid_until?: Timestamp2;
 }
 /**
  * Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Open: clients ignore members they do not know.
@@ -1055,7 +1204,7 @@ export interface Tariff3 {
 export interface SettlementReport {
   gateway: AbsoluteURI4;
   period: SettlementPeriod;
-  generated_at: Timestamp6;
+  generated_at: Timestamp7;
   /**
    * One entry per (carrier, provider, unit, credit_unit) with at least one committed redemption in the period.
    */
@@ -1066,15 +1215,15 @@ export interface SettlementReport {
  * The period covered: redemptions committed at or after `from` and before `to`.
  */
 export interface SettlementPeriod {
-  from: Timestamp4;
-  to: Timestamp5;
+  from: Timestamp5;
+  to: Timestamp6;
 }
 /**
  * What `carrier` owes `provider` for the period in one pair of units.
  */
 export interface SettlementTotal {
-  carrier: Slug15;
-  provider: Slug16;
+  carrier: Slug16;
+  provider: Slug17;
   unit: UnitId6;
   debited: Amount1;
   credit_unit: UnitId7;
@@ -1097,7 +1246,7 @@ export interface TokenClaims {
   iat: NumericDate1;
   nbf?: NumericDate2;
   exp: NumericDate3;
-  jti: Identifier6;
+  jti: Identifier7;
   oct: OCTClaim;
   cnf?: Confirmation;
 }
@@ -1123,14 +1272,14 @@ export interface RedemptionConstraints {
    * @minItems 1
    * @maxItems 64
    */
-  providers?: [Slug17, ...Slug17[]];
+  providers?: [Slug18, ...Slug18[]];
   /**
    * The only regions in which the token may be redeemed; a redemption MUST then name one of them.
    *
    * @minItems 1
    * @maxItems 64
    */
-  regions?: [Slug17, ...Slug17[]];
+  regions?: [Slug18, ...Slug18[]];
   /**
    * The only workloads the token may pay for; a redemption MUST then name one of them.
    *
@@ -1217,7 +1366,7 @@ export interface VerifyResponse {
    */
   valid: boolean;
   claims?: TokenClaims1;
-  remaining?: Quantity11;
+  remaining?: Quantity13;
   /**
    * Why the token was refused (refused tokens only): the error code of the first failing verification step.
    */
@@ -1251,14 +1400,14 @@ export interface TokenClaims1 {
   iat: NumericDate1;
   nbf?: NumericDate2;
   exp: NumericDate3;
-  jti: Identifier6;
+  jti: Identifier7;
   oct: OCTClaim;
   cnf?: Confirmation;
 }
 /**
  * The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only).
  */
-export interface Quantity11 {
+export interface Quantity13 {
   amount: Amount;
   unit: UnitId;
 }

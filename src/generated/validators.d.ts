@@ -20,6 +20,8 @@ export declare const validateBalanceRequest: Validator<T.BalanceRequest>;
 export declare const validateBalance: Validator<T.Balance>;
 export declare const validateCommon: Validator<unknown>;
 export declare const validateGatewayMetadata: Validator<T.GatewayMetadata>;
+export declare const validateInspectRequest: Validator<T.InspectRequest>;
+export declare const validateInspectResponse: Validator<T.InspectResponse>;
 export declare const validateJoseHeader: Validator<T.JoseHeader>;
 export declare const validateJwks: Validator<T.Jwks>;
 export declare const validateNetworkConfig: Validator<T.NetworkConfig>;

@@ -81,6 +81,11 @@ export function decodeJsonObject(
   return value as Record<string, unknown>;
 }
 
+/** A compact JWS split and decoded (steps 1-2), its header not yet read. */
+export interface SplitJws extends Omit<ParsedJws, "header"> {
+  headerBytes: Uint8Array;
+}
+
 /**
  * Parses a JWS compact serialization strictly: the header as a JSON object,
  * the payload left as bytes.
@@ -89,6 +94,24 @@ export function decodeJsonObject(
  * const { header, payloadBytes } = parseCompact(token, { maxBytes: 8192 });
  */
 export function parseCompact(token: unknown, options: ParseOptions): ParsedJws {
+  return readHeader(splitCompact(token, options), options.omit);
+}
+
+/** Step 3's first half: the header bytes as a strict JSON object. */
+export function readHeader(split: SplitJws, omit?: ReadonlySet<ProfileCheck>): ParsedJws {
+  const { headerBytes, ...rest } = split;
+  return { ...rest, header: decodeJsonObject(headerBytes, "header", omit) };
+}
+
+/**
+ * Steps 1 and 2: the size cap, then three segments of canonical base64url,
+ * all decoded; `afterSize` is told when step 1 has passed.
+ */
+export function splitCompact(
+  token: unknown,
+  options: ParseOptions,
+  afterSize?: () => void,
+): SplitJws {
   const omit = options.omit;
   if (typeof token !== "string") {
     throw new OctError("token_malformed", "the token must be a string");
@@ -98,6 +121,7 @@ export function parseCompact(token: unknown, options: ParseOptions): ParsedJws {
   if (token.length > options.maxBytes && !omit?.has("size")) {
     throw new OctError("token_malformed", `the token is longer than ${options.maxBytes} bytes`);
   }
+  afterSize?.();
   const parts = token.split(".");
   const lenientSegments = omit?.has("segments") ?? false;
   if (parts.length !== 3 && !(lenientSegments && parts.length > 3)) {
@@ -112,12 +136,12 @@ export function parseCompact(token: unknown, options: ParseOptions): ParsedJws {
   if (!headerSegment || !signatureSegment) {
     throw new OctError("token_malformed", "the header or the signature segment is empty");
   }
-  const signature = decodeSegment(signatureSegment, "signature", omit);
-  const header = decodeJsonObject(decodeSegment(headerSegment, "header", omit), "header", omit);
+  const headerBytes = decodeSegment(headerSegment, "header", omit);
   const payloadBytes = decodeSegment(payloadSegment, "payload", omit);
+  const signature = decodeSegment(signatureSegment, "signature", omit);
   return {
     compact: lenientSegments ? parts.slice(0, 3).join(".") : token,
-    header,
+    headerBytes,
     payloadBytes,
     signingInput: ascii.encode(`${headerSegment}.${payloadSegment}`),
     signature,

@@ -10,7 +10,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { KeySource } from "../../ports/keys.ts";
 import { checkClaims, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type TokenClaims } from "./claims.ts";
 import { checkHeader, type TokenHeader } from "./header.ts";
-import { decodeJsonObject, parseCompact } from "./parse.ts";
+import { decodeJsonObject, readHeader, splitCompact } from "./parse.ts";
 import { VERIFICATION_STEPS, type ProfileCheck, type VerifyOptions } from "./profile.ts";
 import { verifySignature } from "./signature.ts";
 
@@ -58,12 +58,13 @@ export async function verifyToken(
 
   // Steps 1-4: size, compact format, strict JSON header and its profile, payload.
   onStep?.(SIZE);
-  onStep?.(COMPACT);
-  const parsed = parseCompact(token, {
-    maxBytes: limits.token_max_bytes,
-    ...(omit ? { omit } : {}),
-  });
+  const split = splitCompact(
+    token,
+    { maxBytes: limits.token_max_bytes, ...(omit ? { omit } : {}) },
+    () => onStep?.(COMPACT),
+  );
   onStep?.(HEADER);
+  const parsed = readHeader(split, omit);
   const header = checkHeader(parsed.header, omit);
   onStep?.(PAYLOAD);
   const payload = decodeJsonObject(parsed.payloadBytes, "payload", omit);
