@@ -6,4 +6,11 @@ import { main } from "../src/cli/main.ts";
 process.exitCode = await main(process.argv.slice(2), {
   print: (text) => process.stdout.write(text + "\n"),
   error: (text) => process.stderr.write(text + "\n"),
+  // A transient status line for slow calls, only on a terminal.
+  ...(process.stderr.isTTY
+    ? {
+        progress: (text) =>
+          process.stderr.write(text === undefined ? "\r\x1b[K" : `\r\x1b[K${text}`),
+      }
+    : {}),
 });

@@ -58,7 +58,18 @@ describe("oct", () => {
   });
 
   it("every command has --help with an example", async () => {
-    for (const command of [["keys", "generate"], ["jwks"], ["mint"]]) {
+    const commands = [
+      ["keys", "generate"],
+      ["jwks"],
+      ["mint"],
+      ["inspect"],
+      ["quote"],
+      ["redeem"],
+      ["balance"],
+      ["settlement"],
+      ["receipt", "verify"],
+    ];
+    for (const command of commands) {
       const { status, stdout } = await run(...command, "--help");
       expect(status).toBe(0);
       expect(stdout).toContain("example: oct ");

@@ -1,13 +1,35 @@
 /**
- * @module The `oct` command: carrier tooling (keys, JWKS, minting) and,
- * against a gateway, the enterprise's verbs. Each command has `--help`.
+ * @module The `oct` command: carrier tooling (keys, JWKS, minting), token
+ * inspection and, against a gateway, the enterprise's verbs. Each command
+ * has `--help` with an example and `--json` output for scripts.
  */
 import { parseArgs } from "node:util";
-import { UsageError, type Command, type Output } from "./command.ts";
+import { DEFAULT_GATEWAY } from "./client.ts";
+import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
+import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import { inspect } from "./commands/inspect.ts";
+import {
+  conformanceGateway,
+  conformanceIssuer,
+  conformanceMatrix,
+} from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
-const COMMANDS: Command[] = [keysGenerate, jwks, mint];
+const COMMANDS: Command[] = [
+  keysGenerate,
+  jwks,
+  mint,
+  inspect,
+  quote,
+  redeem,
+  balance,
+  settlement,
+  receiptVerify,
+  conformanceGateway,
+  conformanceIssuer,
+  conformanceMatrix,
+];
 
 export type { Output };
 
@@ -18,6 +40,7 @@ function helpFor(command: Command): string {
     `usage:   ${command.usage}`,
     `example: ${command.example}`,
     "",
+    ...(command.help ? [command.help, ""] : []),
     "--json prints machine-readable output.",
   ].join("\n");
 }
@@ -25,7 +48,11 @@ function helpFor(command: Command): string {
 export function overview(): string {
   const lines = ["oct: the Open Compute Token command", "", "commands:"];
   for (const command of COMMANDS) lines.push(`  ${command.name.padEnd(22)} ${command.summary}`);
-  lines.push("", "`oct <command> --help` shows a command's options and an example.");
+  lines.push(
+    "",
+    "`oct <command> --help` shows a command's options and an example.",
+    `Commands that call a gateway take --gateway URL (default $OCT_GATEWAY, else ${DEFAULT_GATEWAY}).`,
+  );
   return lines.join("\n");
 }
 
@@ -34,6 +61,29 @@ function find(argv: string[]): Command | undefined {
   return COMMANDS.filter((c) => c.name.split(" ").every((word, i) => argv[i] === word)).sort(
     (a, b) => b.name.length - a.name.length,
   )[0];
+}
+
+function parse(command: Command, args: string[]): Values {
+  const parsed = parseArgs({
+    args,
+    options: {
+      ...command.options,
+      help: { type: "boolean", short: "h" },
+      json: { type: "boolean" },
+    },
+    strict: true,
+    allowPositionals: command.positional !== undefined,
+  });
+  const values: Values = parsed.values;
+  const positionals = parsed.positionals;
+  const name = command.positional;
+  if (name !== undefined && positionals.length > 0) {
+    if (positionals.length > 1) throw new UsageError(`one ${name} only, got ${positionals.length}`);
+    if (values[name] !== undefined)
+      throw new UsageError(`give the ${name} once: as an argument or with --${name}, not both`);
+    values[name] = positionals[0];
+  }
+  return values;
 }
 
 /** Runs the command line; returns the exit status. */
@@ -48,23 +98,14 @@ export async function main(argv: string[], out: Output): Promise<number> {
     return 2;
   }
   const rest = argv.slice(command.name.split(" ").length);
+  let values: Values = {};
   try {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        ...command.options,
-        help: { type: "boolean", short: "h" },
-        json: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    values = parse(command, rest);
     if (values.help) {
       out.print(helpFor(command));
       return 0;
     }
-    await command.run(values, out);
-    return 0;
+    return (await command.run(values, out)) ?? 0;
   } catch (error) {
     const message = (error as Error).message;
     if (
@@ -74,9 +115,10 @@ export async function main(argv: string[], out: Output): Promise<number> {
       out.error(`oct ${command.name}: ${message}\n(see \`oct ${command.name} --help\`)`);
       return 2;
     }
-    out.error(
-      `oct ${command.name}: ${(error as { code?: string }).code ? `${(error as { code: string }).code}: ` : ""}${message}`,
-    );
+    // Scripts get the gateway's problem document on stdout, people the code and detail.
+    if (values.json && hasJson(error)) out.print(JSON.stringify(error.json));
+    const code = (error as { code?: unknown }).code;
+    out.error(`oct ${command.name}: ${typeof code === "string" ? `${code}: ` : ""}${message}`);
     return 1;
   }
 }

@@ -43,7 +43,11 @@ function start(): void {
       console.log(
         `  network: ${configPath === DEMO_CONFIG ? "the demo network (config/demo/network.json)" : configPath}`,
       );
+      const gatewayFlag = url === "http://127.0.0.1:8787" ? "" : ` -- --gateway ${url}`;
       console.log(`  try:     curl ${url}/.well-known/oct-gateway`);
+      console.log(`  demo:    npm run demo${gatewayFlag}   (in another terminal: the whole story)`);
+      console.log(`  pages:   ${url}/ (token inspector), ${url}/docs (API reference)`);
+      console.log(`  cli:     npx oct --help`);
     },
   );
   const stop = () =>

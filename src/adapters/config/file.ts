@@ -23,10 +23,7 @@ export function loadNetworkFile(path: string): Network {
     return loadNetwork(document);
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new ConfigError(
-        error.pointer,
-        `${path}: ${error.message.replace(/^network configuration: /, "")}`,
-      );
+      throw new ConfigError(error.pointer, error.reason, path);
     }
     throw error;
   }

@@ -83,9 +83,8 @@ export const conformanceGateway: Command = {
       ...(list(values.only) ? { only: list(values.only)! } : {}),
       onProgress: progress,
     });
-    if (
-      report.results.every((r) => r.status === "error" && r.message?.startsWith("cannot reach"))
-    ) {
+    const control = report.results[0];
+    if (control?.status === "error" && control.message?.startsWith("cannot reach")) {
       throw new Error(`cannot reach the gateway at ${url}: is it running?`);
     }
     finish(report, values, out);

@@ -82,10 +82,14 @@ export interface NetworkDocument {
 export class ConfigError extends Error {
   override name = "ConfigError";
   readonly pointer: string;
+  /** What is wrong there, without the location. */
+  readonly reason: string;
 
-  constructor(pointer: string, message: string) {
-    super(`network configuration: at "${pointer}": ${message}`);
+  /** `source` names the file or binding the document came from, when known. */
+  constructor(pointer: string, reason: string, source?: string) {
+    super(`network configuration${source ? ` ${source}` : ""}: at "${pointer}": ${reason}`);
     this.pointer = pointer;
+    this.reason = reason;
   }
 }
 

@@ -1,0 +1,371 @@
+/**
+ * @module The enterprise's verbs against a running gateway: `oct quote`,
+ * `oct redeem`, `oct balance`, `oct settlement` and `oct receipt verify`.
+ * Each is an HTTP call (`spec/oct.md` §7) and its formatting, nothing more.
+ */
+import { GatewayClient, GATEWAY_OPTION, gatewayOf } from "../client.ts";
+import {
+  readText,
+  required,
+  TOKEN_OPTIONS,
+  tokenOf,
+  UsageError,
+  type Command,
+  type Output,
+  type Values,
+} from "../command.ts";
+import {
+  fetchGatewayKeys,
+  verifyReceipt,
+  verifySettlement,
+  type Quantity,
+  type SettlementReport,
+} from "../signed.ts";
+
+const GATEWAY_HELP =
+  "  --gateway URL   the gateway (default $OCT_GATEWAY, else http://127.0.0.1:8787)";
+const TOKEN_HELP =
+  "  --token T | --token-file FILE   the token (--token-file - reads standard input)";
+const EXIT_HELP =
+  "Exit status: 0 done, 1 refused by the gateway (shown as code: detail) or unreachable, 2 usage error.";
+
+interface Tariff {
+  carrier: string;
+  from: string;
+  provider: string;
+  to: string;
+  rate: string;
+}
+
+interface Quote {
+  id: string;
+  provider: string;
+  debit: Quantity;
+  credit: Quantity;
+  tariff: Tariff;
+  expires_at: string;
+}
+
+export interface Redemption {
+  id: string;
+  status: string;
+  token: { iss: string; jti: string };
+  provider: string;
+  debited: Quantity;
+  credited: Quantity;
+  remaining: Quantity;
+  tariff: Tariff;
+  created_at: string;
+  receipt?: string;
+}
+
+interface Balance {
+  token: { iss: string; jti: string };
+  face_value: Quantity;
+  committed: Quantity;
+  reserved: Quantity;
+  remaining: Quantity;
+}
+
+/** `40 gpu-second:h100-sxm` */
+export function quantity(q: Quantity): string {
+  return `${q.amount} ${q.unit}`;
+}
+
+function rows(pairs: [string, string][]): string[] {
+  const width = Math.max(...pairs.map(([name]) => name.length));
+  return pairs.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+}
+
+function clientFor(values: Values, out: Output): GatewayClient {
+  return new GatewayClient(gatewayOf(values), out.progress ? { progress: out.progress } : {});
+}
+
+function print(out: Output, values: Values, json: unknown, text: () => string): void {
+  out.print(values.json ? JSON.stringify(json) : text());
+}
+
+/** What a provider asks for: `--provider`, `--amount` and `--unit` (the provider's unit). */
+const ASK_OPTIONS = {
+  provider: { type: "string" },
+  amount: { type: "string" },
+  unit: { type: "string" },
+} as const;
+
+function askOf(values: Values) {
+  return {
+    provider: required(values, "provider"),
+    amount: required(values, "amount"),
+    unit: required(values, "unit"),
+  };
+}
+
+export const quote: Command = {
+  name: "quote",
+  summary: "price a redemption at a provider, without spending (POST /v1/quotes)",
+  usage:
+    "oct quote (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--gateway URL]",
+  example:
+    "oct quote --token-file token.jwt --provider carrier-b-edge --amount 100 --unit gpu-second:a100-sxm",
+  help: [
+    "--amount and --unit are what the provider delivers; the quote says what it costs the token.",
+    TOKEN_HELP,
+    GATEWAY_HELP,
+    "",
+    EXIT_HELP,
+  ].join("\n"),
+  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION, ...ASK_OPTIONS },
+  async run(values, out) {
+    const token = tokenOf(values);
+    const ask = askOf(values);
+    const { body } = await clientFor(values, out).call<Quote>("POST", "/v1/quotes", {
+      json: { token, ...ask },
+    });
+    print(out, values, body, () =>
+      [
+        `quote ${body.id}`,
+        ...rows([
+          ["provider", body.provider],
+          ["you get", quantity(body.credit)],
+          ["it costs", `${quantity(body.debit)} from the token`],
+          [
+            "tariff",
+            `1 ${body.tariff.from} of ${body.tariff.carrier} = ${body.tariff.rate} ${body.tariff.to} at ${body.tariff.provider}`,
+          ],
+          ["expires", body.expires_at],
+        ]),
+        `redeem it with: oct redeem ... --provider ${body.provider} --amount ${body.credit.amount} --unit ${body.credit.unit} --quote ${body.id}`,
+      ].join("\n"),
+    );
+  },
+};
+
+export const redeem: Command = {
+  name: "redeem",
+  summary: "redeem a token at a provider, exactly once (POST /v1/redemptions)",
+  usage:
+    "oct redeem (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--idempotency-key KEY] [--quote ID] [--workload NAME] [--region ID] [--gateway URL]",
+  example:
+    "oct redeem --token-file token.jwt --provider carrier-b-edge --amount 100 --unit gpu-second:a100-sxm --idempotency-key order-17",
+  help: [
+    "--amount and --unit are what the provider delivers (the credit); the token is debited",
+    "at the tariff in force, or at the price of --quote ID.",
+    "  --idempotency-key KEY   retrying with the same key and the same options returns the",
+    "                          same redemption instead of spending twice; without it a key is",
+    "                          generated and printed (on stderr) so that you can retry with it",
+    TOKEN_HELP,
+    GATEWAY_HELP,
+    "",
+    "--json prints the redemption (spec §7.7) with two more members: idempotency_key, and",
+    "replayed (true when the gateway answered the stored result of an earlier attempt).",
+    "",
+    EXIT_HELP,
+  ].join("\n"),
+  options: {
+    ...TOKEN_OPTIONS,
+    ...GATEWAY_OPTION,
+    ...ASK_OPTIONS,
+    "idempotency-key": { type: "string" },
+    quote: { type: "string" },
+    workload: { type: "string" },
+    region: { type: "string" },
+  },
+  async run(values, out) {
+    const token = tokenOf(values);
+    const body = {
+      token,
+      ...askOf(values),
+      ...(typeof values.workload === "string" ? { workload: values.workload } : {}),
+      ...(typeof values.region === "string" ? { region: values.region } : {}),
+      ...(typeof values.quote === "string" ? { quote: values.quote } : {}),
+    };
+    const given = values["idempotency-key"];
+    if (given === "") throw new UsageError("--idempotency-key must not be empty");
+    const key = typeof given === "string" ? given : crypto.randomUUID();
+    // Printed before the call: after a timeout, only this key can retry safely.
+    if (typeof given !== "string")
+      out.error(`oct redeem: Idempotency-Key ${key} (to retry safely: --idempotency-key ${key})`);
+    const answer = await clientFor(values, out).call<Redemption>("POST", "/v1/redemptions", {
+      json: body,
+      headers: { "idempotency-key": key },
+    });
+    const r = answer.body;
+    const replayed = answer.headers.get("idempotent-replayed") === "true";
+    print(out, values, { ...r, idempotency_key: key, replayed }, () =>
+      [
+        `redeemed ${quantity(r.credited)} at ${r.provider}: ${r.status}${replayed ? " (replayed: the stored answer for this Idempotency-Key, nothing debited again)" : ""}`,
+        ...rows([
+          ["redemption", r.id],
+          ["debited", `${quantity(r.debited)} (rate ${r.tariff.rate})`],
+          ["remaining", quantity(r.remaining)],
+          ["key", key],
+          ...(r.receipt ? ([["receipt", r.receipt]] as [string, string][]) : []),
+        ]),
+      ].join("\n"),
+    );
+  },
+};
+
+export const balance: Command = {
+  name: "balance",
+  summary: "a token's face value, committed, reserved and remaining amounts (POST /v1/balance)",
+  usage: "oct balance (--token T | --token-file FILE) [--gateway URL]",
+  example: "oct balance --token-file token.jwt",
+  help: [TOKEN_HELP, GATEWAY_HELP, "", EXIT_HELP].join("\n"),
+  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION },
+  async run(values, out) {
+    const token = tokenOf(values);
+    const { body } = await clientFor(values, out).call<Balance>("POST", "/v1/balance", {
+      json: { token },
+    });
+    print(out, values, body, () =>
+      [
+        `balance of token ${body.token.jti} (${body.token.iss})`,
+        ...rows([
+          ["face value", quantity(body.face_value)],
+          ["committed", quantity(body.committed)],
+          ["reserved", quantity(body.reserved)],
+          ["remaining", quantity(body.remaining)],
+        ]),
+      ].join("\n"),
+    );
+  },
+};
+
+/** `2026-12-01` or an RFC 3339 UTC timestamp, as the API wants it. */
+function timestampOf(values: Values, name: "from" | "to"): string {
+  const text = required(values, name);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text}T00:00:00Z`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/.test(text)) return text;
+  throw new UsageError(
+    `--${name} ${text}: give a date (2026-12-01) or a UTC time (2026-12-01T00:00:00Z)`,
+  );
+}
+
+export const settlement: Command = {
+  name: "settlement",
+  summary: "who owes whom for a period, signature verified (GET /v1/settlements)",
+  usage:
+    "oct settlement --from TIME --to TIME [--carrier ID] [--provider ID] [--csv] [--gateway URL]",
+  example: "oct settlement --from 2026-12-01 --to 2027-01-01 --carrier carrier-a",
+  help: [
+    "The period is [from, to): a date (2026-12-01, midnight UTC) or a UTC time (2026-12-01T10:00:00Z).",
+    "Totals per carrier, provider and unit. The JSON report's signature is verified against the",
+    "gateway's /.well-known/jwks.json (a bad signature is exit status 1); --json prints the",
+    "report as signed. --csv prints the gateway's CSV form (unsigned).",
+    GATEWAY_HELP,
+    "",
+    EXIT_HELP,
+  ].join("\n"),
+  options: {
+    ...GATEWAY_OPTION,
+    from: { type: "string" },
+    to: { type: "string" },
+    carrier: { type: "string" },
+    provider: { type: "string" },
+    csv: { type: "boolean" },
+  },
+  async run(values, out) {
+    if (values.csv && values.json) throw new UsageError("--csv and --json: choose one");
+    const query = new URLSearchParams({
+      from: timestampOf(values, "from"),
+      to: timestampOf(values, "to"),
+    });
+    for (const name of ["carrier", "provider"] as const) {
+      const value = values[name];
+      if (typeof value === "string") query.set(name, value);
+    }
+    if (values.csv) query.set("format", "csv");
+    const client = clientFor(values, out);
+    const { body } = await client.call<SettlementReport | string>(
+      "GET",
+      `/v1/settlements?${query}`,
+    );
+    if (typeof body === "string") {
+      out.print(body.replace(/\r\n$/, ""));
+      return;
+    }
+    const { header } = await verifySettlement(body, await fetchGatewayKeys(client));
+    print(out, values, body, () => {
+      const lines = [
+        `settlement report of ${body.gateway}, ${body.period.from} to ${body.period.to} (generated ${body.generated_at})`,
+      ];
+      if (body.totals.length === 0) lines.push("  no committed redemptions in this period");
+      else {
+        const table: string[][] = [
+          ["carrier", "provider", "count", "debited (owed by carrier)", "credited (delivered)"],
+          ...body.totals.map((t) => [
+            t.carrier,
+            t.provider,
+            String(t.count),
+            `${t.debited} ${t.unit}`,
+            `${t.credited} ${t.credit_unit}`,
+          ]),
+        ];
+        const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+        for (const row of table)
+          lines.push(
+            `  ${row
+              .map((cell, i) => cell.padEnd(widths[i]!))
+              .join("  ")
+              .trimEnd()}`,
+          );
+      }
+      lines.push(`signature verified: ${header.alg} key ${header.kid} of ${body.gateway}`);
+      return lines.join("\n");
+    });
+  },
+};
+
+export const receiptVerify: Command = {
+  name: "receipt verify",
+  summary: "verify a redemption receipt with the gateway's JWKS, and its status",
+  usage: "oct receipt verify (--receipt JWS | --receipt-file FILE) [--gateway URL]",
+  example: "oct receipt verify --receipt-file receipt.jwt --gateway http://127.0.0.1:8787",
+  help: [
+    "Checks the receipt as spec/oct.md §9.4 says: strict JWS, typ oct-receipt+jwt, signature",
+    "with the gateway's key (jose, key by kid from /.well-known/jwks.json), iss equal to the",
+    "gateway's id, claims valid; then asks the gateway whether the redemption is committed.",
+    GATEWAY_HELP,
+    "",
+    "Exit status: 0 verified and committed, 1 refused or not committed, 2 usage error.",
+  ].join("\n"),
+  options: {
+    ...GATEWAY_OPTION,
+    receipt: { type: "string" },
+    "receipt-file": { type: "string" },
+  },
+  async run(values, out) {
+    const file = values["receipt-file"];
+    if (typeof file === "string" && typeof values.receipt === "string")
+      throw new UsageError("give the receipt once: --receipt or --receipt-file, not both");
+    const receipt = (
+      typeof file === "string" ? readText(file, "receipt file") : required(values, "receipt")
+    ).trim();
+    const client = clientFor(values, out);
+    const { header, claims } = await verifyReceipt(receipt, await fetchGatewayKeys(client));
+    const { body: stored } = await client.call<Redemption>(
+      "GET",
+      `/v1/redemptions/${encodeURIComponent(claims.jti)}`,
+    );
+    const r = claims.oct_receipt;
+    print(out, values, { valid: true, header, claims, status: stored.status }, () =>
+      [
+        `receipt ${claims.jti}: signature verified (${header.alg} key ${header.kid} of ${claims.iss})`,
+        ...rows([
+          [
+            "settles",
+            `${r.carrier} owes ${r.provider} ${quantity(r.credited)} delivered, valued at ${quantity(r.debited)} (rate ${r.tariff.rate})`,
+          ],
+          ["token", `${r.token.jti} (${r.token.iss}), holder ${r.sub}`],
+          ["issued", new Date(claims.iat * 1000).toISOString().replace(".000Z", "Z")],
+          ["status", `${stored.status} at ${client.url}`],
+        ]),
+      ].join("\n"),
+    );
+    if (stored.status !== "committed") {
+      out.error(`oct receipt verify: the redemption is ${stored.status}, not committed`);
+      return 1;
+    }
+  },
+};
