@@ -4,16 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startNodeGateway, type Running } from "../test/support/processes.ts";
 import { main } from "./demo.ts";
+import { capture } from "../test/support/cli.ts";
 
-async function demo(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    print: (t) => (stdout += t + "\n"),
-    error: (t) => (stderr += t + "\n"),
-  });
-  return { status, stdout, stderr };
-}
+const demo = (...argv: string[]) => capture(main, argv);
 
 describe("npm run demo", () => {
   let gateway: Running;

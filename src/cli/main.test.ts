@@ -6,16 +6,9 @@ import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { verifyToken } from "../core/token/verify.ts";
 import { loadNetwork } from "../core/network/config.ts";
 import { main } from "./main.ts";
+import { capture } from "../../test/support/cli.ts";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    print: (t) => (stdout += t + "\n"),
-    error: (t) => (stderr += t + "\n"),
-  });
-  return { status, stdout, stderr };
-}
+const run = (...argv: string[]) => capture(main, argv);
 
 describe("oct", () => {
   it("generates a key, publishes its JWKS and mints a token that verifies", async () => {

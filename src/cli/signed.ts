@@ -14,7 +14,7 @@ import {
 import { OctError } from "../core/errors.ts";
 import { canonicalJson } from "../core/json/canonical.ts";
 import { RECEIPT_TYPE } from "../core/receipt/sign.ts";
-import { SETTLEMENT_TYPE } from "../core/settlement/report.ts";
+import { SETTLEMENT_TYPE, type SettlementReport } from "../core/settlement/report.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../core/token/header.ts";
 import { decodeJsonObject, parseCompact } from "../core/token/parse.ts";
 import { validateReceiptClaims } from "../generated/validators.js";
@@ -55,21 +55,7 @@ export interface ReceiptClaims {
   };
 }
 
-export interface SettlementReport {
-  gateway: string;
-  period: { from: string; to: string };
-  generated_at: string;
-  totals: {
-    carrier: string;
-    provider: string;
-    unit: string;
-    debited: string;
-    credit_unit: string;
-    credited: string;
-    count: number;
-  }[];
-  signature?: string;
-}
+export type { SettlementReport };
 
 /** A signed document that does not check out; `code` is the nearest OCT code. */
 export class SignatureError extends Error {

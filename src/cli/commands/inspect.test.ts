@@ -7,6 +7,7 @@ import type { PrivateJwk } from "../../core/issuer/keys.ts";
 import { generateSigningKey, publicJwks } from "../../core/issuer/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { main } from "../main.ts";
+import { capture } from "../../../test/support/cli.ts";
 
 const KEYS = new URL("../../../config/demo/keys/", import.meta.url);
 const carrierA = JSON.parse(
@@ -17,15 +18,7 @@ const carrierB = JSON.parse(
 ) as PrivateJwk;
 const ISS = "https://tokens.carrier-a.example";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    print: (t) => (stdout += t + "\n"),
-    error: (t) => (stderr += t + "\n"),
-  });
-  return { status, stdout, stderr };
-}
+const run = (...argv: string[]) => capture(main, argv);
 
 function claims(overrides: Partial<MintClaims> = {}): MintClaims {
   const now = Math.floor(Date.now() / 1000);

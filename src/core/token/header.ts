@@ -47,7 +47,7 @@ export function checkHeader(
   header: Record<string, unknown>,
   omit?: ReadonlySet<ProfileCheck>,
 ): TokenHeader {
-  const { alg, typ, kid } = header;
+  const { alg, kid } = header;
   if (alg === undefined) throw new OctError("header_invalid", "the header has no alg");
   // RFC 8725 §3.1: the algorithm comes from an allow-list, never from the token alone.
   if (!isAllowedAlgorithm(alg) && !omit?.has("alg-allowed")) {

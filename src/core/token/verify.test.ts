@@ -15,7 +15,7 @@ import {
   testNetwork,
   type TestKeys,
 } from "../../../test/support/network.ts";
-import { segment, signRaw, signSegments } from "../../../test/support/raw-token.ts";
+import { segment, signRaw } from "../../../test/support/raw-token.ts";
 
 let keys: TestKeys;
 let network: Network;

@@ -51,7 +51,7 @@ export async function verifyToken(
   context: VerifyContext,
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
-  const { network, keys, clock } = context;
+  const { network, clock } = context;
   const { onStep } = options;
   const omit = options.omit ?? context.omit;
   const limits = network.limits;

@@ -9,16 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.ts";
 import { freePort, ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
+import { capture } from "../../support/cli.ts";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    print: (t) => (stdout += t + "\n"),
-    error: (t) => (stderr += t + "\n"),
-  });
-  return { status, stdout, stderr };
-}
+const run = (...argv: string[]) => capture(main, argv);
 
 const CARRIER_A_KEY = join(ROOT, "config/demo/keys/carrier-a.private.jwk.json");
 const A100 = "gpu-second:a100-sxm";

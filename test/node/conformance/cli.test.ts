@@ -8,16 +8,9 @@ import { main } from "../../../src/cli/main.ts";
 import { createGateway } from "../../../src/gateway/app.ts";
 import { nodePorts } from "../../../src/runtime/node-ports.ts";
 import { serveApp } from "../../support/serve.ts";
+import { capture } from "../../support/cli.ts";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(argv, {
-    print: (t) => (stdout += t + "\n"),
-    error: (t) => (stderr += t + "\n"),
-  });
-  return { status, stdout, stderr };
-}
+const run = (...argv: string[]) => capture(main, argv);
 
 let good: Awaited<ReturnType<typeof serveApp>>;
 let weak: Awaited<ReturnType<typeof serveApp>>;

@@ -6,9 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateInspectResponse } from "../../../src/generated/validators.js";
 import { OctError } from "../../../src/core/errors.ts";
-import { claims, ISSUER_B, mintToken, NOW_SECONDS } from "../../support/network.ts";
-import { segment, signRaw } from "../../support/raw-token.ts";
+import { claims, mintToken } from "../../support/network.ts";
+import { segment } from "../../support/raw-token.ts";
 import { testGateway } from "../../support/gateway.ts";
+import { refusals } from "../../support/refusals.ts";
 
 interface Step {
   step: number;
@@ -121,46 +122,7 @@ describe("POST /v1/inspect", () => {
   });
 
   it("each kind of failure: the failing step and its code, later steps not reached", async () => {
-    const k = gw.keys.eddsa;
-    const header = (extra = {}) =>
-      JSON.stringify({ alg: "EdDSA", typ: "oct+jwt", kid: k.kid, ...extra });
-    const body = JSON.stringify(claims());
-    const cases: [number, string, string][] = [
-      [2, "token_malformed", "not.a.token"],
-      [2, "token_malformed", "a.b"],
-      [1, "token_malformed", "a".repeat(9000)],
-      [3, "token_malformed", `${segment("not json")}.${segment(body)}.AA`],
-      [3, "alg_not_allowed", `${segment(header({ alg: "none" }))}.${segment(body)}.AA`],
-      [3, "header_invalid", await signRaw(header({ jku: "https://evil.example/jwks" }), body, k)],
-      [4, "token_malformed", await signRaw(header(), "[1, 2, 3]", k)],
-      [5, "issuer_untrusted", await mintToken(claims({ iss: "https://evil.example" }), k)],
-      [5, "carrier_suspended", await mintToken(claims({ iss: ISSUER_B }), gw.keys.es384)],
-      [6, "key_unknown", await signRaw(header({ kid: "nope" }), body, k)],
-      [
-        7,
-        "signature_invalid",
-        (await mintToken(claims(), k)).replace(/\.[^.]+$/, `.${segment(new Uint8Array(64))}`),
-      ],
-      [
-        8,
-        "token_expired",
-        await mintToken(
-          claims({ iat: NOW_SECONDS - 9000, nbf: undefined, exp: NOW_SECONDS - 3600 }),
-          k,
-        ),
-      ],
-      [8, "token_not_yet_valid", await mintToken(claims({ nbf: NOW_SECONDS + 3600 }), k)],
-      [8, "claims_invalid", await mintToken(claims({ sub: "" }), k)],
-      [
-        8,
-        "unit_unknown",
-        await mintToken(
-          claims({ oct: { ver: "0.1", amount: "1", unit: "gpu-second:imaginary-9000" } }),
-          k,
-        ),
-      ],
-    ];
-    for (const [step, code, token] of cases) {
+    for (const { step, code, token } of await refusals(gw.keys)) {
       const answer = await inspect(token);
       try {
         expectFailureAt(answer, step, code);

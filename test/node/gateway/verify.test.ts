@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { claims, ISSUER_B, mintToken, NOW_SECONDS } from "../../support/network.ts";
-import { segment, signRaw } from "../../support/raw-token.ts";
+import { claims, ISSUER_B, mintToken } from "../../support/network.ts";
 import { testGateway } from "../../support/gateway.ts";
+import { refusals } from "../../support/refusals.ts";
 
 let gw: Awaited<ReturnType<typeof testGateway>>;
 beforeAll(async () => {
@@ -26,39 +26,7 @@ describe("POST /v1/verify", () => {
   });
 
   it("answers each refusal with valid: false and its code", async () => {
-    const k = gw.keys.eddsa;
-    const header = (extra = {}) =>
-      JSON.stringify({ alg: "EdDSA", typ: "oct+jwt", kid: k.kid, ...extra });
-    const body = JSON.stringify(claims());
-    const cases: [string, unknown][] = [
-      ["token_malformed", "not.a.token"],
-      ["alg_not_allowed", `${segment(header({ alg: "none" }))}.${segment(body)}.AA`],
-      ["header_invalid", await signRaw(header({ jku: "https://evil.example/jwks" }), body, k)],
-      ["issuer_untrusted", await mintToken(claims({ iss: "https://evil.example" }), k)],
-      ["key_unknown", await signRaw(header({ kid: "nope" }), body, k)],
-      [
-        "signature_invalid",
-        (await mintToken(claims(), k)).replace(/\.[^.]+$/, `.${segment(new Uint8Array(64))}`),
-      ],
-      [
-        "token_expired",
-        await mintToken(
-          claims({ iat: NOW_SECONDS - 9000, nbf: undefined, exp: NOW_SECONDS - 3600 }),
-          k,
-        ),
-      ],
-      ["token_not_yet_valid", await mintToken(claims({ nbf: NOW_SECONDS + 3600 }), k)],
-      ["claims_invalid", await mintToken(claims({ sub: "" }), k)],
-      [
-        "unit_unknown",
-        await mintToken(
-          claims({ oct: { ver: "0.1", amount: "1", unit: "gpu-second:imaginary-9000" } }),
-          k,
-        ),
-      ],
-      ["carrier_suspended", await mintToken(claims({ iss: ISSUER_B }), gw.keys.es384)],
-    ];
-    for (const [code, token] of cases) {
+    for (const { code, token } of await refusals(gw.keys)) {
       const answer = await verdict(token);
       expect({ code, answer }).toMatchObject({ code, answer: { valid: false, error: code } });
     }

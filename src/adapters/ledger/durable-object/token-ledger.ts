@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
 import type { Balance, ReserveInput, ReserveOutcome } from "../../../ports/ledger.ts";
 import { SqlLedger } from "../sql/sql-ledger.ts";
+import { entryOfRow } from "../sql/settlement-store.ts";
 import type { LedgerBindings } from "./bindings.ts";
 import { durableObjectSql } from "./storage-driver.ts";
 
@@ -83,19 +84,7 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     if (entries.length === 0) return;
     try {
       const book = this.env.SETTLEMENT_BOOK.get(this.env.SETTLEMENT_BOOK.idFromName("global"));
-      await book.add(
-        entries.map((row) => ({
-          redemption_id: String(row.redemption_id),
-          carrier: String(row.carrier),
-          provider: String(row.provider),
-          unit: String(row.unit),
-          debited: String(row.debited),
-          credit_unit: String(row.credit_unit),
-          credited: String(row.credited),
-          tariff: String(row.tariff),
-          committed_at: Number(row.committed_at),
-        })),
-      );
+      await book.add(entries.map((row) => ({ ...entryOfRow(row), tariff: String(row.tariff) })));
       this.ledger.markForwarded(entries.map((row) => String(row.redemption_id)));
     } catch {
       // The entries stay in this object's storage; the alarm retries.

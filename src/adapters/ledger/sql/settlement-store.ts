@@ -4,8 +4,22 @@
  */
 import type { SettlementEntry, SettlementQuery } from "../../../core/settlement/report.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
-import type { SqlDriver } from "./driver.ts";
+import type { Row, SqlDriver } from "./driver.ts";
 import { LEDGER_SCHEMA } from "./schema.ts";
+
+/** A `settlement_entries` row as an entry. */
+export function entryOfRow(row: Row): SettlementEntry {
+  return {
+    redemption_id: String(row.redemption_id),
+    carrier: String(row.carrier),
+    provider: String(row.provider),
+    unit: String(row.unit),
+    debited: String(row.debited),
+    credit_unit: String(row.credit_unit),
+    credited: String(row.credited),
+    committed_at: Number(row.committed_at),
+  };
+}
 
 export class SqlSettlementStore implements SettlementStore {
   private readonly sql: SqlDriver;
@@ -31,16 +45,7 @@ export class SqlSettlementStore implements SettlementStore {
         `SELECT redemption_id, carrier, provider, unit, debited, credit_unit, credited, committed_at FROM settlement_entries WHERE ${conditions.join(" AND ")}`,
         ...params,
       )
-      .map((row) => ({
-        redemption_id: String(row.redemption_id),
-        carrier: String(row.carrier),
-        provider: String(row.provider),
-        unit: String(row.unit),
-        debited: String(row.debited),
-        credit_unit: String(row.credit_unit),
-        credited: String(row.credited),
-        committed_at: Number(row.committed_at),
-      }));
+      .map(entryOfRow);
   }
 
   /** Adds entries forwarded from elsewhere; a repeat of a known redemption id is ignored. */
