@@ -31,7 +31,7 @@ export interface NodePorts extends GatewayPorts {
   ledger: SqlLedger;
   /** Releases lapsed reservations now; returns how many. */
   recover(): number;
-  /** Runs recovery every `everyMs` until `stop` is called. */
+  /** Runs recovery every `everyMs`, and WAL checkpoints every second, until `stop` is called. */
   startRecovery(everyMs: number): { stop(): void };
   close(): void;
 }
@@ -39,7 +39,7 @@ export interface NodePorts extends GatewayPorts {
 export function nodePorts(options: NodePortsOptions): NodePorts {
   const { network } = options;
   const clock = options.clock ?? systemClock;
-  const { db, driver } = openSqlite(options.dbPath);
+  const { db, driver, checkpoint } = openSqlite(options.dbPath);
   const ledger = new SqlLedger(driver);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
   const recover = () => ledger.recover(clock.now());
@@ -61,9 +61,9 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
     adapterFor: providerAdapters(options.fetch),
     recover,
     startRecovery(everyMs) {
-      const timer = setInterval(recover, everyMs);
-      (timer as { unref?: () => void }).unref?.();
-      return { stop: () => clearInterval(timer) };
+      const timers = [setInterval(recover, everyMs), setInterval(checkpoint, 1000)];
+      for (const timer of timers) (timer as { unref?: () => void }).unref?.();
+      return { stop: () => timers.forEach(clearInterval) };
     },
     close: () => db.close(),
   };

@@ -1,30 +1,46 @@
 /**
- * @module Turns a checked public JWK into a key for one algorithm, once:
- * imports are cached per JWK object, so the hot path never re-imports.
+ * @module Turns a checked public JWK into a Web Crypto key for one
+ * algorithm, once: jose imports it, the result is cached per JWK object, and
+ * once the import has settled the hot path reads the key synchronously
+ * (no promise, no re-import).
  */
-import { importJWK, type CryptoKey, type KeyObject } from "jose";
+import { importJWK } from "jose";
 import type { Algorithm } from "../token/header.ts";
 import type { PublicJwk } from "./jwk.ts";
 
-export type VerificationKey = CryptoKey | KeyObject | Uint8Array;
+export type VerificationKey = CryptoKey;
 
-const imported = new WeakMap<PublicJwk, Map<Algorithm, Promise<VerificationKey>>>();
+interface Entry {
+  promise: Promise<VerificationKey>;
+  /** Set once the import has succeeded. */
+  key?: VerificationKey;
+}
+
+const imported = new WeakMap<PublicJwk, Map<Algorithm, Entry>>();
 
 /**
- * The key of `jwk` for `alg`, imported with jose and cached.
+ * The key of `jwk` for `alg`, imported with jose and cached: the key itself
+ * when it is ready, or the pending import.
  *
  * @example
  * const key = await importVerificationKey(jwk, "EdDSA");
  */
-export function importVerificationKey(jwk: PublicJwk, alg: Algorithm): Promise<VerificationKey> {
+export function importVerificationKey(
+  jwk: PublicJwk,
+  alg: Algorithm,
+): VerificationKey | Promise<VerificationKey> {
   let byAlg = imported.get(jwk);
   if (!byAlg) imported.set(jwk, (byAlg = new Map()));
-  let key = byAlg.get(alg);
-  if (!key) {
-    key = importJWK({ ...jwk, ext: true }, alg) as Promise<VerificationKey>;
+  const cached = byAlg.get(alg);
+  if (cached) return cached.key ?? cached.promise;
+  // Carrier keys are public, asymmetric JWKs, which jose imports as CryptoKeys.
+  const promise = importJWK({ ...jwk, ext: true }, alg) as Promise<VerificationKey>;
+  const entry: Entry = { promise };
+  byAlg.set(alg, entry);
+  promise.then(
+    (key) => (entry.key = key),
     // A failed import must not stay cached as a rejected promise.
-    key.catch(() => byAlg.delete(alg));
-    byAlg.set(alg, key);
-  }
-  return key;
+    () => byAlg.delete(alg),
+  );
+  return promise;
 }

@@ -60,6 +60,8 @@ export interface QuoteRecord {
 }
 
 const encoder = new TextEncoder();
+const TOKEN_KEY_CACHE_SIZE = 10_000;
+const tokenKeys = new Map<string, string>();
 
 /**
  * The key of a token's ledger: base64url(SHA-256(iss LF jti)), 43 characters.
@@ -68,11 +70,17 @@ const encoder = new TextEncoder();
  * await tokenKeyOf({ iss: "https://tokens.carrier-a.example", jti: "01JD…" })
  */
 export async function tokenKeyOf(identity: TokenIdentity): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    encoder.encode(`${identity.iss}\n${identity.jti}`),
-  );
-  return encodeBase64Url(new Uint8Array(digest));
+  const name = `${identity.iss}\n${identity.jti}`;
+  const known = tokenKeys.get(name);
+  if (known !== undefined) return known;
+  // Web Crypto's digest is a thread-pool round trip on Node: worth
+  // remembering for the tokens in use (a bounded cache, dropped whole). Only
+  // settled strings are kept: Workers forbid sharing pending work across requests.
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(name));
+  const key = encodeBase64Url(new Uint8Array(digest));
+  if (tokenKeys.size >= TOKEN_KEY_CACHE_SIZE) tokenKeys.clear();
+  tokenKeys.set(name, key);
+  return key;
 }
 
 function randomPart(): string {

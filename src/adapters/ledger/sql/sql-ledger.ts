@@ -145,10 +145,21 @@ export class SqlLedger implements Ledger {
   }
 
   async balance(tokenKey: string, now: number): Promise<Balance> {
-    return this.sql.transaction(() => {
-      this.expireToken(tokenKey, now);
+    const read = () => {
       const row = this.sql.all("SELECT * FROM tokens WHERE token_key = ?", tokenKey)[0];
       return row ? this.balanceOf(row) : { committed: "0", reserved: "0" };
+    };
+    // A reading with nothing to release needs no write lock: verification
+    // and balance reads stay off the writers' queue.
+    const lapsed = this.sql.all(
+      "SELECT 1 FROM redemptions WHERE token_key = ? AND status = 'reserved' AND expires_at <= ? LIMIT 1",
+      tokenKey,
+      now,
+    );
+    if (lapsed.length === 0) return read();
+    return this.sql.transaction(() => {
+      this.expireToken(tokenKey, now);
+      return read();
     });
   }
 

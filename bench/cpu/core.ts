@@ -1,0 +1,15 @@
+/**
+ * @module Core verification: the gateway's whole pipeline (`verifyToken`:
+ * size, format, header, issuer, key from cache, signature, claims, schema),
+ * no HTTP.
+ */
+import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
+import { loadNetwork, type NetworkDocument } from "../../src/core/network/config.ts";
+import { verifyToken } from "../../src/core/token/verify.ts";
+import { systemClock } from "../../src/ports/clock.ts";
+
+/** One full verification of `token`, ready to call in a loop. */
+export function coreVerifier(document: NetworkDocument, token: string): () => Promise<unknown> {
+  const context = { network: loadNetwork(document), keys: new CarrierKeys(), clock: systemClock };
+  return () => verifyToken(token, context);
+}

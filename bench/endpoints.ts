@@ -1,0 +1,157 @@
+/**
+ * @module The HTTP endpoints under test: which server, which request (a
+ * fresh body and headers for each, so redemptions never replay), and how to
+ * judge an answer: success, refusal by design, or failure.
+ */
+import {
+  PROVIDER,
+  REDEMPTION_AMOUNT,
+  UNIT,
+  type BenchAlgorithm,
+  type Fixtures,
+} from "./fixtures.ts";
+
+export type Operation = "bare" | "verify" | "redeem-spread" | "redeem-hot";
+export type Verdict = "ok" | "refused" | "failed";
+
+export interface Endpoint {
+  /** Stable id, the key of this endpoint's figures in the JSON. */
+  id: string;
+  /** The key of the server in the runner's map. */
+  server: string;
+  runtime: string;
+  operation: Operation;
+  alg?: BenchAlgorithm;
+  method: "GET" | "POST";
+  path: string;
+  /** The next request's body and headers. */
+  next(): { body?: string; headers: Record<string, string> };
+  /** Whether every request is the same (autocannon can then skip `next`). */
+  constant: boolean;
+  judge(status: number, body: string): Verdict;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+const getOk = (status: number): Verdict => (status === 200 ? "ok" : "failed");
+
+export function bareEndpoint(server: string, runtime: string, path: string): Endpoint {
+  return {
+    id: `${server}.bare`,
+    server,
+    runtime,
+    operation: "bare",
+    method: "GET",
+    path,
+    next: () => ({ headers: {} }),
+    constant: true,
+    judge: getOk,
+  };
+}
+
+export function verifyEndpoint(
+  server: string,
+  runtime: string,
+  path: string,
+  alg: BenchAlgorithm,
+  token: string,
+): Endpoint {
+  const request = { body: JSON.stringify({ token }), headers: JSON_HEADERS };
+  return {
+    id: `${server}.verify.${alg}`,
+    server,
+    runtime,
+    operation: "verify",
+    alg,
+    method: "POST",
+    path,
+    next: () => request,
+    constant: true,
+    // A 200 that says the token is invalid would be a broken benchmark.
+    judge: (status, body) =>
+      status === 200 && (body === "" || body.includes('"valid":true')) ? "ok" : "failed",
+  };
+}
+
+let keys = 0;
+const runId = Date.now().toString(36);
+
+/**
+ * Redemptions of 1 unit each, with a fresh Idempotency-Key every time, over
+ * the tokens of `tokens` in turn (one token: all on one hot token). A 402
+ * `insufficient_balance` is a refusal by design; the tokens are worth far
+ * more than any run redeems, so none is expected.
+ */
+export function redeemEndpoint(
+  server: string,
+  runtime: string,
+  operation: "redeem-spread" | "redeem-hot",
+  tokens: readonly string[],
+): Endpoint {
+  let turn = 0;
+  return {
+    id: `${server}.${operation}`,
+    server,
+    runtime,
+    operation,
+    alg: "EdDSA",
+    method: "POST",
+    path: "/v1/redemptions",
+    next: () => ({
+      body: JSON.stringify({
+        token: tokens[turn++ % tokens.length],
+        provider: PROVIDER,
+        amount: REDEMPTION_AMOUNT,
+        unit: UNIT,
+      }),
+      headers: { ...JSON_HEADERS, "idempotency-key": `bench-${runId}-${++keys}` },
+    }),
+    constant: false,
+    judge: (status) => (status === 201 ? "ok" : status === 402 ? "refused" : "failed"),
+  };
+}
+
+/** Every endpoint of the run, in the order they are measured, for the servers that started. */
+export function endpoints(fixtures: Fixtures, servers: ReadonlySet<string>): Endpoint[] {
+  const { verifyTokens, spreadTokens, hotToken } = fixtures;
+  const list: Endpoint[] = [];
+  const gateway = (server: string, runtime: string, bare: string, redeem: boolean) => {
+    if (!servers.has(server)) return;
+    list.push(bareEndpoint(server, runtime, bare));
+    for (const alg of ["EdDSA", "ES256"] as const) {
+      list.push(verifyEndpoint(server, runtime, "/v1/verify", alg, verifyTokens[alg]));
+    }
+    if (redeem) {
+      list.push(redeemEndpoint(server, runtime, "redeem-spread", spreadTokens));
+      list.push(redeemEndpoint(server, runtime, "redeem-hot", [hotToken]));
+    }
+  };
+  gateway("node", "Node", "/bare", true);
+  if (servers.has("node-port")) {
+    for (const alg of ["EdDSA", "ES256"] as const) {
+      list.push(
+        verifyEndpoint("node-port", "Node, node:crypto port", "/v1/verify", alg, verifyTokens[alg]),
+      );
+    }
+  }
+  gateway("workerd", "workerd", "/healthz", true);
+  if (servers.has("express")) {
+    list.push(
+      verifyEndpoint(
+        "express",
+        "Express + jsonwebtoken",
+        "/v1/verify/ES256",
+        "ES256",
+        verifyTokens.ES256,
+      ),
+    );
+  }
+  if (servers.has("fast-jwt")) {
+    for (const alg of ["EdDSA", "ES256"] as const) {
+      list.push(
+        verifyEndpoint("fast-jwt", "Hono + fast-jwt", `/v1/verify/${alg}`, alg, verifyTokens[alg]),
+      );
+    }
+  }
+  return list;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module The gateway as `npm start` composes it (`nodePorts` + SQLite +
+ * `createGateway`), on the benchmark's network, plus `GET /bare`: a Hono
+ * route that does nothing, served by the same process, the floor under every
+ * gateway figure. `BENCH_SIGNATURES=node` installs the `node:crypto`
+ * signature port (`src/adapters/crypto/`) first.
+ *
+ * Environment: PORT, OCT_CONFIG (network file), OCT_DB (SQLite file), BENCH_SIGNATURES.
+ */
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { nodeCryptoSignatures } from "../../src/adapters/crypto/node-signatures.ts";
+import { loadNetworkFile } from "../../src/adapters/config/file.ts";
+import { useSignatureVerifier } from "../../src/core/token/signature.ts";
+import { createGateway } from "../../src/gateway/app.ts";
+import { nodePorts } from "../../src/runtime/node-ports.ts";
+import { portFromEnv, stopOnSignal } from "./listen.ts";
+
+if (process.env.BENCH_SIGNATURES === "node") useSignatureVerifier(nodeCryptoSignatures);
+
+const network = loadNetworkFile(process.env.OCT_CONFIG!);
+const ports = nodePorts({ network, dbPath: process.env.OCT_DB! });
+ports.recover();
+const recovery = ports.startRecovery(
+  Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
+);
+const gateway = createGateway({
+  ...ports,
+  logger: { error: (message, error) => console.error(`oct: ${message}`, error) },
+});
+const bare = new Hono().get("/bare", (c) => c.json({ ok: true }));
+
+const server = serve(
+  {
+    // An `endsWith` on the URL: the cheapest dispatch, so the gateway's
+    // figures carry no routing of ours.
+    fetch: (request) =>
+      request.url.endsWith("/bare") ? bare.fetch(request) : gateway.fetch(request),
+    port: portFromEnv(),
+    hostname: "127.0.0.1",
+  },
+  () => console.log("ready"),
+);
+stopOnSignal((done) =>
+  server.close(() => {
+    recovery.stop();
+    ports.close();
+    done();
+  }),
+);
