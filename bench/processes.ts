@@ -5,8 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../scripts/lib/free-port.ts";
 
 export const ROOT = new URL("../", import.meta.url).pathname;
 const BIN = join(ROOT, "node_modules/.bin");
@@ -36,21 +36,6 @@ export function onCpu(
   args: string[],
 ): [string, string[]] {
   return cpu === undefined ? [command, args] : ["taskset", ["-c", String(cpu), command, ...args]];
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 export interface Server {
