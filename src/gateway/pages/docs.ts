@@ -6,6 +6,7 @@
  * no CDN); the document's text is written as text, never as HTML.
  */
 import { PAGE_STYLES } from "./styles.ts";
+import { DOM_HELPERS } from "./dom.ts";
 
 const DOCS_STYLES = `
 .layout { display: grid; grid-template-columns: 16rem minmax(0, 1fr); gap: 2rem; }
@@ -47,19 +48,7 @@ const SCRIPT = `
   var byId = {};
   var MAX_DEPTH = 7;
 
-  function el(tag, attributes, children) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) {
-      if (name === "text") node.textContent = attributes[name];
-      else node.setAttribute(name, attributes[name]);
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined || child === false) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
+${DOM_HELPERS}
   // ---- a small Markdown renderer (the spec's prose), producing DOM nodes ----
   function inline(text) {
     var nodes = [];

@@ -6,6 +6,7 @@
  * everything the gateway answers is written as text, never as HTML.
  */
 import { PAGE_STYLES } from "./styles.ts";
+import { DOM_HELPERS } from "./dom.ts";
 
 // The page's script: plain ES2020, no template literals (this file's string is one).
 const SCRIPT = `
@@ -17,19 +18,7 @@ const SCRIPT = `
   var status = document.getElementById("status");
   var result = document.getElementById("result");
 
-  function el(tag, attributes, children) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) {
-      if (name === "text") node.textContent = attributes[name];
-      else node.setAttribute(name, attributes[name]);
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
+${DOM_HELPERS}
   function section(id, title, children) {
     return el("section", { id: id, "aria-labelledby": id + "-title" },
       [el("h2", { id: id + "-title", text: title })].concat(children));
