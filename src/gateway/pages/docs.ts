@@ -7,6 +7,7 @@
  */
 import { PAGE_STYLES } from "./styles.ts";
 import { DOM_HELPERS } from "./dom.ts";
+import { pageDocument } from "./page.ts";
 
 const DOCS_STYLES = `
 .layout { display: grid; grid-template-columns: 16rem minmax(0, 1fr); gap: 2rem; }
@@ -427,33 +428,16 @@ ${DOM_HELPERS}
 `;
 
 /** The API reference page, served at `GET /docs`. */
-export const DOCS_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>API reference · OCT gateway</title>
-<style>${PAGE_STYLES}${DOCS_STYLES}</style>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="bar"><div class="wrap">
-<span class="brand">OCT gateway</span>
-<nav aria-label="Pages">
-<a href="/">Token inspector</a>
-<a href="/docs" aria-current="page">API reference</a>
-<a href="/openapi.json">OpenAPI document</a>
-</nav>
-</div></header>
-<div class="wrap layout">
+export const DOCS_HTML = pageDocument({
+  title: "API reference",
+  current: "/docs",
+  styles: PAGE_STYLES + DOCS_STYLES,
+  body: `<div class="wrap layout">
 <nav id="toc" class="toc" aria-label="Operations"></nav>
 <main id="main">
 <div id="content"><p class="muted">Loading /openapi.json…</p></div>
 <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
 </main>
-</div>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+</div>`,
+  script: SCRIPT,
+});

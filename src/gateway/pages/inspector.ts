@@ -7,6 +7,7 @@
  */
 import { PAGE_STYLES } from "./styles.ts";
 import { DOM_HELPERS } from "./dom.ts";
+import { pageDocument } from "./page.ts";
 
 // The page's script: plain ES2020, no template literals (this file's string is one).
 const SCRIPT = `
@@ -237,26 +238,11 @@ ${DOM_HELPERS}
 `;
 
 /** The inspector page, served at `GET /`. */
-export const INSPECTOR_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Token inspector · OCT gateway</title>
-<style>${PAGE_STYLES}</style>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="bar"><div class="wrap">
-<span class="brand">OCT gateway</span>
-<nav aria-label="Pages">
-<a href="/" aria-current="page">Token inspector</a>
-<a href="/docs">API reference</a>
-<a href="/openapi.json">OpenAPI document</a>
-</nav>
-</div></header>
-<main id="main" class="wrap">
+export const INSPECTOR_HTML = pageDocument({
+  title: "Token inspector",
+  current: "/",
+  styles: PAGE_STYLES,
+  body: `<main id="main" class="wrap">
 <h1>Token inspector</h1>
 <p class="lede">Paste an Open Compute Token to see its header and claims, each step of the
 verification algorithm (specification §6.2) with its outcome and error code, and, when it verifies,
@@ -274,8 +260,6 @@ whitespace is ignored. Press Ctrl+Enter to inspect.</p>
 </form>
 <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
 <div id="result" hidden></div>
-</main>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+</main>`,
+  script: SCRIPT,
+});

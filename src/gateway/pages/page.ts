@@ -53,3 +53,49 @@ export function htmlPage(html: string): (c: Context<GatewayEnv>) => Promise<Resp
     });
   };
 }
+
+/** The pages of the gateway, in the order of the navigation bar. */
+const PAGES = [
+  { href: "/", label: "Token inspector" },
+  { href: "/docs", label: "API reference" },
+  { href: "/openapi.json", label: "OpenAPI document" },
+] as const;
+
+/**
+ * A page's whole document: head, the skip link and navigation bar shared by
+ * every page (marking `current`), the page's body and its inline script.
+ */
+export function pageDocument(page: {
+  title: string;
+  current: "/" | "/docs";
+  styles: string;
+  body: string;
+  script: string;
+}): string {
+  const nav = PAGES.map(
+    (p) =>
+      `<a href="${p.href}"${p.href === page.current ? ' aria-current="page"' : ""}>${p.label}</a>`,
+  ).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${page.title} · OCT gateway</title>
+<style>${page.styles}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="bar"><div class="wrap">
+<span class="brand">OCT gateway</span>
+<nav aria-label="Pages">
+${nav}
+</nav>
+</div></header>
+${page.body}
+<script>${page.script}</script>
+</body>
+</html>
+`;
+}
