@@ -12,8 +12,6 @@ import type { TokenClaims } from "../../generated/types.ts";
 
 export type { TokenClaims };
 
-/** Default tolerance for clock differences (`spec/oct.md` §2.6). */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 /** Default longest lifetime (`exp - iat`) a carrier's tokens may have: 400 days. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 400 * 24 * 3600;
 

@@ -9,9 +9,6 @@ import { decodeBase64Url } from "../encoding/base64url.ts";
 import { parseStrictJson, StrictJsonError } from "../json/strict-json.ts";
 import type { ProfileCheck } from "./profile.ts";
 
-/** Default cap on a token's length, in bytes (`spec/oct.md` §2.7). */
-export const DEFAULT_TOKEN_MAX_BYTES = 8192;
-
 export interface ParsedJws {
   /** The compact serialization as received. */
   compact: string;
