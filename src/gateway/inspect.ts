@@ -6,6 +6,7 @@
 import { OctError, type ErrorCode } from "../core/errors.ts";
 import { balanceOf, type TokenBalance } from "../core/redemption/balance.ts";
 import { tokenKeyOf, type Quantity, type RedemptionRecord } from "../core/redemption/record.ts";
+import { lenientBase64 } from "../core/token/parse.ts";
 import { VERIFICATION_STEPS, type VerificationStep } from "../core/token/profile.ts";
 import { verifyToken, type VerifiedToken } from "../core/token/verify.ts";
 import type { GatewayPorts } from "./ports.ts";
@@ -45,11 +46,10 @@ export interface Inspection {
 
 /** A segment as a JSON object, decoded leniently; `undefined` for anything else. */
 function displaySegment(segment: string | undefined): Record<string, unknown> | undefined {
-  if (!segment || !/^[A-Za-z0-9_\-+/=\s]+$/.test(segment)) return undefined;
+  const bytes = segment ? lenientBase64(segment) : undefined;
+  if (!bytes) return undefined;
   try {
-    const binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/").replace(/[\s=]/g, ""));
-    const text = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     return typeof value === "object" && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

@@ -29,8 +29,11 @@ export interface ParseOptions {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ascii = new TextEncoder();
 
-/** What a lenient decoder (the kind the profile refuses) makes of a segment. */
-function lenientBase64(segment: string): Uint8Array | undefined {
+/**
+ * What a lenient decoder (the kind the profile refuses) makes of a segment:
+ * for display and for the conformance self-test, never for verification.
+ */
+export function lenientBase64(segment: string): Uint8Array | undefined {
   try {
     const binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/").replace(/[\s=]/g, ""));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
