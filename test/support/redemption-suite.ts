@@ -189,6 +189,9 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       expect(conflict.status).toBe(409);
       expect(await json(conflict)).toMatchObject({ code: "idempotency_conflict" });
       expect((await balance(token)).committed.amount).toBe("40");
+      // A replay is the stored answer (spec §8.5), even after the balance moved on.
+      expect((await gw.redeem(ask(token), "later")).status).toBe(201);
+      expect(await json(await gw.redeem(ask(token), "same"))).toEqual(first);
     });
 
     it("requires an Idempotency-Key of the spec's grammar", async () => {

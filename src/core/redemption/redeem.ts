@@ -11,7 +11,7 @@ import { checkBinding, remainingOf } from "./balance.ts";
 import type { RedemptionDeps } from "./deps.ts";
 import { planRedemption, type RedemptionAsk } from "./plan.ts";
 import { planFromQuote } from "./quote.ts";
-import { newRedemptionId, tokenKeyOf, type Quantity, type RedemptionRecord } from "./record.ts";
+import { newRedemptionId, tokenKeyOf, type RedemptionRecord } from "./record.ts";
 
 export interface RedeemRequest extends RedemptionAsk {
   token: string;
@@ -19,8 +19,8 @@ export interface RedeemRequest extends RedemptionAsk {
 }
 
 export interface RedeemResult {
+  /** The redemption, with the remaining balance the ledger recorded at its last change. */
   record: RedemptionRecord;
-  remaining: Quantity;
   /** True when this answer is the stored result of an earlier request with the same key. */
   replayed: boolean;
 }
@@ -120,11 +120,8 @@ async function settle(
   }
   switch (record.status) {
     case "committed":
-      return {
-        record,
-        remaining: await remaining(deps, verified, record.tokenKey),
-        replayed: true,
-      };
+      // The stored answer, remaining balance included (spec §8.5).
+      return { record, replayed: true };
     case "released":
       throw failureOf(record);
     case "reserved":
@@ -163,21 +160,12 @@ async function complete(
       deps.clock.now(),
     );
     // If a concurrent retry committed first, its result stands.
-    if (released?.status === "committed")
-      return {
-        record: released,
-        remaining: await remaining(deps, verified, record.tokenKey),
-        replayed: true,
-      };
+    if (released?.status === "committed") return { record: released, replayed: true };
     throw failureOf(released ?? { ...record, failure });
   }
   const committed = await deps.ledger.commit(record.tokenKey, record.id, deps.clock.now());
   if (!committed || committed.status !== "committed") throw failureOf(committed ?? record);
-  return {
-    record: committed,
-    remaining: await remaining(deps, verified, record.tokenKey),
-    replayed,
-  };
+  return { record: committed, replayed };
 }
 
 function failureOf(record: RedemptionRecord): OctError {
@@ -187,16 +175,4 @@ function failureOf(record: RedemptionRecord): OctError {
     detail: "the reservation was released",
   };
   return new OctError(failure.code, failure.detail, { status: failure.status });
-}
-
-async function remaining(
-  deps: RedemptionDeps,
-  verified: VerifiedToken,
-  tokenKey: string,
-): Promise<Quantity> {
-  const balance = await deps.ledger.balance(tokenKey, deps.clock.now());
-  return {
-    amount: remainingOf(verified.claims.oct.amount, balance),
-    unit: verified.claims.oct.unit,
-  };
 }

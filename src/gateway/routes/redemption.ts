@@ -8,11 +8,7 @@ import { balanceOf } from "../../core/redemption/balance.ts";
 import { fingerprint, IDEMPOTENCY_KEY } from "../../core/redemption/fingerprint.ts";
 import { createQuote } from "../../core/redemption/quote.ts";
 import { redeem } from "../../core/redemption/redeem.ts";
-import {
-  tokenKeyInId,
-  type Quantity,
-  type RedemptionRecord,
-} from "../../core/redemption/record.ts";
+import { tokenKeyInId, type RedemptionRecord } from "../../core/redemption/record.ts";
 import { verifyToken } from "../../core/token/verify.ts";
 import {
   validateBalanceRequest,
@@ -25,7 +21,7 @@ import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
 
 /** The redemption resource of `redemption.schema.json`. */
-export function redemptionResource(record: RedemptionRecord, remaining?: Quantity) {
+export function redemptionResource(record: RedemptionRecord) {
   return {
     id: record.id,
     status: record.status,
@@ -33,7 +29,7 @@ export function redemptionResource(record: RedemptionRecord, remaining?: Quantit
     provider: record.provider,
     debited: record.debited,
     credited: record.credited,
-    remaining: remaining ?? { amount: record.remaining ?? "0", unit: record.debited.unit },
+    remaining: { amount: record.remaining ?? "0", unit: record.debited.unit },
     tariff: record.tariff,
     ...(record.workload !== undefined ? { workload: record.workload } : {}),
     ...(record.region !== undefined ? { region: record.region } : {}),
@@ -78,7 +74,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
       );
       c.header("location", `/v1/redemptions/${result.record.id}`);
       if (result.replayed) c.header("idempotent-replayed", "true");
-      return c.json(redemptionResource(result.record, result.remaining), 201);
+      return c.json(redemptionResource(result.record), 201);
     } catch (error) {
       if (error instanceof OctError)
         metrics.count("oct_redemptions_total", { outcome: error.code }, "Redemptions by outcome");
