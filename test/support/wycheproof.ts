@@ -1,5 +1,5 @@
 /**
- * @module The Wycheproof JWS vectors (`../shared/vectors/wycheproof/`,
+ * @module The Wycheproof JWS vectors (`test/vectors/wycheproof/`,
  * C2SP/wycheproof at dac1dd47…) judged by our JOSE layer. Shared by the Node
  * and workerd tests, which load the file each their own way.
  */

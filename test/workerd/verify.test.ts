@@ -8,7 +8,7 @@ import { mintToken } from "../../src/core/issuer/mint.ts";
 import { workerGateway as testGateway } from "./gateway.ts";
 import { refusals } from "../support/refusals.ts";
 import { judgeAll, type WycheproofFile } from "../support/wycheproof.ts";
-import wycheproof from "../../../shared/vectors/wycheproof/json_web_signature_test.json" with { type: "json" };
+import wycheproof from "../vectors/wycheproof/json_web_signature_test.json" with { type: "json" };
 
 let gw: Awaited<ReturnType<typeof testGateway>>;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { ROOT } from "../../support/processes.ts";
 import { judgeAll, type WycheproofFile } from "../../support/wycheproof.ts";
 
 const file = JSON.parse(
-  readFileSync(`${ROOT}../shared/vectors/wycheproof/json_web_signature_test.json`, "utf8"),
+  readFileSync(`${ROOT}test/vectors/wycheproof/json_web_signature_test.json`, "utf8"),
 ) as WycheproofFile;
 
 describe("Wycheproof JWS vectors (json_web_signature_test.json)", () => {

@@ -11,7 +11,7 @@ import { ROOT } from "../../support/processes.ts";
 import { judgeAll, type WycheproofFile } from "../../support/wycheproof.ts";
 
 const file = JSON.parse(
-  readFileSync(`${ROOT}../shared/vectors/wycheproof/json_web_signature_test.json`, "utf8"),
+  readFileSync(`${ROOT}test/vectors/wycheproof/json_web_signature_test.json`, "utf8"),
 ) as WycheproofFile;
 
 beforeAll(() => useSignatureVerifier(nodeCryptoSignatures));
