@@ -1013,7 +1013,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "public-jwk": {
             "title": "Public JWK",
-            "description": "A public signature-verification key (RFC 7517) of type OKP (Ed25519), EC (P-256, P-384) or RSA (at least 2048 bits). The set of members is closed: private members (d, p, q, dp, dq, qi, oth, k) and certificate members (x5c, x5u, ...) are refused.",
+            "description": "A public signature-verification key (RFC 7517) of type OKP (Ed25519), EC (P-256, P-384) or RSA (2048 to 8192 bits). The set of members is closed: private members (d, p, q, dp, dq, qi, oth, k) and certificate members (x5c, x5u, ...) are refused. An EC key's point MUST lie on its curve, which verifiers check and JSON Schema cannot express.",
             "type": "object",
             "properties": {
               "kty": {

@@ -1,7 +1,8 @@
 /**
  * @module The gateway app inside workerd over the test network, with the
  * Worker's real ports: the ledger in `TokenLedger` Durable Objects, the
- * settlement book and its generated receipt key.
+ * settlement book and its generated receipt key, fetched carrier keys kept
+ * in the Cache API.
  */
 import { env } from "cloudflare:workers";
 import type { LedgerBindings } from "../../src/adapters/ledger/durable-object/bindings.ts";
@@ -10,7 +11,9 @@ import {
   durableObjectLedger,
   durableObjectSettlements,
 } from "../../src/adapters/ledger/durable-object/ports.ts";
+import { CacheApiJwksStore } from "../../src/adapters/keys/cache-api-store.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
+import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
@@ -28,10 +31,19 @@ export async function workerGateway(
   const bindings = env as unknown as LedgerBindings;
   const keys = await testKeys();
   const network = testNetwork(keys, options.network);
+  const clock = options.clock ?? frozenClock();
   const app = createGateway({
     network,
-    keys: new CarrierKeys(),
-    clock: options.clock ?? frozenClock(),
+    // As the Worker composes it: fetched key sets kept in the Cache API.
+    keys: new CarrierKeys(
+      new RemoteJwks({
+        clock,
+        limits: network.limits,
+        store: new CacheApiJwksStore(),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ),
+    clock,
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),

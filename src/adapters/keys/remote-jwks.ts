@@ -1,8 +1,10 @@
 /**
- * @module Fetched carrier key sets (`jwks_uri`, `spec/oct.md` §5.2): cached,
- * refreshed on an unknown `kid` at most once per cooldown, fetched with a
- * timeout, without redirects and under a size cap; when a refresh fails the
- * last good keys serve for a grace period, then `keys_unavailable`.
+ * @module Fetched carrier key sets (`jwks_uri`, `spec/oct.md` §5.5): fetched
+ * on first need, cached, refreshed in the request when stale or on an unknown
+ * `kid` at most once per cooldown, one fetch in flight shared by every caller
+ * that needs it; fetched with a timeout, without redirects, under a size cap
+ * and checked as inline sets are (§5.4). When a refresh fails the last good
+ * keys serve for a grace period, then `keys_unavailable`.
  */
 import { OctError } from "../../core/errors.ts";
 import { checkPublicJwks, type PublicJwk } from "../../core/keys/jwk.ts";
@@ -41,8 +43,9 @@ export type JwksLimits = Pick<
 interface State {
   keys?: Map<string, PublicJwk>;
   fetchedAt: number;
-  /** Last fetch attempt, successful or not, for the cooldown. */
+  /** Start of the last fetch, successful or not: the cooldown runs from it. */
   attemptedAt: number;
+  /** The fetch in flight, which every caller that needs the set awaits. */
   pending?: Promise<void>;
 }
 
@@ -54,7 +57,8 @@ export interface RemoteJwksOptions {
 }
 
 export class RemoteJwks {
-  private readonly states = new Map<string, State>();
+  /** Per uri, the state once the shared store has been read into it. */
+  private readonly states = new Map<string, Promise<State>>();
   private readonly options: RemoteJwksOptions;
   /** Fetches made, for metrics and tests. */
   fetches = 0;
@@ -67,13 +71,16 @@ export class RemoteJwks {
   async keyFor(uri: string, kid: string): Promise<PublicJwk | undefined> {
     const { clock, limits } = this.options;
     const state = await this.stateOf(uri);
-    const now = clock.now();
     const fresh =
-      state.keys !== undefined && now - state.fetchedAt < limits.jwks_cache_seconds * 1000;
+      state.keys !== undefined && clock.now() - state.fetchedAt < limits.jwks_cache_seconds * 1000;
     if (fresh && state.keys!.has(kid)) return state.keys!.get(kid);
-    // Stale, missing, or an unknown kid (perhaps a rotation): refresh, but at
-    // most once per cooldown, so a flood of random kids costs one fetch.
-    if (now - state.attemptedAt >= limits.jwks_cooldown_seconds * 1000) {
+    // Stale, missing, or an unknown kid (perhaps a rotation): wait for the
+    // fetch in flight if there is one (spec §5.5 item 7: concurrent
+    // verifications share it), else start one, at most once per cooldown so
+    // a flood of random kids costs one fetch. The refresh happens in the
+    // request, never in the background (§5.5 item 6).
+    if (state.pending) await state.pending;
+    else if (clock.now() - state.attemptedAt >= limits.jwks_cooldown_seconds * 1000) {
       await this.refresh(uri, state);
     }
     if (state.keys === undefined) {
@@ -89,25 +96,31 @@ export class RemoteJwks {
     return state.keys.get(kid);
   }
 
-  private async stateOf(uri: string): Promise<State> {
+  /** The state of `uri`, read once from the shared store by whichever caller comes first. */
+  private stateOf(uri: string): Promise<State> {
     let state = this.states.get(uri);
     if (!state) {
-      state = { fetchedAt: 0, attemptedAt: -Infinity };
+      state = this.load(uri);
       this.states.set(uri, state);
-      const stored = await this.options.store?.get(uri).catch(() => undefined);
-      const checked = stored && checkPublicJwks(stored.jwks, this.options.limits.jwks_max_keys);
-      if (stored && checked && "keys" in checked) {
-        state.keys = checked.keys;
-        state.fetchedAt = stored.fetchedAt;
-      }
+    }
+    return state;
+  }
+
+  private async load(uri: string): Promise<State> {
+    const state: State = { fetchedAt: 0, attemptedAt: -Infinity };
+    const stored = await this.options.store?.get(uri).catch(() => undefined);
+    // A stored set is checked again: the store is outside the process.
+    const checked = stored && checkPublicJwks(stored.jwks, this.options.limits.jwks_max_keys);
+    if (stored && checked && "keys" in checked) {
+      state.keys = checked.keys;
+      state.fetchedAt = stored.fetchedAt;
     }
     return state;
   }
 
   private refresh(uri: string, state: State): Promise<void> {
-    // Concurrent requests share one fetch.
-    state.pending ??= (async () => {
-      state.attemptedAt = this.options.clock.now();
+    state.attemptedAt = this.options.clock.now();
+    state.pending = (async () => {
       try {
         const jwks = await this.download(uri);
         const checked = checkPublicJwks(jwks, this.options.limits.jwks_max_keys);
@@ -171,5 +184,6 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  // ignoreBOM keeps a byte-order mark in the text, where the strict parser refuses it (§5.5 item 5).
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
 }

@@ -1,10 +1,14 @@
 /**
- * @module Carrier key sets (`spec/oct.md` §5.2): signing keys only, no
- * private members, RSA of at least 2048 bits, `alg`/`kty`/`crv` consistent.
- * Applied alike to inline `jwks` and to fetched `jwks_uri` documents.
+ * @module Carrier key sets (`spec/oct.md` §5.4): signing keys only, no
+ * private members, RSA of 2048 to 8192 bits, EC points on their curve,
+ * `alg`/`kty`/`crv` consistent, and the JWK Set schema (closed members,
+ * `kid` pattern). One validation, applied alike to inline `jwks` at load and
+ * to fetched `jwks_uri` documents.
  */
+import { validateJwks } from "../../generated/validators.js";
 import { decodeBase64Url } from "../encoding/base64url.ts";
 import { isAllowedAlgorithm, type Algorithm } from "../token/header.ts";
+import { isOnCurve } from "./curve.ts";
 
 /** A public JWK that passed {@link checkPublicJwk}. */
 export interface PublicJwk {
@@ -21,6 +25,7 @@ export interface PublicJwk {
 }
 
 export const MIN_RSA_BITS = 2048;
+export const MAX_RSA_BITS = 8192;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /** Which key type and curve an algorithm needs (RFC 7518 §3, RFC 8037). */
@@ -73,8 +78,13 @@ export function checkPublicJwk(jwk: unknown): string | undefined {
     case "EC": {
       const size = key.crv === "P-256" ? 32 : key.crv === "P-384" ? 48 : 0;
       if (size === 0) return `key ${key.kid}: EC keys must be P-256 or P-384`;
-      if (bytesOf(key.x) !== size || bytesOf(key.y) !== size) {
+      const x = typeof key.x === "string" ? decodeBase64Url(key.x) : undefined;
+      const y = typeof key.y === "string" ? decodeBase64Url(key.y) : undefined;
+      if (x?.length !== size || y?.length !== size) {
         return `key ${key.kid}: x and y must be ${size} bytes`;
+      }
+      if (!isOnCurve(key.crv as string, x, y)) {
+        return `key ${key.kid}: the point (x, y) is not on ${String(key.crv)}`;
       }
       break;
     }
@@ -82,8 +92,8 @@ export function checkPublicJwk(jwk: unknown): string | undefined {
       const modulus = typeof key.n === "string" ? decodeBase64Url(key.n) : undefined;
       if (!modulus || bytesOf(key.e) < 1) return `key ${key.kid}: n and e must be base64url`;
       const bits = modulus.length * 8 - Math.clz32(modulus[0] ?? 0) + 24;
-      if (modulus[0] === 0 || bits < MIN_RSA_BITS) {
-        return `key ${key.kid}: RSA keys must have at least ${MIN_RSA_BITS} bits`;
+      if (modulus[0] === 0 || bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+        return `key ${key.kid}: RSA keys must have ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits`;
       }
       break;
     }
@@ -99,7 +109,21 @@ export function checkPublicJwk(jwk: unknown): string | undefined {
   return undefined;
 }
 
-/** Checks a whole JWK Set; returns its keys by kid or the first reason to refuse it. */
+/** The first schema error left on the JWK Set validator, in words. */
+function schemaProblem(): string {
+  const error = validateJwks.errors?.[0];
+  if (!error) return "the key set does not match jwks.schema.json";
+  const member = error.params.additionalProperty;
+  const where = error.instancePath || "the key set";
+  return `${where} ${error.message ?? "is invalid"}${typeof member === "string" ? ` ("${member}")` : ""}`;
+}
+
+/**
+ * Checks a whole JWK Set (§5.4); returns its keys by kid or the first reason
+ * to refuse it. The per-key rules run first for their precise messages; the
+ * schema then refuses what they do not name (x5u and other members, a kid
+ * outside its pattern).
+ */
 export function checkPublicJwks(
   jwks: unknown,
   maxKeys: number,
@@ -122,5 +146,6 @@ export function checkPublicJwks(
     if (keys.has(key.kid)) return { error: `two keys share the kid ${key.kid}` };
     keys.set(key.kid, key);
   }
+  if (!validateJwks(jwks)) return { error: schemaProblem() };
   return { keys };
 }
