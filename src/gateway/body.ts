@@ -1,7 +1,10 @@
 /**
- * @module Reading a JSON request body: `application/json` only, strict JSON
- * (no duplicate members), an object, and valid against the request's schema,
- * or a `request_invalid` problem naming each failing JSON Pointer.
+ * @module Reading a JSON request body (`spec/oct.md` §7.1): UTF-8
+ * `application/json` only, decoded with fatal errors, strict JSON (no
+ * byte-order mark, no duplicate members, no lone surrogates, escaped or
+ * not), an object, and valid against the request's schema, or a
+ * `request_invalid` problem naming each failing JSON Pointer. A body is
+ * refused, never repaired.
  */
 import type { Context } from "hono";
 import { OctError } from "../core/errors.ts";
@@ -9,12 +12,17 @@ import { parseStrictJson, StrictJsonError } from "../core/json/strict-json.ts";
 import { schemaErrors } from "../core/validation.ts";
 import type { Validator } from "../generated/validators.js";
 import type { GatewayEnv } from "./env.ts";
+import { checkJsonMediaType } from "./media-type.ts";
 
 export interface JsonBody<T> {
   value: T;
   /** The body exactly as received, for idempotency fingerprints. */
   text: string;
 }
+
+// fatal: invalid UTF-8 is an error, not U+FFFD; ignoreBOM: a byte-order mark
+// stays in the text, where the strict parser refuses it.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Parses and validates the request body.
@@ -26,18 +34,17 @@ export async function readJsonBody<T>(
   c: Context<GatewayEnv>,
   validator: Validator<T>,
 ): Promise<JsonBody<T>> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new OctError("unsupported_media_type", "send the request body as application/json");
+  checkJsonMediaType(c.req.header("content-type"));
+  let text: string;
+  const bytes = await c.req.arrayBuffer();
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new OctError("request_invalid", "the body is not valid UTF-8");
   }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
-  if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
-    throw new OctError("unsupported_media_type", `the body must be UTF-8, not ${charset}`);
-  }
-  const text = await c.req.text();
   let value: unknown;
   try {
-    value = parseStrictJson(text);
+    value = parseStrictJson(text, { refuseEscapedLoneSurrogates: true });
   } catch (error) {
     const reason = error instanceof StrictJsonError ? error.message : "not JSON";
     throw new OctError("request_invalid", `the body is not valid JSON: ${reason}`);

@@ -9,5 +9,9 @@ export interface Logger {
 }
 
 export interface GatewayEnv {
-  Variables: RequestIdVariables & { logger?: Logger };
+  Variables: RequestIdVariables & {
+    logger?: Logger;
+    /** Set when the request failed because its client went away. */
+    clientAborted?: boolean;
+  };
 }

@@ -3,7 +3,9 @@
  * never carry tokens, subjects or idempotency keys (`spec/oct.md` §7.11).
  */
 import type { MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import type { Context } from "hono";
+import { matchedRoutes } from "hono/route";
+import type { GatewayEnv } from "./env.ts";
 
 export class Metrics {
   private readonly counters = new Map<string, number>();
@@ -28,13 +30,38 @@ export class Metrics {
   }
 }
 
-/** Counts every request by method, matched route and status. */
-export function countRequests(metrics: Metrics): MiddlewareHandler {
+/**
+ * The endpoint a request matched (the last matched route that is not
+ * middleware), wherever in the chain its answer was decided.
+ */
+function routeOf(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    if (routes[i]!.method !== "ALL") return routes[i]!.path;
+  }
+  return "unmatched";
+}
+
+/**
+ * Counts every answered request by method, matched route and status, and
+ * apart from them the requests their clients abandoned: a burst of slow
+ * clients that give up is not a burst of gateway errors.
+ */
+export function countRequests(metrics: Metrics): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     await next();
+    const route = routeOf(c);
+    if (c.get("clientAborted")) {
+      metrics.count(
+        "oct_http_client_aborts_total",
+        { method: c.req.method, route },
+        "HTTP requests abandoned by their client before the answer, by method and route",
+      );
+      return;
+    }
     metrics.count(
       "oct_http_requests_total",
-      { method: c.req.method, route: routePath(c) || "unmatched", status: String(c.res.status) },
+      { method: c.req.method, route, status: String(c.res.status) },
       "HTTP requests by method, route and status",
     );
   };

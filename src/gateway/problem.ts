@@ -31,9 +31,25 @@ export function problem(
   return problemResponse(c, new OctError(code, detail, options));
 }
 
-/** `app.onError`: typed errors become their problem; anything else a 500 that leaks nothing. */
+/**
+ * The status of the answer to a request whose client went away: nobody reads
+ * it. 499 is the code proxies log for "client closed request"; it is never an
+ * API answer, so it has no problem code.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * `app.onError`: typed errors become their problem; a failure because the
+ * client went away (its request aborted, its body cut short) is no fault of
+ * the gateway and is neither logged nor answered as one; anything else is a
+ * 500 that leaks nothing.
+ */
 export function onError(error: Error, c: Context<GatewayEnv>): Response {
   if (error instanceof OctError) return problemResponse(c, error);
+  if (c.req.raw.signal.aborted) {
+    c.set("clientAborted", true);
+    return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+  }
   c.get("logger")?.error("unexpected error", error);
   return problem(c, "internal_error", "the gateway could not complete the request");
 }

@@ -942,6 +942,22 @@ export interface Limits {
    * Most keys accepted in one key set (at most 100).
    */
   jwks_max_keys?: number;
+  /**
+   * Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).
+   */
+  http_max_connections?: number;
+  /**
+   * Time a client has to send a request's header section, from the start of the request (or of the connection), in milliseconds; then 408 request_timeout and the connection is closed (default 10000, at most http_request_timeout_ms).
+   */
+  http_headers_timeout_ms?: number;
+  /**
+   * Time a client has to send a whole request, header section and body, in milliseconds; then 408 request_timeout and the connection is closed (default 30000). It does not bound the time the gateway takes to answer.
+   */
+  http_request_timeout_ms?: number;
+  /**
+   * How long an idle persistent connection is kept open after an answer, in milliseconds (default 5000).
+   */
+  http_keep_alive_timeout_ms?: number;
 }
 /**
  * Body of every error answer (media type application/problem+json, RFC 9457). type is "urn:oct:error:" followed by the code, and code repeats it as a stable member. Open: RFC 9457 extension members are allowed.

@@ -3,11 +3,13 @@
  * default. Environment: PORT (8787), OCT_CONFIG (the demo network),
  * OCT_DB (.oct/oct.db).
  */
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { loadNetworkFile } from "../adapters/config/file.ts";
 import { ConfigError } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
 import { nodePorts } from "./node-ports.ts";
+import { guardServer, httpServerOptions } from "./node-http.ts";
 import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { useSignatureVerifier } from "../core/token/signature.ts";
 
@@ -41,7 +43,12 @@ function start(): void {
     logger: { error: (message, error) => console.error(`oct: ${message}`, error) },
   });
   const server = serve(
-    { fetch: app.fetch, port, hostname: process.env.HOST ?? "127.0.0.1" },
+    {
+      fetch: app.fetch,
+      port,
+      hostname: process.env.HOST ?? "127.0.0.1",
+      serverOptions: httpServerOptions(network.limits),
+    },
     (info) => {
       const url = `http://${info.address === "::1" ? "[::1]" : info.address}:${info.port}`;
       console.log(`OCT gateway listening on ${url}`);
@@ -55,6 +62,7 @@ function start(): void {
       console.log(`  cli:     npx oct --help`);
     },
   );
+  guardServer(server as Server, network.limits);
   const stop = () =>
     server.close(() => {
       ports.close();

@@ -18,6 +18,7 @@ import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
 import { createGateway } from "../../src/gateway/app.ts";
+import type { Logger } from "../../src/gateway/env.ts";
 import { jsonPoster } from "../support/http.ts";
 import { frozenClock, testKeys, testNetwork } from "../support/network.ts";
 
@@ -26,6 +27,7 @@ export async function workerGateway(
     network?: Partial<NetworkDocument>;
     clock?: { now(): number };
     fetch?: typeof fetch;
+    logger?: Logger;
   } = {},
 ) {
   const bindings = env as unknown as LedgerBindings;
@@ -48,6 +50,7 @@ export async function workerGateway(
     settlements: durableObjectSettlements(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),
     adapterFor: providerAdapters(options.fetch),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return { app, keys, network, ...jsonPoster((path, init) => app.request(path, init)) };
 }

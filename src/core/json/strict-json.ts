@@ -13,6 +13,15 @@ export class StrictJsonError extends Error {
 
 const MAX_DEPTH = 32;
 
+export interface StrictJsonOptions {
+  /**
+   * Refuse `\ud800`-style escapes that leave a surrogate unpaired, as I-JSON
+   * does (RFC 7493 §2.1): such a string has no UTF-8 form, so its JCS
+   * serialisation (RFC 8785), and any fingerprint of it, is ill-defined.
+   */
+  refuseEscapedLoneSurrogates?: boolean;
+}
+
 /**
  * Parses `text` as strict JSON.
  *
@@ -20,18 +29,23 @@ const MAX_DEPTH = 32;
  * parseStrictJson('{"a":1}') // { a: 1 }
  * parseStrictJson('{"a":1,"a":2}') // throws StrictJsonError
  */
-export function parseStrictJson(text: string): unknown {
+export function parseStrictJson(text: string, options: StrictJsonOptions = {}): unknown {
   if (text.charCodeAt(0) === 0xfeff) throw new StrictJsonError("byte-order mark");
-  new Scanner(text).document();
+  new Scanner(text, options.refuseEscapedLoneSurrogates ?? false).document();
   return JSON.parse(text);
 }
+
+const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
 class Scanner {
   private i = 0;
   private readonly text: string;
+  private readonly refuseEscapedLoneSurrogates: boolean;
 
-  constructor(text: string) {
+  constructor(text: string, refuseEscapedLoneSurrogates: boolean) {
     this.text = text;
+    this.refuseEscapedLoneSurrogates = refuseEscapedLoneSurrogates;
   }
 
   document(): void {
@@ -126,9 +140,13 @@ class Scanner {
       if (c === 0x5c) {
         const e = t[this.i + 1];
         if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(this.i + 2, this.i + 6)))
-            this.fail("bad \\u escape");
+          const unit = this.escapedUnit(this.i);
+          if (unit === undefined) this.fail("bad \\u escape");
           this.i += 6;
+          if (this.refuseEscapedLoneSurrogates && (isHigh(unit) || isLow(unit))) {
+            if (isLow(unit) || !isLow(this.escapedUnit(this.i) ?? 0)) this.fail("lone surrogate");
+            this.i += 6;
+          }
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i += 2;
         else this.fail("bad escape");
       } else if (c >= 0xd800 && c <= 0xdfff) {
@@ -139,6 +157,13 @@ class Scanner {
       } else this.i++;
     }
     this.fail("unterminated string");
+  }
+
+  /** The code unit of the `\\uXXXX` escape at `at`, if there is one. */
+  private escapedUnit(at: number): number | undefined {
+    const hex = this.text.slice(at + 2, at + 6);
+    if (this.text.slice(at, at + 2) !== "\\u" || !/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+    return parseInt(hex, 16);
   }
 
   private number(): void {

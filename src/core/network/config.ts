@@ -9,6 +9,7 @@ import { checkPublicJwks, type PublicJwk } from "../keys/jwk.ts";
 import { checkJwksUri } from "../keys/jwks-uri.ts";
 import { isKnownUnit } from "../units/registry.ts";
 import { parsePositiveAmount, type Atto } from "../amount/decimal.ts";
+import { parseTimestamp } from "../time/timestamp.ts";
 import type { Algorithm } from "../token/header.ts";
 
 export interface Carrier {
@@ -53,9 +54,13 @@ export interface Limits {
   jwks_fetch_timeout_ms: number;
   jwks_max_bytes: number;
   jwks_max_keys: number;
+  http_max_connections: number;
+  http_headers_timeout_ms: number;
+  http_request_timeout_ms: number;
+  http_keep_alive_timeout_ms: number;
 }
 
-/** Defaults for every named limit (`spec/oct.md` §5.5). */
+/** Defaults for every named limit (`spec/oct.md` §5.8). */
 export const DEFAULT_LIMITS: Limits = {
   token_max_bytes: 8192,
   body_max_bytes: 16384,
@@ -68,6 +73,10 @@ export const DEFAULT_LIMITS: Limits = {
   jwks_fetch_timeout_ms: 5000,
   jwks_max_bytes: 65536,
   jwks_max_keys: 32,
+  http_max_connections: 512,
+  http_headers_timeout_ms: 10000,
+  http_request_timeout_ms: 30000,
+  http_keep_alive_timeout_ms: 5000,
 };
 
 export interface NetworkDocument {
@@ -119,6 +128,19 @@ export function loadNetwork(document: unknown): Network {
   }
   const doc = document as unknown as NetworkDocument;
   const limits: Limits = { ...DEFAULT_LIMITS, ...doc.limits };
+  // A request's whole-request time includes its header time (§5.8): the
+  // default header time yields to a shorter request time, a configured one is checked.
+  if (doc.limits?.http_headers_timeout_ms === undefined) {
+    limits.http_headers_timeout_ms = Math.min(
+      limits.http_headers_timeout_ms,
+      limits.http_request_timeout_ms,
+    );
+  } else if (limits.http_headers_timeout_ms > limits.http_request_timeout_ms) {
+    throw new ConfigError(
+      "/limits/http_headers_timeout_ms",
+      `must not exceed http_request_timeout_ms (${limits.http_request_timeout_ms})`,
+    );
+  }
 
   const carriers: Carrier[] = [];
   const byIssuer = new Map<string, Carrier>();
@@ -163,6 +185,12 @@ export function loadNetwork(document: unknown): Network {
     if (!isKnownUnit(t.from)) throw new ConfigError(`${at}/from`, `unknown unit ${t.from}`);
     if (!provider.units.includes(t.to)) {
       throw new ConfigError(`${at}/to`, `provider ${t.provider} does not sell ${t.to}`);
+    }
+    for (const member of ["valid_from", "valid_until"] as const) {
+      const text = t[member];
+      if (text !== undefined && parseTimestamp(text) === undefined) {
+        throw new ConfigError(`${at}/${member}`, `${text} is not a real instant`);
+      }
     }
     if (t.valid_until !== undefined && Date.parse(t.valid_until) <= Date.parse(t.valid_from)) {
       throw new ConfigError(`${at}/valid_until`, "must be later than valid_from");

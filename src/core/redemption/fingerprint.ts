@@ -14,5 +14,6 @@ export async function fingerprint(body: unknown): Promise<string> {
   return encodeBase64Url(new Uint8Array(digest));
 }
 
-/** The Idempotency-Key grammar: 1 to 255 visible ASCII characters or inner spaces. */
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
+/** The Idempotency-Key grammar: 1 to 255 visible ASCII characters but the comma, or inner spaces. */
+export const IDEMPOTENCY_KEY =
+  /^[\x21-\x2b\x2d-\x7e](?:[\x20-\x2b\x2d-\x7e]{0,253}[\x21-\x2b\x2d-\x7e])?$/;

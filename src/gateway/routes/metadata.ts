@@ -10,6 +10,16 @@ import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
 
 export const SUPPORTED_VERSIONS = ["0.1"];
+const JWKS_PATH = "/.well-known/jwks.json";
+
+/**
+ * Whether a gateway id is an http(s) URL the receipt key set can be placed
+ * under. Any absolute URI is a valid id (§5.2); for one that is not such a URL
+ * (a URN), the key set's URL is taken from the request instead (§7.3).
+ */
+function isHttpUrl(id: string): boolean {
+  return /^https?:\/\//i.test(id) && URL.canParse(id);
+}
 
 export function metadataRoutes(ports: GatewayPorts, metrics: Metrics): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -28,11 +38,12 @@ export function metadataRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Gate
         status: carrier.status,
       })),
       providers: network.providers.map((p) => ({ id: p.id, units: p.units })),
-      jwks_uri: new URL("/.well-known/jwks.json", network.gatewayId).href,
+      jwks_uri: new URL(JWKS_PATH, isHttpUrl(network.gatewayId) ? network.gatewayId : c.req.url)
+        .href,
       receipt_jwks: await receiptJwks(),
     }),
   );
-  app.get("/.well-known/jwks.json", async (c) => c.json(await receiptJwks()));
+  app.get(JWKS_PATH, async (c) => c.json(await receiptJwks()));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/metrics", (c) =>
     c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),

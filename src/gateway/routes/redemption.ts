@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
 import { balanceOf } from "../../core/redemption/balance.ts";
-import { fingerprint, IDEMPOTENCY_KEY } from "../../core/redemption/fingerprint.ts";
+import { fingerprint } from "../../core/redemption/fingerprint.ts";
 import { createQuote } from "../../core/redemption/quote.ts";
 import { redeem } from "../../core/redemption/redeem.ts";
 import { tokenKeyInId, type RedemptionRecord } from "../../core/redemption/record.ts";
@@ -17,6 +17,7 @@ import {
 } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
+import { idempotencyKeyOf } from "../idempotency-key.ts";
 import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
 
@@ -51,19 +52,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
   });
 
   app.post("/v1/redemptions", async (c) => {
-    const key = c.req.header("idempotency-key");
-    if (key === undefined || key === "") {
-      throw new OctError(
-        "idempotency_key_required",
-        "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
-      );
-    }
-    if (!IDEMPOTENCY_KEY.test(key)) {
-      throw new OctError(
-        "request_invalid",
-        "the Idempotency-Key must be 1 to 255 visible ASCII characters",
-      );
-    }
+    const key = idempotencyKeyOf(c);
     const { value } = await readJsonBody(c, validateRedemptionRequest);
     try {
       const result = await redeem(ports, value, key, await fingerprint(value));

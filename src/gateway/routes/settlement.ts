@@ -11,10 +11,10 @@ import {
   totalsOf,
   type SettlementQuery,
 } from "../../core/settlement/report.ts";
+import { ceilMilliseconds, compareInstants, parseTimestamp } from "../../core/time/timestamp.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { GatewayPorts } from "../ports.ts";
 
-const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const PARAMETERS = new Set(["from", "to", "carrier", "provider", "format"]);
 
@@ -32,17 +32,18 @@ function parseQuery(
   const get = (name: string) => url.searchParams.get(name) ?? undefined;
   const time = (name: "from" | "to") => {
     const text = get(name);
-    const at = text !== undefined && TIMESTAMP.test(text) ? Date.parse(text) : NaN;
-    if (Number.isNaN(at))
+    const instant = text === undefined ? undefined : parseTimestamp(text);
+    if (instant === undefined)
       throw new OctError(
         "request_invalid",
-        `${name} must be an RFC 3339 UTC timestamp such as 2026-12-01T00:00:00Z`,
+        `${name} must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z`,
       );
-    return { text: text!, at };
+    return { text: text!, instant };
   };
   const from = time("from");
   const to = time("to");
-  if (from.at > to.at) throw new OctError("request_invalid", "from must not be later than to");
+  if (compareInstants(from.instant, to.instant) > 0)
+    throw new OctError("request_invalid", "from must not be later than to");
   const carrier = get("carrier");
   const provider = get("provider");
   for (const [name, value] of [
@@ -55,9 +56,11 @@ function parseQuery(
   const format = get("format") ?? "json";
   if (format !== "json" && format !== "csv")
     throw new OctError("request_invalid", "format must be json or csv");
+  // Entries are kept in whole milliseconds: from <= t and t < to hold for such
+  // a t exactly when they hold for the bounds rounded up to the millisecond.
   return {
-    from: from.at,
-    to: to.at,
+    from: ceilMilliseconds(from.instant),
+    to: ceilMilliseconds(to.instant),
     fromText: from.text,
     toText: to.text,
     format,

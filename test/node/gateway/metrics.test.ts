@@ -28,4 +28,21 @@ describe("GET /metrics", () => {
     expect(text).not.toContain(token.slice(0, 20));
     expect(text).not.toContain("m-1");
   });
+
+  it("labels a request with its endpoint wherever its answer was decided, and an unknown path as unmatched", async () => {
+    const gw = await testGateway();
+    await gw.post("/v1/verify", "x".repeat(20_000));
+    await gw.get("/no/such/path");
+    await gw.get("/v1/redemptions/rd_unknown");
+    const text = await (await gw.get("/metrics")).text();
+    expect(text).toContain(
+      'oct_http_requests_total{method="POST",route="/v1/verify",status="413"} 1',
+    );
+    expect(text).toContain(
+      'oct_http_requests_total{method="GET",route="unmatched",status="404"} 1',
+    );
+    expect(text).toContain(
+      'oct_http_requests_total{method="GET",route="/v1/redemptions/:id",status="404"} 1',
+    );
+  });
 });

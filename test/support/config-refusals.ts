@@ -1,0 +1,70 @@
+/**
+ * @module Network configurations refused at load by the rules this suite
+ * adds to `spec/oct.md` §5 (limits, timestamps), each with the JSON Pointer
+ * the refusal names: walked by the Node and workerd tests.
+ */
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadNetwork, type NetworkDocument } from "../../src/core/network/config.ts";
+import { testKeys, testNetworkDocument } from "./network.ts";
+
+const tariff = {
+  carrier: "carrier-a",
+  from: "gpu-second:h100-sxm",
+  provider: "carrier-b-edge",
+  to: "gpu-second:a100-sxm",
+  rate: "2.5",
+  valid_from: "2026-01-01T00:00:00Z",
+};
+
+const REFUSED: [string, Partial<NetworkDocument>, string][] = [
+  [
+    "a header time longer than the request time",
+    { limits: { http_headers_timeout_ms: 20_000, http_request_timeout_ms: 10_000 } },
+    "/limits/http_headers_timeout_ms",
+  ],
+  [
+    "a tariff from February 30",
+    { tariffs: [{ ...tariff, valid_from: "2026-02-30T00:00:00Z" }] },
+    "/tariffs/0/valid_from",
+  ],
+  [
+    "a tariff until hour 24",
+    { tariffs: [{ ...tariff, valid_until: "2027-01-01T24:00:00Z" }] },
+    "/tariffs/0/valid_until",
+  ],
+];
+
+export function defineConfigRefusals(): void {
+  describe("configurations refused at load", () => {
+    it.each(REFUSED)("refuses %s", async (_, overrides, pointer) => {
+      const document = testNetworkDocument(await testKeys(), overrides);
+      let refusal: unknown;
+      try {
+        loadNetwork(document);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(ConfigError);
+      expect((refusal as ConfigError).pointer).toBe(pointer);
+    });
+
+    it("accepts the http limits at their bounds", async () => {
+      const document = testNetworkDocument(await testKeys(), {
+        limits: {
+          http_max_connections: 1,
+          http_headers_timeout_ms: 5000,
+          http_request_timeout_ms: 5000,
+          http_keep_alive_timeout_ms: 1,
+        },
+      });
+      expect(loadNetwork(document).limits).toMatchObject({ http_request_timeout_ms: 5000 });
+    });
+
+    it("lowers the default header time to a shorter configured request time", async () => {
+      const document = testNetworkDocument(await testKeys(), {
+        limits: { http_request_timeout_ms: 4000 },
+      });
+      expect(loadNetwork(document).limits).toMatchObject({ http_headers_timeout_ms: 4000 });
+    });
+  });
+}
