@@ -7,37 +7,36 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadNetwork, type NetworkDocument } from "../../src/core/network/config.ts";
 import { testKeys, testNetworkDocument } from "./network.ts";
 
-const tariff = {
-  carrier: "carrier-a",
-  from: "gpu-second:h100-sxm",
-  provider: "carrier-b-edge",
-  to: "gpu-second:a100-sxm",
-  rate: "2.5",
-  valid_from: "2026-01-01T00:00:00Z",
-};
+type Patch = (document: NetworkDocument) => Partial<NetworkDocument>;
 
-const REFUSED: [string, Partial<NetworkDocument>, string][] = [
+/** The test network's first tariff with `changes`. */
+const tariffWith =
+  (changes: Record<string, string>): Patch =>
+  (document) => ({ tariffs: [{ ...document.tariffs[0]!, ...changes }] });
+
+const REFUSED: [string, Patch, string][] = [
   [
     "a header time longer than the request time",
-    { limits: { http_headers_timeout_ms: 20_000, http_request_timeout_ms: 10_000 } },
+    () => ({ limits: { http_headers_timeout_ms: 20_000, http_request_timeout_ms: 10_000 } }),
     "/limits/http_headers_timeout_ms",
   ],
   [
     "a tariff from February 30",
-    { tariffs: [{ ...tariff, valid_from: "2026-02-30T00:00:00Z" }] },
+    tariffWith({ valid_from: "2026-02-30T00:00:00Z" }),
     "/tariffs/0/valid_from",
   ],
   [
     "a tariff until hour 24",
-    { tariffs: [{ ...tariff, valid_until: "2027-01-01T24:00:00Z" }] },
+    tariffWith({ valid_until: "2027-01-01T24:00:00Z" }),
     "/tariffs/0/valid_until",
   ],
 ];
 
 export function defineConfigRefusals(): void {
   describe("configurations refused at load", () => {
-    it.each(REFUSED)("refuses %s", async (_, overrides, pointer) => {
-      const document = testNetworkDocument(await testKeys(), overrides);
+    it.each(REFUSED)("refuses %s", async (_, patch, pointer) => {
+      const base = testNetworkDocument(await testKeys());
+      const document = { ...base, ...patch(base) };
       let refusal: unknown;
       try {
         loadNetwork(document);

@@ -38,6 +38,19 @@ export function defineEdgeSuite(make: MakeEdgeHarness): void {
     return { status: response.status, code: body.code, detail: body.detail };
   }
 
+  /** Redeems 10 A100 seconds with a fresh token under `key`. */
+  const redeem = async (key: string) =>
+    gw.request("/v1/redemptions", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify({
+        token: await mintToken(claims(), gw.keys.eddsa),
+        provider: "carrier-b-edge",
+        amount: "10",
+        unit: "gpu-second:a100-sxm",
+      }),
+    });
+
   const postBytes = (path: string, body: BodyInit, contentType = "application/json") =>
     gw.request(path, { method: "POST", headers: { "content-type": contentType }, body });
 
@@ -98,18 +111,7 @@ export function defineEdgeSuite(make: MakeEdgeHarness): void {
 
   describe("one Idempotency-Key field (§8.4, §8.5)", () => {
     it("refuses a comma-joined value, as repeated fields arrive, with request_invalid", async () => {
-      const token = await mintToken(claims(), gw.keys.eddsa);
-      const response = await gw.request("/v1/redemptions", {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": "order-1, order-2" },
-        body: JSON.stringify({
-          token,
-          provider: "carrier-b-edge",
-          amount: "10",
-          unit: "gpu-second:a100-sxm",
-        }),
-      });
-      const problem = await problemOf(response);
+      const problem = await problemOf(await redeem("order-1, order-2"));
       expect(problem).toMatchObject({ status: 400, code: "request_invalid" });
       expect(problem.detail).toMatch(/comma/);
     });
@@ -143,18 +145,7 @@ export function defineEdgeSuite(make: MakeEdgeHarness): void {
     });
 
     it("judges [from, to) to the digit given: an entry at .000 is before from .0001", async () => {
-      const token = await mintToken(claims(), gw.keys.eddsa);
-      const redeemed = await gw.request("/v1/redemptions", {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": "edge-1" },
-        body: JSON.stringify({
-          token,
-          provider: "carrier-b-edge",
-          amount: "10",
-          unit: "gpu-second:a100-sxm",
-        }),
-      });
-      expect(redeemed.status).toBe(201);
+      expect((await redeem("edge-1")).status).toBe(201);
       const count = async (from: string, to: string) => {
         const body = (await (await report(from, to)).json()) as { totals: { count: number }[] };
         return body.totals.reduce((sum, total) => sum + total.count, 0);

@@ -13,20 +13,11 @@ import {
   type NetworkDocument,
 } from "../../src/core/network/config.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
-import { FakeJwksEndpoint, fetchingNetwork, refusedKeySets } from "./key-sets.ts";
+import { codeOf, FakeJwksEndpoint, fetchingNetwork, refusedKeySets } from "./key-sets.ts";
 import { claims } from "./network.ts";
 
 const limits = DEFAULT_LIMITS;
 const CONCURRENT = 20;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    return value === undefined ? "absent" : "found";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 
 /** A store around another that counts its reads. */
 function countingStore(inner: JwksCacheStore) {

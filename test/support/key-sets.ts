@@ -81,3 +81,13 @@ export class FakeJwksEndpoint {
     return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
   }) as unknown as typeof fetch;
 }
+
+/** What a key lookup came to: "found", "absent", or the error code it threw. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    const value = await promise;
+    return value === undefined ? "absent" : "found";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}

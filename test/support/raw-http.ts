@@ -44,6 +44,30 @@ export async function converse(port: number, data = "", timeoutMs = 10_000): Pro
   });
 }
 
+/** A request head announcing a 100-octet body, of which only the first octet follows. */
+export const STALLED_POST =
+  "POST /v1/verify HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
+
+/**
+ * Opens `count` connections, each stalled in the middle of a request body,
+ * and waits `settleMs` for the server to have accepted them.
+ */
+export async function holdStalledConnections(
+  port: number,
+  count: number,
+  settleMs = 100,
+): Promise<Socket[]> {
+  const held: Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = await open(port);
+    socket.on("error", () => undefined);
+    socket.write(STALLED_POST);
+    held.push(socket);
+  }
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return held;
+}
+
 /** The status and parsed JSON body of a raw HTTP/1.1 answer. */
 export function parseAnswer(text: string): {
   status: number;

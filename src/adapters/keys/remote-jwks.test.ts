@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
 import { DEFAULT_LIMITS } from "../../core/network/config.ts";
+import { codeOf } from "../../../test/support/key-sets.ts";
 import { RemoteJwks, type CachedJwks, type JwksCacheStore } from "./remote-jwks.ts";
 
 /** A JWKS endpoint whose answer the test sets, counting requests. */
@@ -42,15 +43,6 @@ beforeEach(() => {
   remote = new RemoteJwks({ clock, limits });
   serve(publicJwks([k1]));
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    return value === undefined ? "absent" : "found";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 
 describe("RemoteJwks", () => {
   it("fetches once and serves from the cache until it expires", async () => {

@@ -6,10 +6,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
-import { converse, open, parseAnswer } from "../../support/raw-http.ts";
+import {
+  converse,
+  holdStalledConnections,
+  open,
+  parseAnswer,
+  STALLED_POST,
+} from "../../support/raw-http.ts";
 
 const limits = {
   http_max_connections: 8,
@@ -42,15 +47,8 @@ describe("npm start bounds its connections with the configured limits", () => {
   });
 
   it("closes connections over http_max_connections at once, and is served again after", async () => {
-    const held: Socket[] = [];
+    const held = await holdStalledConnections(port, limits.http_max_connections);
     try {
-      for (let i = 0; i < limits.http_max_connections; i++) {
-        const socket = await open(port);
-        socket.on("error", () => undefined);
-        socket.write("POST /v1/verify HTTP/1.1\r\nHost: gw\r\nContent-Length: 100\r\n\r\n{");
-        held.push(socket);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
       const over = await converse(port, "GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n", 2000);
       expect(over).toMatchObject({ text: "" });
       expect(over.closedAfterMs).toBeLessThan(1000);
@@ -60,5 +58,22 @@ describe("npm start bounds its connections with the configured limits", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     expect(gateway.output()).not.toMatch(/unexpected error/);
+  });
+
+  it("takes a burst of clients that give up mid-body for what it is: no error logged, no 500 counted", async () => {
+    for (let i = 0; i < 20; i++) {
+      const socket = await open(port);
+      socket.on("error", () => undefined);
+      socket.write(STALLED_POST);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/status="500"/);
+    expect(metrics).toMatch(
+      /oct_http_client_aborts_total\{method="POST",route="\/v1\/verify"\} 20/,
+    );
+    expect(gateway.output()).not.toMatch(/unexpected error|Error/);
   });
 });

@@ -5,13 +5,17 @@
  * connections, and problem documents for what node:http refuses itself.
  */
 import type { Server } from "node:http";
-import type { Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { guardServer, httpServerOptions, type HttpLimits } from "../../../src/runtime/node-http.ts";
 import { testGateway } from "../../support/gateway.ts";
 import { claims, mintToken } from "../../support/network.ts";
-import { converse, open, parseAnswer } from "../../support/raw-http.ts";
+import {
+  converse,
+  holdStalledConnections,
+  parseAnswer,
+  STALLED_POST,
+} from "../../support/raw-http.ts";
 
 const limits: HttpLimits = {
   http_max_connections: 4,
@@ -77,9 +81,6 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => void (logged.length = 0));
 
-const POST_HEAD = (length: number, extra = "") =>
-  `POST /v1/verify HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
-
 function expectProblem(text: string, status: number, code: string) {
   const answer = parseAnswer(text);
   expect(answer.status).toBe(status);
@@ -101,7 +102,7 @@ describe("header and request times (http_headers_timeout_ms, http_request_timeou
   });
 
   it("a body that stops after one byte is cut at the request timeout, as a client abort, not a 500", async () => {
-    const { text, closedAfterMs } = await converse(port, `${POST_HEAD(100)}{`);
+    const { text, closedAfterMs } = await converse(port, STALLED_POST);
     expectProblem(text, 408, "request_timeout");
     expect(closedAfterMs).toBeGreaterThanOrEqual(limits.http_request_timeout_ms - 50);
     expect(closedAfterMs).toBeLessThan(limits.http_request_timeout_ms + 1000);
@@ -132,15 +133,8 @@ describe("header and request times (http_headers_timeout_ms, http_request_timeou
 
 describe("connections (http_max_connections, http_keep_alive_timeout_ms)", () => {
   it("closes the connections over the bound as they arrive, and serves again once they are gone", async () => {
-    const held: Socket[] = [];
+    const held = await holdStalledConnections(port, limits.http_max_connections);
     try {
-      for (let i = 0; i < limits.http_max_connections; i++) {
-        const socket = await open(port);
-        socket.on("error", () => undefined);
-        socket.write(POST_HEAD(100)); // a slow body holds the connection
-        held.push(socket);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
       const over = await converse(port, "GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n", 2000);
       expect(over.text).toBe("");
       expect(over.closedAfterMs).toBeLessThan(500);
