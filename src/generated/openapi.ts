@@ -184,10 +184,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": true,
-            "description": "The raw key of Section 8.5, 1 to 255 visible ASCII characters (inner spaces allowed): a retry with the same key and body gets the same answer.",
+            "description": "The raw key of Section 8.5, 1 to 255 visible ASCII characters other than the comma (inner spaces allowed), in one field: a retry with the same key and body gets the same answer.",
             "schema": {
               "type": "string",
-              "pattern": "^[\\x21-\\x7E]([\\x20-\\x7E]{0,253}[\\x21-\\x7E])?$"
+              "pattern": "^[\\x21-\\x2B\\x2D-\\x7E]([\\x20-\\x2B\\x2D-\\x7E]{0,253}[\\x21-\\x2B\\x2D-\\x7E])?$"
             }
           }
         ],
