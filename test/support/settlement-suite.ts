@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatAmount, parseAmount } from "../../src/core/amount/decimal.ts";
-import { BUCKET_MS } from "../../src/core/settlement/buckets.ts";
+import { HOUR_MS } from "../../src/core/settlement/buckets.ts";
 import { tokenKeyOf } from "../../src/core/redemption/record.ts";
 import {
   totalsOf,
@@ -41,15 +41,15 @@ const HOURS = 48;
 const BASE = Date.UTC(2031, 0, 1);
 const WINDOW = 30 * 86_400_000;
 
-/** An instant of the window, often on or next to a bucket boundary. */
+/** An instant of two days from a midnight, often on or next to an hour's (or a day's) edge. */
 const instant = fc.oneof(
   fc
     .tuple(
       fc.integer({ min: 0, max: HOURS - 1 }),
-      fc.constantFrom(0, 1, 999, 1000, BUCKET_MS - 1000, BUCKET_MS - 1),
+      fc.constantFrom(0, 1, 999, 1000, HOUR_MS - 1000, HOUR_MS - 1),
     )
-    .map(([hour, offset]) => hour * BUCKET_MS + offset),
-  fc.integer({ min: 0, max: HOURS * BUCKET_MS - 1 }),
+    .map(([hour, offset]) => hour * HOUR_MS + offset),
+  fc.integer({ min: 0, max: HOURS * HOUR_MS - 1 }),
 );
 
 const amount = fc.bigInt({ min: 1n, max: 10n ** 24n }).map(formatAmount);
@@ -70,7 +70,7 @@ function periods(entries: Entry[]) {
     .tuple(
       fc.oneof(
         instant,
-        fc.integer({ min: -BUCKET_MS, max: (HOURS + 1) * BUCKET_MS }),
+        fc.integer({ min: -HOUR_MS, max: (HOURS + 1) * HOUR_MS }),
         ...(entries.length > 0 ? [fc.constantFrom(...entries.map((e) => e.at))] : []),
       ),
       fc.constantFrom(-1, 0, 1),

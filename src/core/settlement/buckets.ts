@@ -1,12 +1,15 @@
 /**
- * @module Settlement buckets: fixed hours of commit time whose totals are
- * kept at commit, so that a report sums whole buckets plus the entries of the
- * partial buckets at its edges, and its cost does not grow with the history
- * (spec §10.2).
+ * @module Settlement buckets: fixed days and hours of commit time (UTC,
+ * from the epoch) whose totals are kept at commit. A report sums the whole
+ * days inside its period, the whole hours at the edges of those, and the
+ * entries of the partial hours at its very edges, so its cost does not grow
+ * with the history, and barely with its length (spec §10.2).
  */
 
-/** The width of a bucket: one hour, in ms. */
-export const BUCKET_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Bucket widths, widest first; each divides the one before it. */
+export const BUCKET_WIDTHS: readonly number[] = [DAY_MS, HOUR_MS];
 
 /** [from, to) in ms since the epoch. */
 export interface Span {
@@ -14,27 +17,42 @@ export interface Span {
   to: number;
 }
 
-/** The start of the bucket holding instant `at` (ms since the epoch). */
-export function bucketOf(at: number): number {
-  return Math.floor(at / BUCKET_MS) * BUCKET_MS;
+/** The buckets of one width whose starts lie in [from, to). */
+export interface BucketSpan extends Span {
+  width: number;
+}
+
+/** The start of the bucket of `width` holding instant `at` (ms since the epoch). */
+export function bucketOf(at: number, width: number): number {
+  return Math.floor(at / width) * width;
 }
 
 /**
- * A report's period as the buckets wholly inside it (bucket starts in
- * `whole`, if any) and the partial spans at its edges, read entry by entry.
- * Together they cover [from, to) exactly once.
+ * A report's period as whole buckets, widest first, and the partial spans
+ * left at its edges (at most two), to be read entry by entry. Together they
+ * cover [from, to) exactly once.
  *
  * @example
- * splitPeriod(Date.parse("2026-12-01T00:30:00Z"), Date.parse("2026-12-01T03:00:00Z"))
- * // whole: 01:00 to 03:00; edges: [00:30, 01:00)
+ * coverPeriod(Date.parse("2026-12-01T22:30:00Z"), Date.parse("2026-12-04T01:00:00Z"))
+ * // buckets: the days 12-02 and 12-03, the hours 23:00 and 00:00; edges: [22:30, 23:00)
  */
-export function splitPeriod(from: number, to: number): { whole?: Span; edges: Span[] } {
-  if (from >= to) return { edges: [] };
-  const first = Math.ceil(from / BUCKET_MS) * BUCKET_MS;
-  const last = bucketOf(to);
-  if (first >= last) return { edges: [{ from, to }] };
-  const edges: Span[] = [];
-  if (from < first) edges.push({ from, to: first });
-  if (last < to) edges.push({ from: last, to });
-  return { whole: { from: first, to: last }, edges };
+export function coverPeriod(from: number, to: number): { buckets: BucketSpan[]; edges: Span[] } {
+  const buckets: BucketSpan[] = [];
+  let spans: Span[] = from < to ? [{ from, to }] : [];
+  for (const width of BUCKET_WIDTHS) {
+    const rest: Span[] = [];
+    for (const span of spans) {
+      const first = Math.ceil(span.from / width) * width;
+      const last = bucketOf(span.to, width);
+      if (first >= last) {
+        rest.push(span);
+        continue;
+      }
+      buckets.push({ width, from: first, to: last });
+      if (span.from < first) rest.push({ from: span.from, to: first });
+      if (last < span.to) rest.push({ from: last, to: span.to });
+    }
+    spans = rest;
+  }
+  return { buckets, edges: spans };
 }

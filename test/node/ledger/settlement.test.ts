@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { formatAmount } from "../../../src/core/amount/decimal.ts";
-import { BUCKET_MS } from "../../../src/core/settlement/buckets.ts";
+import { HOUR_MS } from "../../../src/core/settlement/buckets.ts";
 import { totalsOf } from "../../../src/core/settlement/report.ts";
 import { SqlSettlementStore } from "../../../src/adapters/ledger/sql/settlement-store.ts";
 import type { SqlDriver } from "../../../src/adapters/ledger/sql/driver.ts";
@@ -38,7 +38,7 @@ function counting(driver: SqlDriver) {
 }
 
 describe("the cost of a report", () => {
-  it("does not grow with the history: rows read stay at the period's buckets plus its edges' entries", async () => {
+  it("does not grow with the history: rows read stay at the period's days and hours plus its edges' entries", async () => {
     const sqlite = openSqlite(":memory:", { migrations: ALL_MIGRATIONS, lockTimeoutMs: 1000 });
     const reads = counting(sqlite.driver);
     const store = new SqlSettlementStore(reads.driver);
@@ -63,15 +63,15 @@ describe("the cost of a report", () => {
     // Ten days and a half, starting and ending mid-hour, to the millisecond.
     const query = {
       from: start + 3 * 86_400_000 + 30 * 60_000 + 7,
-      to: start + 13 * 86_400_000 + 12 * BUCKET_MS + 45 * 60_000 + 100,
+      to: start + 13 * 86_400_000 + 12 * HOUR_MS + 45 * 60_000 + 100,
     };
     reads.rows = 0;
     const totals = totalsOf(await store.sums(query));
     const inPeriod = totals.reduce((n, t) => n + t.count, 0);
     expect(inPeriod).toBeGreaterThan(15_000);
-    // 251 whole hours × 2 groups, plus the 30 + 45 entries of the edges
-    // (entries fall at 123 ms past each minute).
-    expect(reads.rows).toBe(251 * 2 + 30 + 45);
+    // 2 groups × (9 whole days, then 23 + 12 whole hours), plus the 30 + 45
+    // entries of the edges (entries fall at 123 ms past each minute).
+    expect(reads.rows).toBe(2 * (9 + 23 + 12) + 30 + 45);
     sqlite.close();
   });
 });

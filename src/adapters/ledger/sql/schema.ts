@@ -74,6 +74,7 @@ export const SETTLEMENT_MIGRATIONS: readonly Migration[] = [
     id: "settlement-buckets",
     apply(sql) {
       sql.run(`CREATE TABLE settlement_buckets (
+         width INTEGER NOT NULL,
          bucket_start INTEGER NOT NULL,
          carrier TEXT NOT NULL,
          provider TEXT NOT NULL,
@@ -82,7 +83,7 @@ export const SETTLEMENT_MIGRATIONS: readonly Migration[] = [
          debited_atto TEXT NOT NULL,
          credited_atto TEXT NOT NULL,
          count INTEGER NOT NULL,
-         PRIMARY KEY (bucket_start, carrier, provider, unit, credit_unit)
+         PRIMARY KEY (width, bucket_start, carrier, provider, unit, credit_unit)
        )`);
       backfillBuckets(sql);
     },

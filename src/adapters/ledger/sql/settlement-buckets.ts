@@ -1,10 +1,16 @@
 /**
- * @module Settlement totals per bucket (`core/settlement/buckets.ts`) and
- * group, kept in the transaction that writes each entry, in atto-units as
- * decimal integer text: exact, and never too large to store.
+ * @module Settlement totals per bucket (`core/settlement/buckets.ts`: one
+ * row per width, bucket and group), kept in the transaction that writes each
+ * entry, in atto-units as decimal integer text: exact, and never too large
+ * to store.
  */
 import { parseAmount } from "../../../core/amount/decimal.ts";
-import { bucketOf, type Span } from "../../../core/settlement/buckets.ts";
+import {
+  BUCKET_WIDTHS,
+  bucketOf,
+  type BucketSpan,
+  type Span,
+} from "../../../core/settlement/buckets.ts";
 import type {
   SettlementEntry,
   SettlementQuery,
@@ -30,12 +36,13 @@ const sumOfRow = (row: Row): SettlementSum => ({
   count: Number(row.count),
 });
 
-function save(sql: SqlStatements, bucket: number, sum: SettlementSum): void {
+function save(sql: SqlStatements, width: number, bucket: number, sum: SettlementSum): void {
   sql.run(
-    `INSERT INTO settlement_buckets (bucket_start, ${GROUP}, debited_atto, credited_atto, count)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (bucket_start, ${GROUP}) DO UPDATE SET
+    `INSERT INTO settlement_buckets (width, bucket_start, ${GROUP}, debited_atto, credited_atto, count)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (width, bucket_start, ${GROUP}) DO UPDATE SET
        debited_atto = excluded.debited_atto, credited_atto = excluded.credited_atto, count = excluded.count`,
+    width,
     bucket,
     sum.carrier,
     sum.provider,
@@ -65,19 +72,22 @@ function plus(sum: SettlementSum | undefined, entry: Addend): SettlementSum {
   };
 }
 
-/** Adds a new entry to its bucket's total. Inside the transaction that inserts the entry. */
-export function addToBucket(sql: SqlStatements, entry: SettlementEntry): void {
-  const bucket = bucketOf(entry.committed_at);
-  const row = sql.all(
-    `SELECT ${GROUP}, debited_atto, credited_atto, count FROM settlement_buckets
-     WHERE bucket_start = ? AND carrier = ? AND provider = ? AND unit = ? AND credit_unit = ?`,
-    bucket,
-    entry.carrier,
-    entry.provider,
-    entry.unit,
-    entry.credit_unit,
-  )[0];
-  save(sql, bucket, plus(row && sumOfRow(row), entry));
+/** Adds a new entry to its buckets' totals, one per width. Inside the transaction that inserts the entry. */
+export function addToBuckets(sql: SqlStatements, entry: SettlementEntry): void {
+  for (const width of BUCKET_WIDTHS) {
+    const bucket = bucketOf(entry.committed_at, width);
+    const row = sql.all(
+      `SELECT ${GROUP}, debited_atto, credited_atto, count FROM settlement_buckets
+       WHERE width = ? AND bucket_start = ? AND carrier = ? AND provider = ? AND unit = ? AND credit_unit = ?`,
+      width,
+      bucket,
+      entry.carrier,
+      entry.provider,
+      entry.unit,
+      entry.credit_unit,
+    )[0];
+    save(sql, width, bucket, plus(row && sumOfRow(row), entry));
+  }
 }
 
 /** `column` in [from, to), and the query's filters, as SQL. */
@@ -99,16 +109,18 @@ export function periodFilter(
   return { where: conditions.join(" AND "), params };
 }
 
-/** The totals of the buckets starting in `span`, filtered as the query says. */
+/** The totals of the buckets of `span.width` starting in `span`, filtered as the query says. */
 export function bucketSums(
   sql: SqlStatements,
-  span: Span,
+  span: BucketSpan,
   query: SettlementQuery,
 ): SettlementSum[] {
   const { where, params } = periodFilter("bucket_start", span, query);
   return sql
     .all(
-      `SELECT ${GROUP}, debited_atto, credited_atto, count FROM settlement_buckets WHERE ${where}`,
+      `SELECT ${GROUP}, debited_atto, credited_atto, count FROM settlement_buckets
+       WHERE width = ? AND ${where}`,
+      span.width,
       ...params,
     )
     .map(sumOfRow);
@@ -116,20 +128,17 @@ export function bucketSums(
 
 /** Fills the buckets from the entries already kept (a migration). */
 export function backfillBuckets(sql: SqlStatements): void {
-  const buckets = new Map<string, { bucket: number; sum: SettlementSum }>();
+  const buckets = new Map<string, { width: number; bucket: number; sum: SettlementSum }>();
   for (const row of sql.all(
     `SELECT ${GROUP}, debited, credited, committed_at FROM settlement_entries`,
   )) {
     const entry = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])) as Addend;
-    const bucket = bucketOf(Number(row.committed_at));
-    const key = JSON.stringify([
-      bucket,
-      entry.carrier,
-      entry.provider,
-      entry.unit,
-      entry.credit_unit,
-    ]);
-    buckets.set(key, { bucket, sum: plus(buckets.get(key)?.sum, entry) });
+    for (const width of BUCKET_WIDTHS) {
+      const bucket = bucketOf(Number(row.committed_at), width);
+      const group = [entry.carrier, entry.provider, entry.unit, entry.credit_unit];
+      const key = JSON.stringify([width, bucket, ...group]);
+      buckets.set(key, { width, bucket, sum: plus(buckets.get(key)?.sum, entry) });
+    }
   }
-  for (const { bucket, sum } of buckets.values()) save(sql, bucket, sum);
+  for (const { width, bucket, sum } of buckets.values()) save(sql, width, bucket, sum);
 }

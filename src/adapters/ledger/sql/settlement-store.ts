@@ -1,12 +1,12 @@
 /**
  * @module The settlement book in SQL: it records entries (each once, by
  * redemption id) with their bucket totals in the same transaction, and
- * answers a report's period as whole buckets plus the entries of its partial
- * edges (spec §10). Node runs it in the ledger's own file, fed by each
+ * answers a report's period as whole days and hours plus the entries of its
+ * partial edges (spec §10). Node runs it in the ledger's own file, fed by each
  * commit; Workers in the settlement book's Durable Object, fed by the
  * tokens' outboxes.
  */
-import { splitPeriod } from "../../../core/settlement/buckets.ts";
+import { coverPeriod } from "../../../core/settlement/buckets.ts";
 import {
   sumOfEntry,
   type SettlementQuery,
@@ -14,7 +14,7 @@ import {
 } from "../../../core/settlement/report.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
 import type { SqlDriver } from "./driver.ts";
-import { addToBucket, bucketSums, periodFilter } from "./settlement-buckets.ts";
+import { addToBuckets, bucketSums, periodFilter } from "./settlement-buckets.ts";
 import {
   ENTRY_COLUMNS,
   insertEntry,
@@ -38,7 +38,7 @@ export class SqlSettlementStore implements SettlementStore, SettlementJournal {
     );
     if (known.length > 0) return;
     insertEntry(this.sql, entry, 1);
-    addToBucket(this.sql, entry);
+    addToBuckets(this.sql, entry);
   }
 
   /** Records entries forwarded from elsewhere, in one transaction. */
@@ -47,8 +47,8 @@ export class SqlSettlementStore implements SettlementStore, SettlementJournal {
   }
 
   async sums(query: SettlementQuery): Promise<SettlementSum[]> {
-    const { whole, edges } = splitPeriod(query.from, query.to);
-    const sums = whole ? bucketSums(this.sql, whole, query) : [];
+    const { buckets, edges } = coverPeriod(query.from, query.to);
+    const sums = buckets.flatMap((span) => bucketSums(this.sql, span, query));
     for (const edge of edges) {
       const { where, params } = periodFilter("committed_at", edge, query);
       for (const row of this.sql.all(
