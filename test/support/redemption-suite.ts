@@ -540,6 +540,11 @@ export function defineRedemptionSuite(make: MakeHarness): void {
         remaining: { amount: "960.5" },
       });
       clock.t += 60_000;
+      // Lapsed, it reads as released before recovery has run (spec §8.6).
+      expect(await balance(token)).toMatchObject({
+        reserved: { amount: "0" },
+        remaining: { amount: "1000.5" },
+      });
       await gw.recover(clock.t);
       expect(await balance(token)).toMatchObject({
         reserved: { amount: "0" },

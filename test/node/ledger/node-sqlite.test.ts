@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { isOctError } from "../../../src/core/errors.ts";
-import { newQuoteId, type QuoteRecord } from "../../../src/core/redemption/record.ts";
+import type { QuoteRecord } from "../../../src/core/redemption/record.ts";
 import { totalsOf } from "../../../src/core/settlement/report.ts";
 import { nodePorts, type NodePorts } from "../../../src/runtime/node-ports.ts";
 import { NOW_SECONDS, testKeys, testNetwork } from "../../support/network.ts";
+import { quoteRecord as quote } from "../../support/quote-record.ts";
 
 const NOW = NOW_SECONDS * 1000;
 const opened: { close(): void }[] = [];
@@ -39,26 +40,6 @@ async function ledgerFile(limits: Record<string, number> = {}) {
 }
 
 const tokenKey = (n: number) => `token-${String(n).padStart(37, "0")}`;
-
-function quote(token: string, expiresAt: number): QuoteRecord {
-  return {
-    id: newQuoteId(token, expiresAt),
-    tokenKey: token,
-    token: { iss: "https://tokens.carrier-a.example", jti: token },
-    provider: "carrier-b-edge",
-    debit: { amount: "40", unit: "gpu-second:h100-sxm" },
-    credit: { amount: "100", unit: "gpu-second:a100-sxm" },
-    tariff: {
-      carrier: "carrier-a",
-      from: "gpu-second:h100-sxm",
-      provider: "carrier-b-edge",
-      to: "gpu-second:a100-sxm",
-      rate: "2.5",
-      valid_from: "2026-01-01T00:00:00Z",
-    },
-    expires_at: new Date(expiresAt).toISOString(),
-  };
-}
 
 const save = (ports: NodePorts, q: QuoteRecord) => ports.ledger.saveQuote(q, NOW, 100);
 const count = (db: DatabaseSync, table: string) =>

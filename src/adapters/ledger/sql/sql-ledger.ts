@@ -159,17 +159,20 @@ export class SqlLedger implements Ledger {
   }
 
   async balance(tokenKey: string, now: number): Promise<Balance> {
-    const row = this.sql.all("SELECT * FROM tokens WHERE token_key = ?", tokenKey)[0];
-    if (!row) return { committed: "0", reserved: "0" };
     // Lapsed reservations read as released (spec §8.6) without taking the
     // write lock: verification and balances never wait for writers (§8.1).
     // The next change to the token, or recovery, releases them for good.
-    const lapsed = this.sql.all(
-      "SELECT debit FROM redemptions WHERE token_key = ? AND status = 'reserved' AND expires_at <= ?",
-      tokenKey,
+    // One statement, so the sums and the lapsed debits are one snapshot.
+    const row = this.sql.all(
+      `SELECT tokens.*, (SELECT json_group_array(debit) FROM redemptions
+         WHERE redemptions.token_key = tokens.token_key AND status = 'reserved' AND expires_at <= ?
+       ) AS lapsed FROM tokens WHERE token_key = ?`,
       now,
-    );
-    const held = lapsed.reduce((total, r) => total + atto(r.debit), 0n);
+      tokenKey,
+    )[0];
+    if (!row) return { committed: "0", reserved: "0" };
+    const lapsed = JSON.parse(String(row.lapsed)) as string[];
+    const held = lapsed.reduce((total, debit) => total + atto(debit), 0n);
     return { ...this.balanceOf(row), reserved: formatAmount(atto(row.reserved) - held) };
   }
 
