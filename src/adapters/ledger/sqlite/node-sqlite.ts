@@ -58,7 +58,7 @@ export function openSqlite(path: string, options: SqliteOptions): Sqlite {
     } catch (error) {
       // WAL readers take no lock; SQLite may still answer busy while another
       // process recovers the log. A retryable refusal, never a 500.
-      if (isBusy(error)) throw ledgerBusy(0, error);
+      if (isBusy(error)) throw ledgerBusy("another process holds the ledger file", error);
       throw error;
     }
   };
@@ -81,7 +81,7 @@ export function openSqlite(path: string, options: SqliteOptions): Sqlite {
       return result;
     } catch (error) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      if (isBusy(error)) throw ledgerBusy(options.lockTimeoutMs, error);
+      if (isBusy(error)) throw ledgerBusy("the ledger's commit met another writer", error);
       throw error;
     }
   };

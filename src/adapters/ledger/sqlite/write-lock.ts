@@ -22,14 +22,16 @@ export function isBusy(error: unknown): boolean {
   return typeof code === "number" && (code & 0xff) === 5;
 }
 
-/** The refusal of a change that could not take the lock in time. */
-export function ledgerBusy(timeoutMs: number, cause?: unknown): OctError {
-  return new OctError(
-    "ledger_busy",
-    `the ledger's write lock is held elsewhere and was not free within ${timeoutMs} ms; nothing changed`,
-    { retryAfterSeconds: RETRY_AFTER_SECONDS, cause },
-  );
+/** The refusal of a change that could not take the lock in time (or a read SQLite turned away). */
+export function ledgerBusy(detail: string, cause?: unknown): OctError {
+  return new OctError("ledger_busy", `${detail}; nothing changed`, {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+    cause,
+  });
 }
+
+const lockTimedOut = (timeoutMs: number) =>
+  `the ledger's write lock is held elsewhere and was not free within ${timeoutMs} ms`;
 
 /**
  * Runs `attempt` (synchronous: it takes the lock and does its work, or
@@ -46,7 +48,7 @@ export async function withWriteLock<T>(
     const pause = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** tries);
     // Jitter: waiters that met the same holder do not all come back at once.
     const wait = Math.min(pause * (0.5 + Math.random() / 2), deadline - Date.now());
-    if (wait <= 0) throw ledgerBusy(timeoutMs);
+    if (wait <= 0) throw ledgerBusy(lockTimedOut(timeoutMs));
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
