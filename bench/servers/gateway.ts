@@ -20,9 +20,9 @@ if (process.env.BENCH_SIGNATURES === "node") useSignatureVerifier(nodeCryptoSign
 
 const network = loadNetworkFile(process.env.OCT_CONFIG!);
 const ports = nodePorts({ network, dbPath: process.env.OCT_DB! });
-ports.recover();
 const recovery = ports.startRecovery(
   Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
+  (message) => console.error(message),
 );
 const gateway = createGateway({
   ...ports,

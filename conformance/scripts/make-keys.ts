@@ -191,7 +191,7 @@ const network = {
       valid_from: "2026-01-01T00:00:00Z",
     })),
   ],
-  limits: { reservation_ttl_seconds: 60, quote_ttl_seconds: 300 },
+  limits: { reservation_ttl_seconds: 60, quote_ttl_seconds: 300, quote_max_live_per_token: 3 },
 };
 
 const header =

@@ -28,8 +28,10 @@ export const ERROR_STATUS = {
   reservation_expired: 409,
   quote_expired: 409,
   quote_invalid: 422,
+  too_many_quotes: 429,
   provider_unavailable: 502,
   keys_unavailable: 503,
+  ledger_busy: 503,
   payload_too_large: 413,
   unsupported_media_type: 415,
   header_fields_too_large: 431,
@@ -65,8 +67,10 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   reservation_expired: "The reservation expired before it was committed",
   quote_expired: "The quote has expired",
   quote_invalid: "The quote does not match this redemption",
+  too_many_quotes: "The token holds too many unexpired quotes",
   provider_unavailable: "The provider did not accept the redemption",
   keys_unavailable: "The carrier's keys cannot be obtained",
+  ledger_busy: "The ledger is busy; try again shortly",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
   header_fields_too_large: "The request's header section is too large",
@@ -89,6 +93,8 @@ export interface OctErrorOptions {
   status?: number;
   errors?: ErrorDetail[];
   cause?: unknown;
+  /** Seconds after which the same request may succeed: the `Retry-After` of a 429 or 503 (spec §7.1). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -101,6 +107,7 @@ export class OctError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors: ErrorDetail[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, detail: string, options: OctErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -108,6 +115,7 @@ export class OctError extends Error {
     this.code = code;
     this.status = options.status ?? ERROR_STATUS[code];
     this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** RFC 9457 problem details for this error. */

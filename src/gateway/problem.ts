@@ -17,6 +17,8 @@ export function problemResponse(c: Context<GatewayEnv>, error: OctError): Respon
   });
   // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §13.4).
   if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
+  if (error.retryAfterSeconds !== undefined)
+    headers.set("retry-after", String(error.retryAfterSeconds));
   if (c.req.path.startsWith("/v1/")) headers.set("cache-control", "no-store");
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }

@@ -919,6 +919,14 @@ export interface Limits {
    */
   quote_ttl_seconds?: number;
   /**
+   * Most unexpired quotes one token identity may hold; one more is refused with too_many_quotes (default 100).
+   */
+  quote_max_live_per_token?: number;
+  /**
+   * How long a ledger write waits to be serialised before it is refused with ledger_busy, in milliseconds (default 2000, at most 30000).
+   */
+  ledger_lock_timeout_ms?: number;
+  /**
    * How long fetched carrier keys are served before a refresh, in seconds.
    */
   jwks_cache_seconds?: number;

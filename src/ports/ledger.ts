@@ -2,7 +2,8 @@
  * @module The ledger (`spec/oct.md` §8): per token, serialised in one place,
  * it holds the face value, what is reserved and committed, the redemptions
  * with their idempotency keys, and quotes. Node keeps it in SQLite, Workers
- * in one Durable Object per token; both pass the same tests.
+ * in one Durable Object per token; both pass the same tests. A change that
+ * cannot be serialised in time is refused with `ledger_busy` (spec §8.1).
  */
 import type { QuoteRecord, RedemptionRecord, Failure } from "../core/redemption/record.ts";
 
@@ -23,6 +24,12 @@ export type ReserveOutcome =
   | { kind: "insufficient"; balance: Balance }
   /** The identity was first reserved with another face value or unit (spec §6.3). */
   | { kind: "mismatch"; recorded: { faceValue: string; unit: string } };
+
+/** A quote stored, or refused because the token holds the most unexpired quotes allowed. */
+export type SaveQuoteOutcome =
+  | { kind: "saved" }
+  /** `earliestExpiry`: when the first of the token's live quotes expires, ms since the epoch. */
+  | { kind: "full"; earliestExpiry: number };
 
 export interface ReserveInput {
   record: RedemptionRecord;
@@ -52,7 +59,12 @@ export interface Ledger {
   history(tokenKey: string, limit: number): Promise<RedemptionRecord[]>;
   /** The redemption made with this idempotency key, if any. */
   lookup(tokenKey: string, idempotencyKey: string): Promise<RedemptionRecord | undefined>;
+  /** Read-only: lapsed reservations count as released (spec §8.6); never waits for writers. */
   balance(tokenKey: string, now: number): Promise<Balance>;
-  saveQuote(quote: QuoteRecord): Promise<void>;
+  /**
+   * Atomically, for one token: delete its expired quotes, then store `quote`
+   * unless the token holds `most` unexpired quotes at `now` (spec §8.3).
+   */
+  saveQuote(quote: QuoteRecord, now: number, most: number): Promise<SaveQuoteOutcome>;
   getQuote(tokenKey: string, id: string): Promise<QuoteRecord | undefined>;
 }

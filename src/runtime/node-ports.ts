@@ -1,11 +1,13 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
  * settlement store and receipt key in one file, inline and fetched carrier
- * keys, the provider adapters, and recovery of lapsed reservations.
+ * keys, the provider adapters, and the ledger's background work: recovery of
+ * lapsed reservations, the purge of expired quotes, WAL checkpoints.
  */
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
+import { ALL_MIGRATIONS } from "../adapters/ledger/sql/schema.ts";
 import { SqlLedger } from "../adapters/ledger/sql/sql-ledger.ts";
 import { SqlSettlementStore } from "../adapters/ledger/sql/settlement-store.ts";
 import { openSqlite } from "../adapters/ledger/sqlite/node-sqlite.ts";
@@ -14,6 +16,7 @@ import {
   configuredReceiptKeys,
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
+import { isOctError } from "../core/errors.ts";
 import type { PrivateJwk } from "../core/issuer/keys.ts";
 import type { Network } from "../core/network/config.ts";
 import type { GatewayPorts } from "../gateway/ports.ts";
@@ -29,20 +32,51 @@ export interface NodePortsOptions {
 
 export interface NodePorts extends GatewayPorts {
   ledger: SqlLedger;
-  /** Releases lapsed reservations now; returns how many. */
-  recover(): number;
-  /** Runs recovery every `everyMs`, and WAL checkpoints every second, until `stop` is called. */
-  startRecovery(everyMs: number): { stop(): void };
+  settlements: SqlSettlementStore;
+  /** Releases lapsed reservations now; returns how many. `ledger_busy` while another process holds the lock. */
+  recover(): Promise<number>;
+  /** Deletes expired quotes and checkpoints the log into the database, truncating it. */
+  upkeep(): Promise<void>;
+  /**
+   * Runs recovery now and every `everyMs`, and upkeep every second, until
+   * `stop`. A turn the ledger refuses (busy) is reported to `log` and tried
+   * again at the next; none ever throws.
+   */
+  startRecovery(everyMs: number, log: (message: string) => void): { stop(): void };
   close(): void;
 }
+
+/** Runs `task` every `ms`, skipping a turn while the previous one still runs. */
+function every(ms: number, task: () => Promise<void>): () => void {
+  let running = false;
+  const turn = () => {
+    if (running) return;
+    running = true;
+    void task().finally(() => (running = false));
+  };
+  const timer = setInterval(turn, ms);
+  (timer as { unref?: () => void }).unref?.();
+  turn();
+  return () => clearInterval(timer);
+}
+
+const isBusy = (error: unknown) => isOctError(error) && error.code === "ledger_busy";
 
 export function nodePorts(options: NodePortsOptions): NodePorts {
   const { network } = options;
   const clock = options.clock ?? systemClock;
-  const { db, driver, checkpoint } = openSqlite(options.dbPath);
-  const ledger = new SqlLedger(driver);
+  const sqlite = openSqlite(options.dbPath, {
+    migrations: ALL_MIGRATIONS,
+    lockTimeoutMs: network.limits.ledger_lock_timeout_ms,
+  });
+  const settlements = new SqlSettlementStore(sqlite.driver);
+  const ledger = new SqlLedger(sqlite.driver, settlements);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
   const recover = () => ledger.recover(clock.now());
+  const upkeep = async () => {
+    await ledger.purgeQuotes(clock.now());
+    sqlite.checkpoint();
+  };
   return {
     network,
     clock,
@@ -54,17 +88,37 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
       }),
     ),
     ledger,
-    settlements: new SqlSettlementStore(driver),
+    settlements,
     receiptKeys: configured?.length
       ? configuredReceiptKeys(configured)
-      : generatedReceiptKeys(new SqlKeyStore(driver)),
+      : generatedReceiptKeys(new SqlKeyStore(sqlite.driver)),
     adapterFor: providerAdapters(options.fetch),
     recover,
-    startRecovery(everyMs) {
-      const timers = [setInterval(recover, everyMs), setInterval(checkpoint, 1000)];
-      for (const timer of timers) (timer as { unref?: () => void }).unref?.();
-      return { stop: () => timers.forEach(clearInterval) };
+    upkeep,
+    startRecovery(everyMs, log) {
+      const stops = [
+        every(everyMs, async () => {
+          try {
+            const released = await recover();
+            if (released > 0) log(`oct: released ${released} lapsed reservation(s)`);
+          } catch (error) {
+            const why = isBusy(error) ? "postponed" : "failed";
+            log(
+              `oct: recovery ${why} (${(error as Error).message}); trying again in ${everyMs} ms`,
+            );
+          }
+        }),
+        every(1000, async () => {
+          try {
+            await upkeep();
+          } catch (error) {
+            // Busy: the next second tries again; anything else is worth a line.
+            if (!isBusy(error)) log(`oct: ledger upkeep failed: ${(error as Error).message}`);
+          }
+        }),
+      ];
+      return { stop: () => stops.forEach((stop) => stop()) };
     },
-    close: () => db.close(),
+    close: () => sqlite.close(),
   };
 }

@@ -34,10 +34,12 @@ function start(): void {
   const dbPath = process.env.OCT_DB ?? ".oct/oct.db";
   const ports = nodePorts({ network, dbPath });
   // Recovery at start, then periodically (spec §8.6): a crash between
-  // reserve and commit loses nothing.
-  const released = ports.recover();
-  if (released > 0) console.log(`oct: released ${released} lapsed reservation(s)`);
-  ports.startRecovery(Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2));
+  // reserve and commit loses nothing. A busy ledger postpones it, never
+  // stops the gateway (§8.1).
+  ports.startRecovery(
+    Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
+    (message) => console.log(message),
+  );
   const app = createGateway({
     ...ports,
     logger: { error: (message, error) => console.error(`oct: ${message}`, error) },

@@ -19,7 +19,7 @@ export interface RedemptionHarness {
   keys: TestKeys;
   network: Network;
   ledger: Ledger;
-  /** Runs recovery of lapsed reservations as the runtime does, at `now`. */
+  /** Runs recovery of lapsed reservations and the purge of expired quotes as the runtime does, at `now`. */
   recover(now: number): Promise<void>;
 }
 
@@ -383,6 +383,51 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       });
     });
 
+    it("a token holds at most quote_max_live_per_token (100) unexpired quotes: one more is 429 too_many_quotes with Retry-After, and changes nothing", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const body = { token, provider: "carrier-b-edge", amount: "100", unit: A100 };
+      const first = await json(await gw.post("/v1/quotes", body));
+      clock.t += 60_000;
+      for (let i = 1; i < 100; i++) expect((await gw.post("/v1/quotes", body)).status).toBe(201);
+      const refused = await gw.post("/v1/quotes", body);
+      expect({ status: refused.status, body: await json(refused) }).toMatchObject({
+        status: 429,
+        body: { code: "too_many_quotes", type: "urn:oct:error:too_many_quotes" },
+      });
+      // The earliest quote expires in 300 - 60 s.
+      expect(refused.headers.get("retry-after")).toBe("240");
+      expect(refused.headers.get("cache-control")).toBe("no-store");
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "0" },
+        reserved: { amount: "0" },
+      });
+      // The earliest quote still redeems; once it expires, one more quote fits.
+      expect((await gw.redeem(ask(token, { quote: first.id }), "q")).status).toBe(201);
+      clock.t += 240_000;
+      expect((await gw.post("/v1/quotes", body)).status).toBe(201);
+      expect((await gw.post("/v1/quotes", body)).status).toBe(429);
+    });
+
+    it("an expired quote is deleted, and citing it is still 409 quote_expired", async () => {
+      const c = claims();
+      const token = await mintToken(c, gw.keys.eddsa);
+      const body = { token, provider: "carrier-b-edge", amount: "100", unit: A100 };
+      const quote = await json(await gw.post("/v1/quotes", body));
+      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      expect(await gw.ledger.getQuote(tokenKey, quote.id)).toMatchObject({ id: quote.id });
+      clock.t += 300_000;
+      await gw.recover(clock.t);
+      expect(await gw.ledger.getQuote(tokenKey, quote.id)).toBeUndefined();
+      const expired = await gw.redeem(ask(token, { quote: quote.id }), "late");
+      expect({ status: expired.status, body: await json(expired) }).toMatchObject({
+        status: 409,
+        body: { code: "quote_expired" },
+      });
+      // An expired quote cited for another amount: expiry is told first.
+      const other = await gw.redeem(ask(token, { quote: quote.id, amount: "10" }), "late-2");
+      expect(await json(other)).toMatchObject({ code: "quote_expired" });
+    });
+
     it("refuses a quote of another token", async () => {
       const one = await mintToken(claims(), gw.keys.eddsa);
       const other = await mintToken(claims(), gw.keys.eddsa);
@@ -495,6 +540,11 @@ export function defineRedemptionSuite(make: MakeHarness): void {
         remaining: { amount: "960.5" },
       });
       clock.t += 60_000;
+      // Lapsed, it reads as released before recovery has run (spec §8.6).
+      expect(await balance(token)).toMatchObject({
+        reserved: { amount: "0" },
+        remaining: { amount: "1000.5" },
+      });
       await gw.recover(clock.t);
       expect(await balance(token)).toMatchObject({
         reserved: { amount: "0" },

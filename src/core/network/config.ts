@@ -48,6 +48,8 @@ export interface Limits {
   clock_skew_seconds: number;
   reservation_ttl_seconds: number;
   quote_ttl_seconds: number;
+  quote_max_live_per_token: number;
+  ledger_lock_timeout_ms: number;
   jwks_cache_seconds: number;
   jwks_cooldown_seconds: number;
   jwks_grace_seconds: number;
@@ -67,6 +69,8 @@ export const DEFAULT_LIMITS: Limits = {
   clock_skew_seconds: 60,
   reservation_ttl_seconds: 60,
   quote_ttl_seconds: 300,
+  quote_max_live_per_token: 100,
+  ledger_lock_timeout_ms: 2000,
   jwks_cache_seconds: 600,
   jwks_cooldown_seconds: 30,
   jwks_grace_seconds: 3600,

@@ -17,10 +17,17 @@ import {
   type RedemptionAsk,
   type RedemptionPlan,
 } from "./plan.ts";
-import { newQuoteId, tokenKeyInId, tokenKeyOf, type QuoteRecord } from "./record.ts";
+import {
+  expiryInQuoteId,
+  newQuoteId,
+  tokenKeyInId,
+  tokenKeyOf,
+  type QuoteRecord,
+} from "./record.ts";
 
 /**
- * Quotes `ask` for a token and keeps the quote until it expires.
+ * Quotes `ask` for a token and keeps the quote until it expires, at most
+ * `quote_max_live_per_token` unexpired quotes per token (spec §8.3).
  *
  * @example
  * const quote = await createQuote(deps, token, { provider: "carrier-b-edge", amount: "100", unit: "gpu-second:a100-sxm" });
@@ -44,23 +51,34 @@ export async function createQuote(
   const ttlEnd = now + deps.network.limits.quote_ttl_seconds * 1000;
   const tariffEnd =
     plan.tariff.valid_until === undefined ? Infinity : Date.parse(plan.tariff.valid_until);
+  const expiresAt = Math.min(ttlEnd, tariffEnd);
   const quote: QuoteRecord = {
-    id: newQuoteId(tokenKey),
+    id: newQuoteId(tokenKey, expiresAt),
     tokenKey,
     token: verified.identity,
     provider: plan.provider.id,
     debit: { amount: formatAmount(plan.debit), unit: verified.claims.oct.unit },
     credit: { amount: formatAmount(plan.credit), unit: ask.unit },
     tariff: plan.tariff,
-    expires_at: new Date(Math.min(ttlEnd, tariffEnd)).toISOString(),
+    expires_at: new Date(expiresAt).toISOString(),
   };
-  await deps.ledger.saveQuote(quote);
+  const most = deps.network.limits.quote_max_live_per_token;
+  const saved = await deps.ledger.saveQuote(quote, now, most);
+  if (saved.kind === "full") {
+    throw new OctError(
+      "too_many_quotes",
+      `this token holds ${most} unexpired quotes, the most allowed; the earliest expires at ${new Date(saved.earliestExpiry).toISOString()}`,
+      { retryAfterSeconds: Math.max(1, Math.ceil((saved.earliestExpiry - now) / 1000)) },
+    );
+  }
   return quote;
 }
 
 /**
- * The plan a cited quote locks: its tariff, if it is this token's, for this
- * very provider, amount and unit, and still valid.
+ * The plan a cited quote locks: its tariff, if it is this token's, still
+ * valid, and for this very provider, amount and unit. Expiry comes first: an
+ * expired quote may already be deleted, and its id still tells when it
+ * expired (spec §8.4 step 8).
  */
 export async function planFromQuote(
   deps: RedemptionDeps,
@@ -70,10 +88,19 @@ export async function planFromQuote(
   now: number,
 ): Promise<RedemptionPlan> {
   const tokenKey = await tokenKeyOf(verified.identity);
-  const quote =
-    tokenKeyInId(quoteId, "qt") === tokenKey
-      ? await deps.ledger.getQuote(tokenKey, quoteId)
+  const ours = tokenKeyInId(quoteId, "qt") === tokenKey;
+  const quote = ours ? await deps.ledger.getQuote(tokenKey, quoteId) : undefined;
+  const expiresAt = quote
+    ? Date.parse(quote.expires_at)
+    : ours
+      ? expiryInQuoteId(quoteId)
       : undefined;
+  if (expiresAt !== undefined && expiresAt <= now) {
+    throw new OctError(
+      "quote_expired",
+      `quote ${quoteId} expired at ${new Date(expiresAt).toISOString()}`,
+    );
+  }
   if (!quote) throw new OctError("quote_invalid", `quote ${quoteId} was not issued for this token`);
   if (
     quote.provider !== ask.provider ||
@@ -91,8 +118,6 @@ export async function planFromQuote(
       `the tariff of quote ${quoteId} is no longer in the configuration`,
     );
   }
-  if (Date.parse(quote.expires_at) <= now)
-    throw new OctError("quote_expired", `quote ${quoteId} expired at ${quote.expires_at}`);
   const provider = providerFor(deps.network, ask.provider);
   checkConstraints(verified, ask);
   return planWithTariff(verified, ask, provider, quote.tariff);

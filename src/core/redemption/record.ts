@@ -89,11 +89,25 @@ function randomPart(): string {
 
 /** A new redemption id: `rd.<token key>.<random>`. */
 export const newRedemptionId = (tokenKey: string) => `rd.${tokenKey}.${randomPart()}`;
-/** A new quote id: `qt.<token key>.<random>`. */
-export const newQuoteId = (tokenKey: string) => `qt.${tokenKey}.${randomPart()}`;
+/**
+ * A new quote id: `qt.<token key>.<random>.<expiry, ms since the epoch>`. The
+ * expiry lets a quote already deleted as expired still be answered
+ * `quote_expired` (spec §8.3, §8.4).
+ */
+export const newQuoteId = (tokenKey: string, expiresAt: number) =>
+  `qt.${tokenKey}.${randomPart()}.${expiresAt}`;
+
+const ID = /^(rd|qt)\.([A-Za-z0-9_-]{43})\.[A-Za-z0-9_-]{22}(?:\.(0|[1-9][0-9]{0,15}))?$/;
 
 /** The token key inside a redemption or quote id, or `undefined` for a malformed id. */
 export function tokenKeyInId(id: string, kind: "rd" | "qt"): string | undefined {
-  const match = /^(rd|qt)\.([A-Za-z0-9_-]{43})\.[A-Za-z0-9_-]{22}$/.exec(id);
-  return match && match[1] === kind ? match[2] : undefined;
+  const match = ID.exec(id);
+  if (!match || match[1] !== kind || (kind === "rd" && match[3] !== undefined)) return undefined;
+  return match[2];
+}
+
+/** The expiry a quote id carries (ms since the epoch), if it carries one. */
+export function expiryInQuoteId(id: string): number | undefined {
+  const match = ID.exec(id);
+  return match?.[1] === "qt" && match[3] !== undefined ? Number(match[3]) : undefined;
 }

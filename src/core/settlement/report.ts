@@ -49,23 +49,43 @@ export interface SettlementReport {
   signature?: string;
 }
 
-/** Whether an entry falls in the query's period and filters. */
-export function matches(entry: SettlementEntry, query: SettlementQuery): boolean {
-  return (
-    entry.committed_at >= query.from &&
-    entry.committed_at < query.to &&
-    (query.carrier === undefined || entry.carrier === query.carrier) &&
-    (query.provider === undefined || entry.provider === query.provider)
-  );
+/**
+ * Part of a report: the sums of some of one group's entries, in atto-units
+ * as decimal integer text (a stored sum may outgrow the amount grammar before
+ * a report would refuse it, spec §10.2). Stores answer sums; the report
+ * merges them.
+ */
+export interface SettlementSum {
+  carrier: string;
+  provider: string;
+  unit: string;
+  credit_unit: string;
+  debited_atto: string;
+  credited_atto: string;
+  count: number;
+}
+
+/** One entry as a sum of one. */
+export function sumOfEntry(entry: SettlementEntry): SettlementSum {
+  return {
+    carrier: entry.carrier,
+    provider: entry.provider,
+    unit: entry.unit,
+    credit_unit: entry.credit_unit,
+    debited_atto: parseAmount(entry.debited)!.toString(),
+    credited_atto: parseAmount(entry.credited)!.toString(),
+    count: 1,
+  };
 }
 
 /**
- * Groups entries and sums them exactly, in the order of spec §10.2.
+ * Merges sums into the report's totals: grouped, summed exactly, in the order
+ * of spec §10.2.
  *
  * @example
- * totalsOf(entries)
+ * totalsOf(entries.map(sumOfEntry))
  */
-export function totalsOf(entries: Iterable<SettlementEntry>): SettlementTotal[] {
+export function totalsOf(sums: Iterable<SettlementSum>): SettlementTotal[] {
   const groups = new Map<
     string,
     {
@@ -75,16 +95,16 @@ export function totalsOf(entries: Iterable<SettlementEntry>): SettlementTotal[] 
       count: number;
     }
   >();
-  for (const entry of entries) {
-    const id = JSON.stringify([entry.carrier, entry.provider, entry.unit, entry.credit_unit]);
+  for (const part of sums) {
+    const id = JSON.stringify([part.carrier, part.provider, part.unit, part.credit_unit]);
     let group = groups.get(id);
     if (!group) {
       group = {
         key: {
-          carrier: entry.carrier,
-          provider: entry.provider,
-          unit: entry.unit,
-          credit_unit: entry.credit_unit,
+          carrier: part.carrier,
+          provider: part.provider,
+          unit: part.unit,
+          credit_unit: part.credit_unit,
         },
         debited: 0n,
         credited: 0n,
@@ -92,12 +112,13 @@ export function totalsOf(entries: Iterable<SettlementEntry>): SettlementTotal[] 
       };
       groups.set(id, group);
     }
-    group.debited += parseAmount(entry.debited)!;
-    group.credited += parseAmount(entry.credited)!;
-    group.count++;
+    group.debited += BigInt(part.debited_atto);
+    group.credited += BigInt(part.credited_atto);
+    group.count += part.count;
   }
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...groups.values()]
+    .filter((group) => group.count > 0)
     .sort(
       (a, b) =>
         compare(a.key.carrier, b.key.carrier) ||

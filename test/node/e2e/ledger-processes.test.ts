@@ -4,103 +4,34 @@
  * restart, and nothing lost or double-counted after a SIGKILL between
  * reserve and commit (`spec/oct.md` §8.2, §8.6).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
-import { mintToken } from "../../../src/core/issuer/mint.ts";
-import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
+import {
+  balanceAt as balance,
+  carrierAToken as token,
+  gatewayProcesses,
+  H100,
+  hookProvider,
+  ledgerNetwork,
+  redeemAt as redeem,
+  type HookProvider,
+} from "../../support/ledger-processes.ts";
 
-const carrierA = JSON.parse(
-  readFileSync(`${ROOT}config/demo/keys/carrier-a.private.jwk.json`, "utf8"),
-) as PrivateJwk;
-const H100 = "gpu-second:h100-sxm";
-
-/** A provider webhook that answers, or hangs, as the test says. */
-let provider: Server;
-let providerUrl = "";
-let answer: (res: ServerResponse) => void = (res) => res.end();
-const delivered: string[] = [];
-
-let dir: string;
-let configPath: string;
-const running: Running[] = [];
+let provider: HookProvider;
+let network: ReturnType<typeof ledgerNetwork>;
+let processes: ReturnType<typeof gatewayProcesses>;
 
 beforeAll(async () => {
-  provider = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      delivered.push(body);
-      answer(res);
-    });
-  });
-  await new Promise<void>((resolve) => provider.listen(0, "127.0.0.1", resolve));
-  providerUrl = `http://127.0.0.1:${(provider.address() as { port: number }).port}/redeem`;
-  dir = mkdtempSync(join(tmpdir(), "oct-ledger-"));
-  const config = JSON.parse(readFileSync(`${ROOT}config/demo/network.json`, "utf8"));
-  config.providers.push({
-    id: "hook-provider",
-    adapter: "webhook",
-    endpoint: providerUrl,
-    timeout_ms: 20_000,
-    units: ["pflop"],
-  });
-  config.tariffs.push({
-    carrier: "carrier-a",
-    from: H100,
-    provider: "hook-provider",
-    to: "pflop",
-    rate: "1",
-    valid_from: "2026-01-01T00:00:00Z",
-  });
-  config.limits = { reservation_ttl_seconds: 30 };
-  configPath = join(dir, "network.json");
-  writeFileSync(configPath, JSON.stringify(config));
+  provider = await hookProvider();
+  network = ledgerNetwork(provider.url, { reservation_ttl_seconds: 30 });
+  processes = gatewayProcesses(network.dir, network.configPath);
 });
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop("SIGKILL")));
-  answer = (res) => res.end();
+  await processes.stopAll();
+  provider.answer = (res) => res.end();
 });
-afterAll(() => new Promise<void>((resolve) => provider.close(() => resolve())));
+afterAll(() => provider.close());
 
-async function gateway(db: string, config = configPath): Promise<Running> {
-  const g = await startNodeGateway({ OCT_CONFIG: config, OCT_DB: join(dir, db) });
-  running.push(g);
-  return g;
-}
-
-async function token(amount: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return mintToken(
-    {
-      iss: "https://tokens.carrier-a.example",
-      sub: "acct-e2e",
-      iat: now,
-      exp: now + 3600,
-      jti: `proc-${Math.random().toString(36).slice(2)}`,
-      oct: { ver: "0.1", amount, unit: H100 },
-    },
-    carrierA,
-  );
-}
-
-const redeem = (url: string, body: unknown, key: string) =>
-  fetch(`${url}/v1/redemptions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": key },
-    body: JSON.stringify(body),
-  });
-const balance = async (url: string, t: string) =>
-  (await (
-    await fetch(`${url}/v1/balance`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: t }),
-    })
-  ).json()) as Record<string, { amount: string }>;
+const gateway = (db: string, config?: string) => processes.start(db, config);
 
 describe("two gateway processes, one SQLite file", () => {
   it("200 concurrent redemptions split across both: exactly 50 succeed, the balance ends at zero", async () => {
@@ -145,9 +76,7 @@ describe("restarts", () => {
     const t = await token("10");
     const body = { token: t, provider: "hook-provider", amount: "3", unit: "pflop" };
     // The provider holds the request: the gateway has reserved and waits.
-    let arrived!: () => void;
-    const reached = new Promise<void>((resolve) => (arrived = resolve));
-    answer = () => arrived();
+    const reached = provider.hold();
     const inFlight = redeem(first.url, body, "crash-key").catch(() => undefined);
     await reached;
     expect(await balance(first.url, t)).toMatchObject({
@@ -157,7 +86,7 @@ describe("restarts", () => {
     await first.stop("SIGKILL");
     await inFlight;
 
-    answer = (res) => res.end();
+    provider.answer = (res) => res.end();
     const second = await gateway("crash.db");
     // still reserved: the debit is held, not lost
     expect(await balance(second.url, t)).toMatchObject({
@@ -174,27 +103,24 @@ describe("restarts", () => {
       remaining: { amount: "7" },
     });
     // the provider saw the same receipt on the resumed call as on the first
-    expect(new Set(delivered.slice(-2)).size).toBe(1);
+    expect(new Set(provider.delivered.slice(-2)).size).toBe(1);
   });
 
   it("a SIGKILL with no retry: recovery releases the reservation once it lapses, and its key answers reservation_expired", async () => {
-    const quick = JSON.parse(readFileSync(configPath, "utf8"));
-    quick.limits = { reservation_ttl_seconds: 1 };
-    quick.providers.find((p: { id: string }) => p.id === "hook-provider").timeout_ms = 900;
-    const quickPath = join(dir, "quick.json");
-    writeFileSync(quickPath, JSON.stringify(quick));
+    const quickPath = network.variant("quick.json", (quick) => {
+      quick.limits = { reservation_ttl_seconds: 1 };
+      quick.providers.find((p: { id: string }) => p.id === "hook-provider").timeout_ms = 900;
+    });
     const first = await gateway("lapse.db", quickPath);
     const t = await token("10");
     const body = { token: t, provider: "hook-provider", amount: "3", unit: "pflop" };
-    let arrived!: () => void;
-    const reached = new Promise<void>((resolve) => (arrived = resolve));
-    answer = () => arrived();
+    const reached = provider.hold();
     const inFlight = redeem(first.url, body, "lapse-key").catch(() => undefined);
     await reached;
     await first.stop("SIGKILL");
     await inFlight;
     await new Promise((r) => setTimeout(r, 1100));
-    answer = (res) => res.end();
+    provider.answer = (res) => res.end();
     const second = await gateway("lapse.db", quickPath);
     expect(second.output()).toContain("released 1 lapsed reservation");
     expect(await balance(second.url, t)).toMatchObject({

@@ -9,6 +9,9 @@ defineRedemptionSuite(async ({ clock, network, fetch }) => {
   return {
     ...gw,
     ledger: gw.ports.ledger,
-    recover: async (now) => void gw.ports.ledger.recover(now),
+    async recover(now) {
+      await gw.ports.ledger.recover(now);
+      await gw.ports.ledger.purgeQuotes(now);
+    },
   };
 });

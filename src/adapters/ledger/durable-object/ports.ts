@@ -19,7 +19,7 @@ export function durableObjectLedger(env: LedgerBindings): Ledger {
     lookup: (tokenKey, key) => owner(tokenKey).lookup(tokenKey, key),
     history: (tokenKey, limit) => owner(tokenKey).history(tokenKey, limit),
     balance: (tokenKey, now) => owner(tokenKey).balance(tokenKey, now),
-    saveQuote: (quote) => owner(quote.tokenKey).saveQuote(quote),
+    saveQuote: (quote, now, most) => owner(quote.tokenKey).saveQuote(quote, now, most),
     getQuote: (tokenKey, id) => owner(tokenKey).getQuote(tokenKey, id),
   } as Ledger;
 }
@@ -28,7 +28,7 @@ const book = (env: LedgerBindings) =>
   env.SETTLEMENT_BOOK.get(env.SETTLEMENT_BOOK.idFromName("global"));
 
 export function durableObjectSettlements(env: LedgerBindings): SettlementStore {
-  return { entries: (query) => book(env).entries(query) } as SettlementStore;
+  return { sums: (query) => book(env).sums(query) } as SettlementStore;
 }
 
 export function durableObjectKeyStore(env: LedgerBindings): GeneratedKeyStore {

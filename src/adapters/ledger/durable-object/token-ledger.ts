@@ -2,23 +2,33 @@
  * @module One Durable Object per token identity (`spec/oct.md` §8.1): every
  * redemption of a token is serialised here, wherever in the world it was
  * asked for, while different tokens scale out. It owns its invariants; the
- * Worker only routes to it. An alarm releases lapsed reservations and
- * forwards settlement entries to the settlement book until they arrive.
+ * Worker only routes to it. An alarm releases lapsed reservations, deletes
+ * expired quotes and forwards settlement entries to the settlement book
+ * until they arrive.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
-import type { Balance, ReserveInput, ReserveOutcome } from "../../../ports/ledger.ts";
+import type {
+  Balance,
+  ReserveInput,
+  ReserveOutcome,
+  SaveQuoteOutcome,
+} from "../../../ports/ledger.ts";
+import { LEDGER_MIGRATIONS } from "../sql/schema.ts";
+import { SettlementOutbox } from "../sql/settlement-outbox.ts";
 import { SqlLedger } from "../sql/sql-ledger.ts";
-import { entryOfRow } from "../sql/settlement-store.ts";
 import type { LedgerBindings } from "./bindings.ts";
 import { durableObjectSql } from "./storage-driver.ts";
 
 export class TokenLedger extends DurableObject<LedgerBindings> {
   private readonly ledger: SqlLedger;
+  private readonly outbox: SettlementOutbox;
 
   constructor(ctx: DurableObjectState, env: LedgerBindings) {
     super(ctx, env);
-    this.ledger = new SqlLedger(durableObjectSql(ctx.storage));
+    const sql = durableObjectSql(ctx.storage, LEDGER_MIGRATIONS);
+    this.outbox = new SettlementOutbox(sql);
+    this.ledger = new SqlLedger(sql, this.outbox);
   }
 
   async reserve(input: ReserveInput): Promise<ReserveOutcome> {
@@ -58,34 +68,40 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.balance(tokenKey, now);
   }
 
-  saveQuote(quote: QuoteRecord): Promise<void> {
-    return this.ledger.saveQuote(quote);
+  async saveQuote(quote: QuoteRecord, now: number, most: number): Promise<SaveQuoteOutcome> {
+    const outcome = await this.ledger.saveQuote(quote, now, most);
+    if (outcome.kind === "saved") await this.scheduleAlarm();
+    return outcome;
   }
 
   getQuote(tokenKey: string, id: string): Promise<QuoteRecord | undefined> {
     return this.ledger.getQuote(tokenKey, id);
   }
 
-  /** Recovery (spec §8.6) and settlement forwarding, retried until done. */
+  /** Recovery (spec §8.6), the quote purge and settlement forwarding, retried until done. */
   override async alarm(): Promise<void> {
     await this.recover(Date.now());
   }
 
-  /** Releases reservations lapsed at `now`, forwards settlement, schedules the next alarm. */
+  /**
+   * Releases reservations lapsed at `now`, deletes quotes expired at `now`,
+   * forwards settlement, schedules the next alarm.
+   */
   async recover(now: number): Promise<number> {
-    const released = this.ledger.recover(now);
+    const released = await this.ledger.recover(now);
+    await this.ledger.purgeQuotes(now);
     await this.forwardSettlement();
     await this.scheduleAlarm();
     return released;
   }
 
   private async forwardSettlement(): Promise<void> {
-    const entries = this.ledger.unforwardedEntries();
+    const entries = this.outbox.pending();
     if (entries.length === 0) return;
     try {
       const book = this.env.SETTLEMENT_BOOK.get(this.env.SETTLEMENT_BOOK.idFromName("global"));
-      await book.add(entries.map((row) => ({ ...entryOfRow(row), tariff: String(row.tariff) })));
-      this.ledger.markForwarded(entries.map((row) => String(row.redemption_id)));
+      await book.add(entries);
+      await this.outbox.markForwarded(entries.map((entry) => entry.redemption_id));
     } catch {
       // The entries stay in this object's storage; the alarm retries.
       await this.ctx.storage.setAlarm(Date.now() + 5000);
@@ -94,7 +110,7 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
 
   private async scheduleAlarm(): Promise<void> {
     const next = this.ledger.nextExpiry();
-    const pending = this.ledger.unforwardedEntries(1).length > 0 ? Date.now() + 5000 : undefined;
+    const pending = this.outbox.pending(1).length > 0 ? Date.now() + 5000 : undefined;
     const at = Math.min(next ?? Infinity, pending ?? Infinity);
     if (at === Infinity) return;
     const current = await this.ctx.storage.getAlarm();

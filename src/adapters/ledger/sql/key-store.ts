@@ -11,7 +11,6 @@ export class SqlKeyStore implements GeneratedKeyStore {
 
   constructor(sql: SqlDriver) {
     this.sql = sql;
-    sql.run("CREATE TABLE IF NOT EXISTS gateway_keys (slot TEXT PRIMARY KEY, jwk TEXT NOT NULL)");
   }
 
   async get(): Promise<PrivateJwk | undefined> {
@@ -21,9 +20,11 @@ export class SqlKeyStore implements GeneratedKeyStore {
 
   async putIfAbsent(key: PrivateJwk): Promise<PrivateJwk> {
     // Two processes starting together: the first insert wins, both use it.
-    this.sql.run(
-      "INSERT OR IGNORE INTO gateway_keys (slot, jwk) VALUES ('receipt', ?)",
-      JSON.stringify(key),
+    await this.sql.transaction(() =>
+      this.sql.run(
+        "INSERT OR IGNORE INTO gateway_keys (slot, jwk) VALUES ('receipt', ?)",
+        JSON.stringify(key),
+      ),
     );
     return (await this.get())!;
   }

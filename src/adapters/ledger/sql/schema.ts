@@ -1,34 +1,14 @@
 /**
- * @module The ledger's tables. Amounts are canonical decimal TEXT; sums are
- * kept per token and updated in the same transaction with exact arithmetic.
+ * @module The ledger database's tables, as migrations (`migrate.ts`).
+ * Amounts are canonical decimal TEXT, summed in code with exact arithmetic.
+ * Node keeps every list in one SQLite file; on Workers a token's Durable
+ * Object holds the ledger's, the settlement book the settlement and key ones.
  */
-export const LEDGER_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS tokens (
-     token_key TEXT PRIMARY KEY,
-     iss TEXT NOT NULL,
-     jti TEXT NOT NULL,
-     face_value TEXT NOT NULL,
-     unit TEXT NOT NULL,
-     committed TEXT NOT NULL,
-     reserved TEXT NOT NULL
-   )`,
-  `CREATE TABLE IF NOT EXISTS redemptions (
-     id TEXT PRIMARY KEY,
-     token_key TEXT NOT NULL,
-     idempotency_key TEXT NOT NULL,
-     request_hash TEXT NOT NULL,
-     status TEXT NOT NULL,
-     debit TEXT NOT NULL,
-     expires_at INTEGER NOT NULL,
-     record TEXT NOT NULL,
-     UNIQUE (token_key, idempotency_key)
-   )`,
-  `CREATE INDEX IF NOT EXISTS redemptions_reserved ON redemptions (status, expires_at)`,
-  `CREATE TABLE IF NOT EXISTS quotes (
-     id TEXT PRIMARY KEY,
-     token_key TEXT NOT NULL,
-     record TEXT NOT NULL
-   )`,
+import { statements, type Migration } from "./migrate.ts";
+import { backfillBuckets } from "./settlement-buckets.ts";
+
+/** One row per commit (spec §10.1): a token's outbox on Workers, the report source otherwise. */
+const SETTLEMENT_ENTRIES = [
   `CREATE TABLE IF NOT EXISTS settlement_entries (
      redemption_id TEXT PRIMARY KEY,
      carrier TEXT NOT NULL,
@@ -42,4 +22,84 @@ export const LEDGER_SCHEMA = [
      forwarded INTEGER NOT NULL DEFAULT 0
    )`,
   `CREATE INDEX IF NOT EXISTS settlement_by_time ON settlement_entries (committed_at)`,
+];
+
+/** Tokens, their redemptions and quotes, and the settlement entries their commits write. */
+export const LEDGER_MIGRATIONS: readonly Migration[] = [
+  statements("ledger-1", [
+    `CREATE TABLE IF NOT EXISTS tokens (
+       token_key TEXT PRIMARY KEY,
+       iss TEXT NOT NULL,
+       jti TEXT NOT NULL,
+       face_value TEXT NOT NULL,
+       unit TEXT NOT NULL,
+       committed TEXT NOT NULL,
+       reserved TEXT NOT NULL
+     )`,
+    `CREATE TABLE IF NOT EXISTS redemptions (
+       id TEXT PRIMARY KEY,
+       token_key TEXT NOT NULL,
+       idempotency_key TEXT NOT NULL,
+       request_hash TEXT NOT NULL,
+       status TEXT NOT NULL,
+       debit TEXT NOT NULL,
+       expires_at INTEGER NOT NULL,
+       record TEXT NOT NULL,
+       UNIQUE (token_key, idempotency_key)
+     )`,
+    `CREATE INDEX IF NOT EXISTS redemptions_reserved ON redemptions (status, expires_at)`,
+    `CREATE TABLE IF NOT EXISTS quotes (
+       id TEXT PRIMARY KEY,
+       token_key TEXT NOT NULL,
+       record TEXT NOT NULL
+     )`,
+    ...SETTLEMENT_ENTRIES,
+  ]),
+  // Expired quotes are deleted (spec §8.3): their expiry as a column, for the
+  // purge and the per-token count. Quotes kept before: from the record,
+  // rounded up to the second.
+  statements("quotes-expiry", [
+    `ALTER TABLE quotes ADD COLUMN expires_at INTEGER`,
+    `UPDATE quotes SET expires_at =
+       (CAST(strftime('%s', json_extract(record, '$.expires_at')) AS INTEGER) + 1) * 1000`,
+    `CREATE INDEX IF NOT EXISTS quotes_by_token ON quotes (token_key, expires_at)`,
+    `CREATE INDEX IF NOT EXISTS quotes_by_expiry ON quotes (expires_at)`,
+  ]),
+];
+
+/** The entries reports are made from, and their totals per bucket (`settlement-buckets.ts`). */
+export const SETTLEMENT_MIGRATIONS: readonly Migration[] = [
+  statements("settlement-1", SETTLEMENT_ENTRIES),
+  {
+    id: "settlement-buckets",
+    apply(sql) {
+      sql.run(`CREATE TABLE settlement_buckets (
+         width INTEGER NOT NULL,
+         bucket_start INTEGER NOT NULL,
+         carrier TEXT NOT NULL,
+         provider TEXT NOT NULL,
+         unit TEXT NOT NULL,
+         credit_unit TEXT NOT NULL,
+         debited_atto TEXT NOT NULL,
+         credited_atto TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         PRIMARY KEY (width, bucket_start, carrier, provider, unit, credit_unit)
+       )`);
+      backfillBuckets(sql);
+    },
+  },
+];
+
+/** The generated receipt key (`key-store.ts`). */
+export const KEY_MIGRATIONS: readonly Migration[] = [
+  statements("keys-1", [
+    `CREATE TABLE IF NOT EXISTS gateway_keys (slot TEXT PRIMARY KEY, jwk TEXT NOT NULL)`,
+  ]),
+];
+
+/** Everything, for a database that holds it all (Node). */
+export const ALL_MIGRATIONS: readonly Migration[] = [
+  ...LEDGER_MIGRATIONS,
+  ...SETTLEMENT_MIGRATIONS,
+  ...KEY_MIGRATIONS,
 ];

@@ -1,70 +1,63 @@
 /**
- * @module Settlement entries read back for reports, from the same SQL
- * tables the ledger writes (Node), or the settlement book's (Workers).
+ * @module The settlement book in SQL: it records entries (each once, by
+ * redemption id) with their bucket totals in the same transaction, and
+ * answers a report's period as whole days and hours plus the entries of its
+ * partial edges (spec §10). Node runs it in the ledger's own file, fed by each
+ * commit; Workers in the settlement book's Durable Object, fed by the
+ * tokens' outboxes.
  */
-import type { SettlementEntry, SettlementQuery } from "../../../core/settlement/report.ts";
+import { coverPeriod } from "../../../core/settlement/buckets.ts";
+import {
+  sumOfEntry,
+  type SettlementQuery,
+  type SettlementSum,
+} from "../../../core/settlement/report.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
-import type { Row, SqlDriver } from "./driver.ts";
-import { LEDGER_SCHEMA } from "./schema.ts";
+import type { SqlDriver } from "./driver.ts";
+import { addToBuckets, bucketSums, periodFilter } from "./settlement-buckets.ts";
+import {
+  ENTRY_COLUMNS,
+  insertEntry,
+  recordOfRow,
+  type SettlementJournal,
+  type SettlementRecord,
+} from "./settlement-entries.ts";
 
-/** A `settlement_entries` row as an entry. */
-export function entryOfRow(row: Row): SettlementEntry {
-  return {
-    redemption_id: String(row.redemption_id),
-    carrier: String(row.carrier),
-    provider: String(row.provider),
-    unit: String(row.unit),
-    debited: String(row.debited),
-    credit_unit: String(row.credit_unit),
-    credited: String(row.credited),
-    committed_at: Number(row.committed_at),
-  };
-}
-
-export class SqlSettlementStore implements SettlementStore {
+export class SqlSettlementStore implements SettlementStore, SettlementJournal {
   private readonly sql: SqlDriver;
 
   constructor(sql: SqlDriver) {
     this.sql = sql;
-    for (const statement of LEDGER_SCHEMA) sql.run(statement);
   }
 
-  async entries(query: SettlementQuery): Promise<SettlementEntry[]> {
-    const conditions = ["committed_at >= ?", "committed_at < ?"];
-    const params: (string | number)[] = [query.from, query.to];
-    if (query.carrier !== undefined) {
-      conditions.push("carrier = ?");
-      params.push(query.carrier);
-    }
-    if (query.provider !== undefined) {
-      conditions.push("provider = ?");
-      params.push(query.provider);
-    }
-    return this.sql
-      .all(
-        `SELECT redemption_id, carrier, provider, unit, debited, credit_unit, credited, committed_at FROM settlement_entries WHERE ${conditions.join(" AND ")}`,
+  /** Records an entry and its bucket total; a known redemption id is ignored. Inside a transaction. */
+  record(entry: SettlementRecord): void {
+    const known = this.sql.all(
+      "SELECT 1 FROM settlement_entries WHERE redemption_id = ?",
+      entry.redemption_id,
+    );
+    if (known.length > 0) return;
+    insertEntry(this.sql, entry, 1);
+    addToBuckets(this.sql, entry);
+  }
+
+  /** Records entries forwarded from elsewhere, in one transaction. */
+  add(entries: readonly SettlementRecord[]): Promise<void> {
+    return this.sql.transaction(() => entries.forEach((entry) => this.record(entry)));
+  }
+
+  async sums(query: SettlementQuery): Promise<SettlementSum[]> {
+    const { buckets, edges } = coverPeriod(query.from, query.to);
+    const sums = buckets.flatMap((span) => bucketSums(this.sql, span, query));
+    for (const edge of edges) {
+      const { where, params } = periodFilter("committed_at", edge, query);
+      for (const row of this.sql.all(
+        `SELECT ${ENTRY_COLUMNS} FROM settlement_entries WHERE ${where}`,
         ...params,
-      )
-      .map(entryOfRow);
-  }
-
-  /** Adds entries forwarded from elsewhere; a repeat of a known redemption id is ignored. */
-  add(entries: readonly (SettlementEntry & { tariff: string })[]): void {
-    this.sql.transaction(() => {
-      for (const e of entries) {
-        this.sql.run(
-          "INSERT OR IGNORE INTO settlement_entries (redemption_id, carrier, provider, unit, debited, credit_unit, credited, tariff, committed_at, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-          e.redemption_id,
-          e.carrier,
-          e.provider,
-          e.unit,
-          e.debited,
-          e.credit_unit,
-          e.credited,
-          e.tariff,
-          e.committed_at,
-        );
+      )) {
+        sums.push(sumOfEntry(recordOfRow(row)));
       }
-    });
+    }
+    return sums;
   }
 }

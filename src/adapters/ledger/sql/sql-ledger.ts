@@ -1,13 +1,21 @@
 /**
  * @module The ledger's logic, once, in SQL: the Node adapter runs it on one
  * SQLite file shared by every gateway process, the Workers adapter inside
- * each token's Durable Object. Every method is one transaction.
+ * each token's Durable Object. Every change is one transaction; reads take
+ * no lock.
  */
 import { formatAmount, parseAmount, type Atto } from "../../../core/amount/decimal.ts";
 import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
-import type { Balance, Ledger, ReserveInput, ReserveOutcome } from "../../../ports/ledger.ts";
+import type {
+  Balance,
+  Ledger,
+  ReserveInput,
+  ReserveOutcome,
+  SaveQuoteOutcome,
+} from "../../../ports/ledger.ts";
 import type { Row, SqlDriver } from "./driver.ts";
-import { LEDGER_SCHEMA } from "./schema.ts";
+import { SqlQuotes } from "./quotes.ts";
+import type { SettlementJournal } from "./settlement-entries.ts";
 
 const EXPIRED: Omit<Failure, "detail"> = { code: "reservation_expired", status: 409 };
 
@@ -17,12 +25,19 @@ function atto(text: unknown): Atto {
   return value;
 }
 
+/** Expired quotes deleted per transaction by {@link SqlLedger.purgeQuotes}: a short hold of the lock. */
+const PURGE_BATCH = 500;
+
 export class SqlLedger implements Ledger {
   private readonly sql: SqlDriver;
+  private readonly settlement: SettlementJournal;
+  private readonly quotes: SqlQuotes;
 
-  constructor(sql: SqlDriver) {
+  /** `settlement` receives each commit's entry inside the commit's transaction. */
+  constructor(sql: SqlDriver, settlement: SettlementJournal) {
     this.sql = sql;
-    for (const statement of LEDGER_SCHEMA) sql.run(statement);
+    this.settlement = settlement;
+    this.quotes = new SqlQuotes(sql);
   }
 
   async reserve(input: ReserveInput): Promise<ReserveOutcome> {
@@ -87,18 +102,17 @@ export class SqlLedger implements Ledger {
       const committedRecord: RedemptionRecord = { ...record, status: "committed", remaining };
       this.saveRecord(committedRecord);
       // One settlement entry per commit, in the same transaction (spec §10.1).
-      this.sql.run(
-        "INSERT INTO settlement_entries (redemption_id, carrier, provider, unit, debited, credit_unit, credited, tariff, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        record.id,
-        record.carrier,
-        record.provider,
-        record.debited.unit,
-        record.debited.amount,
-        record.credited.unit,
-        record.credited.amount,
-        JSON.stringify(record.tariff),
-        now,
-      );
+      this.settlement.record({
+        redemption_id: record.id,
+        carrier: record.carrier,
+        provider: record.provider,
+        unit: record.debited.unit,
+        debited: record.debited.amount,
+        credit_unit: record.credited.unit,
+        credited: record.credited.amount,
+        tariff: JSON.stringify(record.tariff),
+        committed_at: now,
+      });
       return committedRecord;
     });
   }
@@ -145,79 +159,71 @@ export class SqlLedger implements Ledger {
   }
 
   async balance(tokenKey: string, now: number): Promise<Balance> {
-    const read = () => {
-      const row = this.sql.all("SELECT * FROM tokens WHERE token_key = ?", tokenKey)[0];
-      return row ? this.balanceOf(row) : { committed: "0", reserved: "0" };
-    };
-    // A reading with nothing to release needs no write lock: verification
-    // and balance reads stay off the writers' queue.
-    const lapsed = this.sql.all(
-      "SELECT 1 FROM redemptions WHERE token_key = ? AND status = 'reserved' AND expires_at <= ? LIMIT 1",
-      tokenKey,
+    // Lapsed reservations read as released (spec §8.6) without taking the
+    // write lock: verification and balances never wait for writers (§8.1).
+    // The next change to the token, or recovery, releases them for good.
+    // One statement, so the sums and the lapsed debits are one snapshot.
+    const row = this.sql.all(
+      `SELECT tokens.*, (SELECT json_group_array(debit) FROM redemptions
+         WHERE redemptions.token_key = tokens.token_key AND status = 'reserved' AND expires_at <= ?
+       ) AS lapsed FROM tokens WHERE token_key = ?`,
       now,
-    );
-    if (lapsed.length === 0) return read();
-    return this.sql.transaction(() => {
-      this.expireToken(tokenKey, now);
-      return read();
-    });
+      tokenKey,
+    )[0];
+    if (!row) return { committed: "0", reserved: "0" };
+    const lapsed = JSON.parse(String(row.lapsed)) as string[];
+    const held = lapsed.reduce((total, debit) => total + atto(debit), 0n);
+    return { ...this.balanceOf(row), reserved: formatAmount(atto(row.reserved) - held) };
   }
 
-  async saveQuote(quote: QuoteRecord): Promise<void> {
-    this.sql.run(
-      "INSERT INTO quotes (id, token_key, record) VALUES (?, ?, ?)",
-      quote.id,
-      quote.tokenKey,
-      JSON.stringify(quote),
+  async saveQuote(quote: QuoteRecord, now: number, most: number): Promise<SaveQuoteOutcome> {
+    // A token already full is refused without the write lock: a client
+    // asking over and over costs reads only.
+    return (
+      this.quotes.full(quote.tokenKey, now, most) ??
+      this.sql.transaction(() => this.quotes.save(quote, now, most))
     );
   }
 
   async getQuote(tokenKey: string, id: string): Promise<QuoteRecord | undefined> {
-    const row = this.sql.all(
-      "SELECT record FROM quotes WHERE id = ? AND token_key = ?",
-      id,
-      tokenKey,
-    )[0];
-    return row ? (JSON.parse(String(row.record)) as QuoteRecord) : undefined;
+    return this.quotes.get(tokenKey, id);
   }
 
   /**
    * Recovery: releases every reservation whose time is up, across all tokens
-   * this store holds. Returns how many it released.
+   * this store holds, one token per transaction. Returns how many it released.
    */
-  recover(now: number): number {
+  async recover(now: number): Promise<number> {
     const lapsed = this.sql.all(
       "SELECT DISTINCT token_key FROM redemptions WHERE status = 'reserved' AND expires_at <= ?",
       now,
     );
     let released = 0;
     for (const row of lapsed) {
-      released += this.sql.transaction(() => this.expireToken(String(row.token_key), now));
+      released += await this.sql.transaction(() => this.expireToken(String(row.token_key), now));
     }
     return released;
   }
 
-  /** The earliest expiry of an open reservation, for a recovery alarm. */
+  /** Deletes the quotes expired at `now`, of every token; returns how many. */
+  async purgeQuotes(now: number): Promise<number> {
+    let purged = 0;
+    let batch: number;
+    do {
+      batch = await this.sql.transaction(() => this.quotes.purge(now, PURGE_BATCH));
+      purged += batch;
+    } while (batch === PURGE_BATCH);
+    return purged;
+  }
+
+  /** The earliest expiry of an open reservation or a kept quote, for a recovery alarm. */
   nextExpiry(): number | undefined {
     const row = this.sql.all(
       "SELECT MIN(expires_at) AS at FROM redemptions WHERE status = 'reserved'",
     )[0];
-    return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
-  }
-
-  /** Settlement entries not yet forwarded elsewhere (Workers), oldest first. */
-  unforwardedEntries(limit = 100): Row[] {
-    return this.sql.all(
-      "SELECT * FROM settlement_entries WHERE forwarded = 0 ORDER BY committed_at LIMIT ?",
-      limit,
-    );
-  }
-
-  markForwarded(ids: readonly string[]): void {
-    this.sql.transaction(() => {
-      for (const id of ids)
-        this.sql.run("UPDATE settlement_entries SET forwarded = 1 WHERE redemption_id = ?", id);
-    });
+    const reservation = row?.at === null || row?.at === undefined ? Infinity : Number(row.at);
+    const next = Math.min(reservation, this.quotes.nextExpiry() ?? Infinity);
+    return next === Infinity ? undefined : next;
   }
 
   // --- inside a transaction ---
