@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import { API_EXAMPLES } from "../../../scripts/lib/api-examples.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
 
@@ -148,21 +149,53 @@ describe("pages in Chromium", () => {
     expect(await page.locator("#verdict").innerText()).toContain("Nothing to inspect");
   });
 
-  it("the API reference lists the operations from /openapi.json", async () => {
+  it("the API reference: real examples, curl and JavaScript samples, error codes, try-it here", async () => {
+    const requested: string[] = [];
+    const record = (request: { url(): string }) => requested.push(request.url());
+    page.on("request", record);
     await page.goto(`${gateway.url}/docs`);
-    const operation = page.locator("section.op", { hasText: "/v1/redemptions" }).first();
+    await expect(page.title()).resolves.toContain("API reference");
+    await page.getByText("Verify a token", { exact: true }).first().click();
+    // Scalar's id for the operation, under the pinned version
+    const operation = page.locator('[id="api-1/tag/tokens/POST/v1/verify"]');
     await operation.waitFor();
-    const content = await page.locator("#content").innerText();
-    expect(content).toContain("POST /v1/redemptions");
-    expect(content).toContain("GET /v1/settlements");
-    expect(content).toContain("Idempotency-Key");
-    const toc = await page.locator("#toc").innerText();
-    expect(toc).toContain("POST /v1/redemptions");
-    expect(toc).toContain("POST /v1/inspect");
-    // schema descriptions reach the page, through references resolved by $id
-    expect(content).toContain("The amount taken from the token, in the token's unit.");
-    expect(content).not.toContain("Unresolved reference");
+
+    // curl, to this gateway (the document's server), with the documented real token
+    const curl = operation.getByRole("group", { name: "Code sample: Shell Curl" });
+    const sample = await curl.innerText();
+    expect(sample).toContain(`curl ${gateway.url}/v1/verify`);
+    expect(sample).toContain(API_EXAMPLES.tokens.a!.slice(0, 80));
+    // the documented answer, with the error codes and statuses of spec §11
+    expect(
+      await operation.getByRole("group", { name: "Code sample", exact: true }).innerText(),
+    ).toContain('"valid": true');
+    const responses = await operation.getByRole("list", { name: "Responses" }).innerText();
+    expect(responses).toContain("503");
+    expect(responses).toContain("keys_unavailable");
+    expect(await operation.innerText()).toContain("token_expired");
+
+    // the same request in JavaScript
+    await operation.getByRole("button", { name: /Change code sample language/ }).click();
+    await page.getByRole("option", { name: "Fetch" }).first().click();
+    const js = await operation
+      .getByRole("group", { name: "Code sample: JavaScript Fetch" })
+      .innerText();
+    expect(js).toContain(`fetch('${gateway.url}/v1/verify'`);
+
+    // try it: the example request, sent to this gateway, answered
+    await operation.getByRole("button", { name: /Test Request/ }).click();
+    const answered = page.waitForResponse(
+      (r) => r.url() === `${gateway.url}/v1/verify` && r.request().method() === "POST",
+    );
+    await page.getByRole("button", { name: /^Send/ }).first().click();
+    expect((await answered).status()).toBe(200);
+    await page.getByText("200 OK").first().waitFor();
     await page.screenshot({ path: join(ROOT, "test-results/docs.png") });
+    page.off("request", record);
+
+    // everything came from this gateway: no CDN, no font service, no proxy
+    expect(requested.filter((url) => !url.startsWith(`${gateway.url}/`))).toEqual([]);
+    expect(requested).toContain(`${gateway.url}/openapi.json`);
   });
 
   it("raised no script error and no refused resource", () => {
