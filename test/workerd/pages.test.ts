@@ -7,7 +7,9 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBase64Url } from "../../src/core/encoding/base64url.ts";
 import { API_REFERENCE_BUNDLE } from "../../src/gateway/pages/assets/api-reference.js";
+import { OFFLINE_INSPECT_BUNDLE } from "../../src/gateway/pages/assets/offline-inspect.js";
 import { API_REFERENCE_SCRIPT } from "../../src/gateway/pages/docs.ts";
+import { OFFLINE_SCRIPT } from "../../src/gateway/pages/inspector.ts";
 import { claims, mintToken } from "../support/network.ts";
 import { workerGateway } from "./gateway.ts";
 
@@ -42,18 +44,23 @@ describe("pages in workerd", () => {
     expect(JSON.stringify(doc)).toMatch(/"id":"rd\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{22}"/);
   });
 
-  it("sends the renderer gzip'd once, not compressed again by the runtime", async () => {
+  it.each([
+    ["the API reference renderer", API_REFERENCE_SCRIPT, API_REFERENCE_BUNDLE],
+    ["the offline verifier", OFFLINE_SCRIPT, OFFLINE_INSPECT_BUNDLE],
+  ])("sends %s gzip'd once, not compressed again by the runtime", async (_name, path, bundle) => {
     // through the Worker's own entry point, as a browser gets it (fetch inflates gzip)
     const worker = (exports as unknown as { default: Fetcher }).default;
-    const response = await worker.fetch(`https://gw.test${API_REFERENCE_SCRIPT}`, {
+    const response = await worker.fetch(`https://gw.test${path}`, {
       headers: { "accept-encoding": "gzip" },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     const body = await response.arrayBuffer();
-    expect(body.byteLength).toBe(API_REFERENCE_BUNDLE.bytes);
-    expect(await sha256(body)).toBe(API_REFERENCE_BUNDLE.sha256);
+    expect(body.byteLength).toBe(bundle.bytes);
+    expect(await sha256(body)).toBe(bundle.sha256);
+  });
 
+  it("sends the renderer inflated to a client without gzip", async () => {
     const plain = await gw.app.request(API_REFERENCE_SCRIPT, {
       headers: { "accept-encoding": "identity" },
     });

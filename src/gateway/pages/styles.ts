@@ -29,9 +29,9 @@ a { color: var(--accent); }
 .skip:focus { left: 0.5rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bar { border-bottom: 1px solid var(--line); background: var(--panel); }
-.bar .wrap { display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; padding-top: 0.6rem; padding-bottom: 0.6rem; }
+.bar .wrap { display: flex; gap: 0.25rem 1.5rem; align-items: center; flex-wrap: wrap; padding-top: 0.6rem; padding-bottom: 0.6rem; }
 .brand { font-weight: 700; }
-.bar nav { display: flex; gap: 1rem; flex-wrap: wrap; }
+.bar nav { display: flex; gap: 0.25rem 1rem; flex-wrap: wrap; }
 .bar nav a { text-decoration: none; padding: 0.2rem 0; }
 .bar nav a[aria-current="page"] { font-weight: 600; color: var(--fg); border-bottom: 2px solid var(--accent); }
 .wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }

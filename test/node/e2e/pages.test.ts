@@ -93,10 +93,12 @@ describe("pages in Chromium", () => {
     });
     expect(redeemed.status).toBe(201);
 
+    const inspected = page.waitForResponse((r) => r.url() === `${gateway.url}/v1/inspect`);
     await page.goto(`${gateway.url}/`);
     await expect(page.title()).resolves.toContain("Token inspector");
-    await page.getByLabel("Token").fill(token);
-    await page.getByRole("button", { name: "Inspect" }).click();
+    // paste: decoded and verified with no button to press
+    await page.getByLabel("Encoded token").fill(token);
+    expect((await inspected).status()).toBe(200);
 
     const verdict = page.locator("#verdict");
     await verdict.waitFor();
@@ -115,9 +117,40 @@ describe("pages in Chromium", () => {
     const history = await page.locator("#redemptions").innerText();
     expect(history).toContain("carrier-b-edge");
     expect(history).toContain("committed");
-    expect(await page.locator("#claims").innerText()).toContain("acct-browser");
-    // focus moved to the verdict, for keyboard and screen-reader users
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("verdict-title");
+    const claims = await page.locator("#claims").innerText();
+    expect(claims).toContain("acct-browser");
+    // NumericDate claims as dates
+    const claimed = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as {
+      iat: number;
+      exp: number;
+    };
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+    expect(claims).toContain(`"iat": ${claimed.iat},  // ${iso(claimed.iat)}`);
+    expect(await page.locator("#times").innerText()).toContain(iso(claimed.exp));
+    // typing goes on undisturbed: the focus stays in the field
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
+
+    // the three segments, coloured, exactly behind the field's own (transparent) text
+    const segments = token.split(".");
+    const colours = page.locator("#token-colours");
+    expect(await colours.locator(".seg-h").innerText()).toBe(segments[0]);
+    expect(await colours.locator(".seg-p").innerText()).toBe(segments[1]);
+    expect(await colours.locator(".seg-s").innerText()).toBe(segments[2]);
+    const colour = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((e) => getComputedStyle(e).color);
+    const painted = await Promise.all(
+      ["#token-colours .seg-h", "#token-colours .seg-p", "#token-colours .seg-s"].map(colour),
+    );
+    expect(new Set(painted).size).toBe(3);
+    expect(await colour("#token")).toBe("rgba(0, 0, 0, 0)");
+    const [field, behind] = await Promise.all([
+      page.locator("#token").boundingBox(),
+      colours.boundingBox(),
+    ]);
+    expect(behind).toEqual(field);
 
     mkdirSync(join(ROOT, "test-results"), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -125,9 +158,9 @@ describe("pages in Chromium", () => {
 
   it("pasted garbage shows the failing step and token_malformed", async () => {
     await page.goto(`${gateway.url}/`);
-    await page.getByLabel("Token").fill("this is not a token");
-    // keyboard only: Ctrl+Enter in the field inspects
-    await page.getByLabel("Token").press("Control+Enter");
+    await page.getByLabel("Encoded token").fill("this is not a token");
+    // keyboard only: Ctrl+Enter in the field verifies at once and moves to the verdict
+    await page.getByLabel("Encoded token").press("Control+Enter");
     const verdict = page.locator("#verdict");
     await verdict.waitFor();
     const text = await verdict.innerText();
@@ -140,13 +173,82 @@ describe("pages in Chromium", () => {
     expect(await page.locator('#steps tr[data-step="3"]').innerText()).toContain("Not reached");
     expect(await page.locator("#header").innerText()).toContain("Not decodable");
     expect(await page.locator("#balance").count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("verdict-title");
     await page.screenshot({ path: join(ROOT, "test-results/inspector-refused.png") });
   });
 
-  it("an empty field gets a message, not a request", async () => {
+  it("offline: verified in the browser against a pasted JWK Set, nothing sent; each step links to its text", async () => {
+    const token = await demoToken();
+    const sent: string[] = [];
+    const record = (request: { url(): string; method(): string }) =>
+      sent.push(`${request.method()} ${request.url()}`);
+    page.on("request", record);
     await page.goto(`${gateway.url}/`);
-    await page.getByRole("button", { name: "Inspect" }).click();
-    expect(await page.locator("#verdict").innerText()).toContain("Nothing to inspect");
+    await page.getByLabel(/offline, in this browser/).check();
+    await page.getByLabel("Encoded token").fill(token);
+    const network = JSON.parse(readFileSync(join(ROOT, "config/demo/network.json"), "utf8")) as {
+      carriers: { jwks: unknown }[];
+    };
+    await page
+      .getByLabel("Carrier's public JWK Set")
+      .fill(JSON.stringify(network.carriers[0]!.jwks));
+    const verdict = page.locator("#verdict");
+    await expect.poll(() => verdict.innerText()).toContain("Valid");
+    expect(await verdict.innerText()).toContain("offline in this browser");
+    // no issuer named: step 5 says it was not checked
+    expect(await page.locator('#steps tr[data-step="5"]').getAttribute("data-status")).toBe(
+      "not_checked",
+    );
+
+    await page.getByLabel(/Issuer it speaks for/).fill("https://tokens.carrier-b.example");
+    await expect.poll(() => verdict.innerText()).toContain("issuer_untrusted");
+    const step5 = page.locator('#steps tr[data-step="5"]');
+    expect(await step5.getAttribute("data-status")).toBe("failed");
+    for (const step of [6, 7, 8])
+      expect(await page.locator(`#steps tr[data-step="${step}"]`).getAttribute("data-status")).toBe(
+        "not_reached",
+      );
+
+    // the step's link opens its text in spec §6.2
+    await step5.getByRole("link", { name: "§6.2 step 5" }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe("#spec-6.2-step-5");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.id))
+      .toBe("spec-6.2-step-5");
+    expect(await page.locator('[id="spec-6.2-step-5"]').innerText()).toContain("issuer_untrusted");
+
+    page.off("request", record);
+    expect(sent).toContain(`GET ${gateway.url}/inspector/offline.js`);
+    expect(sent.filter((r) => r.includes("/v1/"))).toEqual([]);
+    await page.screenshot({
+      path: join(ROOT, "test-results/inspector-offline.png"),
+      fullPage: true,
+    });
+  });
+
+  it("fits a phone screen: nothing wider than 375 pixels", async () => {
+    const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true });
+    phone.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+    try {
+      await phone.goto(`${gateway.url}/`);
+      await phone.getByLabel("Encoded token").fill(await demoToken());
+      await phone.locator("#verdict").waitFor();
+      await phone.locator("#balance").waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
+      for (const selector of ["#token", "#verdict", "#steps", "#claims", "#algorithm"]) {
+        const box = (await phone.locator(selector).boundingBox())!;
+        expect(box.x, selector).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, selector).toBeLessThanOrEqual(375);
+      }
+      await phone.screenshot({
+        path: join(ROOT, "test-results/inspector-phone.png"),
+        fullPage: true,
+      });
+    } finally {
+      await phone.close();
+    }
   });
 
   it("the API reference: real examples, curl and JavaScript samples, error codes, try-it here", async () => {

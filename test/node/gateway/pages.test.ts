@@ -22,10 +22,18 @@ import { loadSchemaFiles, SPEC_DIR } from "../../../scripts/lib/spec-files.ts";
 import { ERROR_STATUS } from "../../../src/core/errors.ts";
 import { API_REFERENCE_BUNDLE } from "../../../src/gateway/pages/assets/api-reference.js";
 import { API_REFERENCE_SCRIPT } from "../../../src/gateway/pages/docs.ts";
+import { OFFLINE_SCRIPT } from "../../../src/gateway/pages/inspector.ts";
+import { OFFLINE_INSPECT_BUNDLE } from "../../../src/gateway/pages/assets/offline-inspect.js";
+import {
+  inspectOffline,
+  type OfflineInspection,
+} from "../../../src/gateway/pages/browser/offline-inspect.ts";
+import { bundleOfflineInspect } from "../../../scripts/lib/page-scripts.ts";
 import { testGateway } from "../../support/gateway.ts";
 
 type Json = Record<string, any>;
 
+const spec = readFileSync(`${SPEC_DIR}oct.md`, "utf8");
 let gw: Awaited<ReturnType<typeof testGateway>>;
 beforeAll(async () => {
   gw = await testGateway();
@@ -62,7 +70,8 @@ describe.each(["/", "/docs"])("GET %s", (path) => {
     ]);
     expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
     expect(html).not.toMatch(/fetch\(\s*["']https?:/);
-    expect(html).not.toMatch(/https?:\/\/(?!opencomputetoken\.org)[a-z]/i);
+    // no host but the spec's schema ids and reserved example names (RFC 2606) in placeholders
+    expect(html).not.toMatch(/https?:\/\/(?!opencomputetoken\.org|[a-z0-9.-]+\.example\b)[a-z]/i);
   });
 
   it("allows only its own inline code, by hash, and requests to this origin", async () => {
@@ -79,15 +88,15 @@ describe.each(["/", "/docs"])("GET %s", (path) => {
     expect(directive("script-src")).not.toContain("'unsafe-eval'");
     for (const hash of inlineHashes(html, "script"))
       expect(directive("script-src")).toContain(hash);
+    // the bundled scripts, from this origin only
+    expect(directive("script-src")).toContain("'self'");
     if (path === "/") {
       expect(csp).not.toContain("unsafe-inline");
-      expect(directive("script-src")).not.toContain("'self'");
       for (const hash of inlineHashes(html, "style"))
         expect(directive("style-src")).toContain(hash);
     } else {
       // Scalar injects style elements without a nonce: styles inline, scripts still strict.
       expect(directive("style-src")).toEqual(["'unsafe-inline'"]);
-      expect(directive("script-src")).toContain("'self'");
     }
     expect(html).not.toMatch(/\sstyle="/);
     expect(html).not.toMatch(/\son[a-z]+="/);
@@ -105,15 +114,38 @@ describe.each(["/", "/docs"])("GET %s", (path) => {
 });
 
 describe("GET / (token inspector)", () => {
-  it("has a labelled token field, an Inspect button and a live status region", async () => {
+  it("has labelled fields for the token, the way to verify, a JWK Set and its issuer, and a live status", async () => {
     const { html } = await page("/");
     expect(html).toContain('<label for="token">');
     expect(html).toMatch(/<textarea id="token"[^>]*aria-describedby="token-hint"/);
-    expect(html).toContain('<button type="submit" id="inspect">Inspect</button>');
+    expect(html).toMatch(/<div id="token-colours" class="token-colours" aria-hidden="true">/);
+    expect(html).toContain('<input type="radio" name="mode" value="gateway" checked>');
+    expect(html).toContain('<input type="radio" name="mode" value="offline">');
+    expect(html).toContain('<label for="jwks">');
+    expect(html).toContain('<label for="issuer">');
     expect(html).toContain('role="status"');
+    // verified as one types: no submit button to press
+    expect(html).not.toMatch(/<button type="submit"/);
     expect(html).toContain('fetch("/v1/inspect"');
+    // the offline verifier is loaded from this origin, only when asked for
+    expect(html).not.toContain(`<script src="${OFFLINE_SCRIPT}">`);
+    expect(html).toContain(`src: "${OFFLINE_SCRIPT}"`);
     // everything the gateway answers is written as text
     expect(html).not.toContain("innerHTML");
+  });
+
+  it("holds the text of each step of spec §6.2 under the anchor its step links to", async () => {
+    const { html } = await page("/");
+    const algorithm = spec.slice(spec.indexOf("### 6.2. "), spec.indexOf("### 6.3. "));
+    for (let step = 1; step <= 8; step++) {
+      const item = new RegExp(
+        `<li id="spec-6\\.2-step-${step}" tabindex="-1"><strong>([^<]+)\\.</strong>`,
+      ).exec(html);
+      expect(item, `step ${step}`).not.toBeNull();
+      expect(algorithm).toContain(`${step}. **${item![1]}.**`);
+    }
+    expect(html).toContain("<code>signature_invalid</code>");
+    expect(html).toContain('var ANCHOR = "#spec-6.2-step-";');
   });
 
   it("HEAD works and other methods are refused with 405", async () => {
@@ -121,6 +153,131 @@ describe("GET / (token inspector)", () => {
     const post = await gw.app.request("/", { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toContain("GET");
+  });
+});
+
+describe(`GET ${OFFLINE_SCRIPT} (the inspector's offline verification)`, () => {
+  it("is the bundle of its sources as they are now (npm run build:pages)", async () => {
+    const served = await gw.app.request(OFFLINE_SCRIPT, { headers: { "accept-encoding": "gzip" } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    const script = gunzipSync(Buffer.from(await served.arrayBuffer())).toString("utf8");
+    expect(createHash("sha256").update(script).digest("base64url")).toBe(
+      OFFLINE_INSPECT_BUNDLE.sha256,
+    );
+    expect(script === (await bundleOfflineInspect()), "stale: run npm run build:pages").toBe(true);
+    // for the browser, offline: no Node built-in, no request, no code built at run time
+    for (const call of ["fetch(", "XMLHttpRequest", "import(", "require(", "node:", "eval("])
+      expect(script.includes(call), call).toBe(false);
+    expect(script).toContain("OctOffline");
+  });
+});
+
+describe("offline verification against a pasted JWK Set (the browser's, run here)", () => {
+  const now = Date.parse(API_EXAMPLES.clock);
+  const demo = JSON.parse(
+    readFileSync(new URL("../../../config/demo/network.json", import.meta.url), "utf8"),
+  ) as Json;
+  const carrierA = JSON.stringify(demo.carriers[0].jwks);
+  const carrierB = JSON.stringify(demo.carriers[1].jwks);
+  const tokens = API_EXAMPLES.tokens as Record<string, string>;
+  const ISSUER_A = "https://tokens.carrier-a.example";
+  type Usable = Extract<OfflineInspection, { usable: true }>;
+  const inspect = async (token: string, jwks: string, issuer = "", at = now) =>
+    (await inspectOffline(token, jwks, issuer, at)) as Usable;
+  const statuses = (answer: Usable) => answer.steps.map((s) => s.status);
+
+  it("a valid token with its issuer named: every step passed", async () => {
+    const answer = await inspect(tokens.a!, carrierA, ISSUER_A);
+    expect(answer).toMatchObject({
+      usable: true,
+      valid: true,
+      issuer: ISSUER_A,
+      issuerNamed: true,
+    });
+    expect(statuses(answer)).toEqual(Array(8).fill("passed"));
+    expect(answer.steps.map((s) => s.section)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `6.2 step ${n}`),
+    );
+  });
+
+  it("no issuer named: the token's own iss is taken, and step 5 says it was not checked", async () => {
+    const answer = await inspect(tokens.a!, carrierA);
+    expect(answer).toMatchObject({ valid: true, issuer: ISSUER_A, issuerNamed: false });
+    expect(answer.steps[4]).toMatchObject({ status: "not_checked" });
+    expect(answer.steps[4]!.detail).toContain(ISSUER_A);
+  });
+
+  // the example key of spec Appendix A.1: another Ed25519 key, under another kid
+  const specKey = JSON.stringify({
+    keys: [
+      {
+        kty: "OKP",
+        crv: "Ed25519",
+        kid: "carrier-a-2026-01",
+        x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+      },
+    ],
+  });
+
+  it.each([
+    [
+      "another issuer named",
+      tokens.a!,
+      carrierA,
+      "https://tokens.carrier-b.example",
+      5,
+      "issuer_untrusted",
+    ],
+    ["keys of another algorithm", tokens.a!, carrierB, ISSUER_A, 5, "alg_not_allowed"],
+    ["another key", tokens.a!, specKey, ISSUER_A, 6, "key_unknown"],
+    [
+      "a signature that does not verify",
+      tokens["a-tampered"]!,
+      carrierA,
+      ISSUER_A,
+      7,
+      "signature_invalid",
+    ],
+    ["an expired token", tokens["a-expired"]!, carrierA, ISSUER_A, 8, "token_expired"],
+    ["not a token", "not-a-token", carrierA, ISSUER_A, 2, "token_malformed"],
+    ["a token over the size cap", "a".repeat(9000), carrierA, ISSUER_A, 1, "token_malformed"],
+  ])(
+    "%s: refused at its step with its code, the later steps not reached",
+    async (_t, token, jwks, issuer, step, code) => {
+      const answer = await inspect(token, jwks, issuer);
+      expect(answer).toMatchObject({ usable: true, valid: false, error: code });
+      expect(answer.steps[step - 1]).toMatchObject({ status: "failed", code });
+      expect(
+        statuses(answer)
+          .slice(0, step - 1)
+          .every((s) => s === "passed" || s === "not_checked"),
+      ).toBe(true);
+      expect(statuses(answer).slice(step)).toEqual(Array(8 - step).fill("not_reached"));
+    },
+  );
+
+  it("says what is wrong with a key set it cannot use", async () => {
+    const key = JSON.parse(
+      readFileSync(
+        new URL("../../../config/demo/keys/carrier-a.private.jwk.json", import.meta.url),
+        "utf8",
+      ),
+    ) as Json;
+    for (const [jwks, problem] of [
+      ["{ not json", "not JSON"],
+      ['{"kids":[]}', "Not a JWK Set"],
+      [JSON.stringify({ keys: [key] }), "private key"],
+      [JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", kid: "k" }] }), "not usable"],
+    ] as const) {
+      const answer = await inspectOffline(tokens.a!, jwks, ISSUER_A, now);
+      expect(answer.usable, jwks).toBe(false);
+      expect((answer as { problem: string }).problem).toContain(problem);
+    }
+    // one JWK on its own is a set of one
+    expect(
+      (await inspect(tokens.a!, JSON.stringify(demo.carriers[0].jwks.keys[0]), ISSUER_A)).valid,
+    ).toBe(true);
   });
 });
 
@@ -193,7 +350,6 @@ describe(`GET ${API_REFERENCE_SCRIPT} (the bundled renderer)`, () => {
 describe("GET /openapi.json", () => {
   let doc: Json;
   const files = loadSchemaFiles();
-  const spec = readFileSync(`${SPEC_DIR}oct.md`, "utf8");
 
   beforeAll(async () => {
     const response = await gw.app.request("/openapi.json");
