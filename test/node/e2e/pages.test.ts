@@ -1,9 +1,10 @@
 /**
  * The gateway's pages in a real browser: Debian's Chromium driven by
- * playwright-core against `npm start`'s entry point. Paste a demo token and
- * read every step passed and the balance; paste garbage and read the failing
- * step and its code; open the API reference and read an operation. Saves a
- * screenshot of the inspector to test-results/inspector.png.
+ * playwright-core against `npm start`'s entry point and `wrangler dev`.
+ * Paste a demo token and read it decoded, coloured, verified step by step
+ * and its balance; paste garbage and read the failing step; verify offline
+ * against a JWK Set and follow a step to its spec text; fit a phone; use the
+ * API reference's samples and try-it. Screenshots go to test-results/.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
 import { API_EXAMPLES } from "../../../scripts/lib/api-examples.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
-import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
+import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = join(ROOT, "test-results/inspector.png");
@@ -37,6 +38,37 @@ function demoToken(): Promise<string> {
   );
 }
 
+function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does it.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A page whose script errors and refused resources (CSP) land in `errors`. */
+async function watchedPage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  return page;
+}
+
 describe("pages in Chromium", () => {
   let gateway: Running;
   let browser: Browser;
@@ -44,33 +76,11 @@ describe("pages in Chromium", () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does it.`,
-      );
-    }
     gateway = await startNodeGateway({
       OCT_DB: join(mkdtempSync(join(tmpdir(), "oct-pages-")), "oct.db"),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Any script error or refused resource (CSP) on a page fails the test.
-    page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(`console: ${message.text()}`);
-    });
+    browser = await launchChromium();
+    page = await watchedPage(browser, errors);
   }, 90_000);
 
   afterAll(async () => {
@@ -301,6 +311,56 @@ describe("pages in Chromium", () => {
   });
 
   it("raised no script error and no refused resource", () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("pages in Chromium, served by the Worker (wrangler dev)", () => {
+  let gateway: Running;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    gateway = await startWranglerDev();
+    browser = await launchChromium();
+    page = await watchedPage(browser, errors);
+    page.on("request", (request) => requested.push(request.url()));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it("the API reference renders from the Worker's bundled renderer, its samples aimed at it", async () => {
+    await page.goto(`${gateway.url}/docs`);
+    await page.getByText("Verify a token", { exact: true }).first().click();
+    const operation = page.locator('[id="api-1/tag/tokens/POST/v1/verify"]');
+    await operation.waitFor();
+    expect(
+      await operation.getByRole("group", { name: "Code sample: Shell Curl" }).innerText(),
+    ).toContain(`curl ${gateway.url}/v1/verify`);
+  });
+
+  it("the inspector verifies offline with the Worker's bundled verifier", async () => {
+    const network = JSON.parse(readFileSync(join(ROOT, "config/demo/network.json"), "utf8")) as {
+      carriers: { jwks: unknown }[];
+    };
+    await page.goto(`${gateway.url}/`);
+    await page.getByLabel(/offline, in this browser/).check();
+    await page.getByLabel("Encoded token").fill(await demoToken());
+    await page
+      .getByLabel("Carrier's public JWK Set")
+      .fill(JSON.stringify(network.carriers[0]!.jwks));
+    await page.getByLabel(/Issuer it speaks for/).fill("https://tokens.carrier-a.example");
+    await expect.poll(() => page.locator("#verdict").innerText()).toContain("Valid");
+  });
+
+  it("loaded nothing from elsewhere and raised no script error", () => {
+    expect(requested.filter((url) => !url.startsWith(`${gateway.url}/`))).toEqual([]);
+    expect(requested).toContain(`${gateway.url}/inspector/offline.js`);
     expect(errors).toEqual([]);
   });
 });
