@@ -26,6 +26,7 @@ const CONFIGURATION = {
   documentDownloadType: "json",
   // The samples people ask for first, curl selected.
   defaultHttpClient: { targetKey: "shell", clientKey: "curl" },
+  featuredClients: ["shell/curl", "js/fetch", "node/fetch", "python/requests", "go/native"],
   hiddenClients: { shell: ["httpie", "wget"], node: ["request", "unirest"], js: ["jquery"] },
   hideDarkModeToggle: true,
   defaultOpenAllTags: true,
@@ -37,9 +38,10 @@ const CONFIGURATION = {
 };
 
 const DOCS_STYLES = `
-.bar { position: sticky; top: 0; z-index: 100; height: var(--scalar-custom-header-height); overflow: hidden; }
+.bar { position: sticky; top: 0; z-index: 100; height: var(--scalar-custom-header-height); }
+.bar .wrap, .bar nav { flex-wrap: nowrap; white-space: nowrap; overflow-x: auto; }
 :root { --scalar-custom-header-height: 3rem; }
-@media (max-width: 30rem) { .brand { display: none; } }
+@media (max-width: 30rem) { .brand { display: none; } .bar { font-size: 0.875rem; } .bar nav { gap: 0.75rem; } }
 #main:focus { outline: none; }
 `;
 

@@ -236,7 +236,7 @@ describe("pages in Chromium", () => {
     });
   });
 
-  it("fits a phone screen: nothing wider than 375 pixels", async () => {
+  it("fits a phone screen: nothing wider than 375 pixels, inspector and API reference", async () => {
     const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, isMobile: true });
     phone.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
     try {
@@ -256,6 +256,12 @@ describe("pages in Chromium", () => {
         path: join(ROOT, "test-results/inspector-phone.png"),
         fullPage: true,
       });
+      // the API reference too: Scalar's narrow layout under the navigation bar
+      await phone.goto(`${gateway.url}/docs`);
+      await phone.getByRole("heading", { name: "OCT gateway HTTP API" }).waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
     } finally {
       await phone.close();
     }
