@@ -259,11 +259,16 @@ ${DOM_HELPERS}
 
   function verdictOf(answer, where) {
     var failed = (answer.steps || []).filter(function (s) { return s.status === "failed"; })[0];
+    var unchecked = (answer.steps || []).filter(function (s) { return s.status === "not_checked"; });
+    if (answer.valid === true && unchecked.length > 0) {
+      status.textContent = "Valid against these keys; the issuer was not checked.";
+      return message("ok", "✓ Valid against these keys; the issuer was not checked", [where,
+        "Every other step passed. Name the issuer the key set speaks for to check step 5."]);
+    }
     if (answer.valid === true) {
       status.textContent = "Valid token: every verification step passed.";
       var lines = [where];
       if (answer.balance) lines.push("Remaining balance: " + quantity(answer.balance.remaining) + ".");
-      if (answer.issuerNamed === false) lines.push("The issuer was not checked: name the issuer the key set speaks for to check step 5.");
       return message("ok", "✓ Valid: every verification step passed", lines);
     }
     if (failed) {

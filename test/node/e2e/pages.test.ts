@@ -205,7 +205,8 @@ describe("pages in Chromium", () => {
     const verdict = page.locator("#verdict");
     await expect.poll(() => verdict.innerText()).toContain("Valid");
     expect(await verdict.innerText()).toContain("offline in this browser");
-    // no issuer named: step 5 says it was not checked
+    // no issuer named: step 5 says it was not checked, and so does the verdict
+    expect(await verdict.innerText()).toContain("the issuer was not checked");
     expect(await page.locator('#steps tr[data-step="5"]').getAttribute("data-status")).toBe(
       "not_checked",
     );

@@ -641,6 +641,7 @@ describe("the API reference's examples: what the demo gateway really answers", (
     "%s: the documented status, header fields and answer",
     (_name, example) => {
       const answer = answers.get(example.name)!;
+      // when the gateway's answers change on purpose: node scripts/capture-api-examples.ts && npm run gen
       expect(answer.status).toBe(example.response.status);
       for (const [name, value] of Object.entries(example.response.headers ?? {}))
         expect(differences(value, answer.headers[name]!), name).toEqual([]);
