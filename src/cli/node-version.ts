@@ -18,10 +18,10 @@ function parts(version: string): number[] {
     .map((part) => Number.parseInt(part, 10) || 0);
 }
 
-/** Whether `version` (e.g. "20.20.2") is older than {@link MINIMUM_NODE}. */
-export function isTooOld(version: string): boolean {
+/** Whether `version` (e.g. "20.20.2") is older than `minimum`. */
+export function isTooOld(version: string, minimum = MINIMUM_NODE): boolean {
   const have = parts(version);
-  const need = parts(MINIMUM_NODE);
+  const need = parts(minimum);
   for (let i = 0; i < need.length; i++) {
     if (have[i]! !== need[i]!) return have[i]! < need[i]!;
   }

@@ -5,7 +5,13 @@
  */
 import { decodeJwt } from "jose";
 import { positiveAmountOption } from "../amount.ts";
-import { GatewayClient, GatewayError, GATEWAY_OPTION, gatewayOf } from "../client.ts";
+import {
+  fetchGatewayKeys,
+  GatewayClient,
+  GatewayError,
+  GATEWAY_OPTION,
+  gatewayOf,
+} from "../client.ts";
 import {
   readText,
   required,
@@ -17,7 +23,6 @@ import {
   type Values,
 } from "../command.ts";
 import {
-  fetchGatewayKeys,
   SignatureError,
   verifyReceipt,
   verifySettlement,
