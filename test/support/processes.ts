@@ -57,7 +57,7 @@ function stopper(child: ChildProcess) {
 
 /** Starts the gateway as `npm start` does (scripts/start.js), with the given environment. */
 export async function startNodeGateway(env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dir = mkdtempSync(join(tmpdir(), "oct-node-"));
   const child = spawn(
     process.execPath,
