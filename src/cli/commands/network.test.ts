@@ -122,78 +122,37 @@ describe("oct network", () => {
     const { config } = workspace();
     await run("network", "init", "--gateway-id", "http://127.0.0.1:8787", "--out", config);
     const before = readFileSync(config, "utf8");
+    const change = (command: string, options: Record<string, string>) =>
+      run(
+        "network",
+        command,
+        "--config",
+        config,
+        ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]),
+      );
+    const tariff = { carrier: "nobody", from: "pflop", provider: "p", to: "pflop", rate: "1" };
 
-    const tariff = await run(
-      "network",
-      "add-tariff",
-      "--config",
-      config,
-      "--carrier",
-      "nobody",
-      "--from",
-      "pflop",
-      "--provider",
-      "p",
-      "--to",
-      "pflop",
-      "--rate",
-      "1",
-    );
-    expect(tariff.status).toBe(2);
-    expect(tariff.stderr).toContain('at "/tariffs/0/carrier": unknown carrier nobody');
+    const unknown = await change("add-tariff", tariff);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('at "/tariffs/0/carrier": unknown carrier nobody');
 
-    const rate = await run(
-      "network",
-      "add-tariff",
-      "--config",
-      config,
-      "--carrier",
-      "c",
-      "--from",
-      "pflop",
-      "--provider",
-      "p",
-      "--to",
-      "pflop",
-      "--rate",
-      "0.40",
-    );
-    expect(rate.stderr).toContain("write 0.4");
+    expect((await change("add-tariff", { ...tariff, rate: "0.40" })).stderr).toContain("write 0.4");
 
     const privateKeys = join(workspace().dir, "private.json");
     writeFileSync(
       privateKeys,
       JSON.stringify({ keys: [JSON.parse(readFileSync(DEMO_PRIVATE, "utf8"))] }),
     );
-    const leaked = await run(
-      "network",
-      "add-carrier",
-      "--config",
-      config,
-      "--id",
-      "c",
-      "--issuer",
-      "https://c.example",
-      "--jwks",
-      privateKeys,
-    );
+    const carrier = { id: "c", issuer: "https://c.example" };
+    const leaked = await change("add-carrier", { ...carrier, jwks: privateKeys });
     expect(leaked.status).toBe(2);
     expect(leaked.stderr).toContain("holds a private key: a carrier entry takes public keys only");
 
-    const plainHttp = await run(
-      "network",
-      "add-carrier",
-      "--config",
-      config,
-      "--id",
-      "c",
-      "--issuer",
-      "https://c.example",
-      "--jwks-uri",
-      "http://c.example/jwks.json",
-      "--alg",
-      "ES256",
-    );
+    const plainHttp = await change("add-carrier", {
+      ...carrier,
+      "jwks-uri": "http://c.example/jwks.json",
+      alg: "ES256",
+    });
     expect(plainHttp.status).toBe(2);
     expect(plainHttp.stderr).toContain("/carriers/0/jwks_uri");
 

@@ -77,29 +77,18 @@ afterAll(async () => {
   for (const server of [issuing, twin, other]) await server?.close();
 });
 
+const verifyAt = (url: string) =>
+  run("receipt", "verify", "--receipt-file", receiptFile, "--gateway", url);
+
 describe("oct receipt verify", () => {
   it("verifies a receipt at the gateway that issued it", async () => {
-    const verified = await run(
-      "receipt",
-      "verify",
-      "--receipt-file",
-      receiptFile,
-      "--gateway",
-      issuing.url,
-    );
+    const verified = await verifyAt(issuing.url);
     expect(verified.status).toBe(0);
     expect(verified.stdout).toContain("committed");
   });
 
   it("at a gateway with the same id and keys but not the redemption, says so", async () => {
-    const refused = await run(
-      "receipt",
-      "verify",
-      "--receipt-file",
-      receiptFile,
-      "--gateway",
-      twin.url,
-    );
+    const refused = await verifyAt(twin.url);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(
       `not_found: the receipt verifies with the keys of http://localhost:8787, but the gateway at ${twin.url} has no redemption ${redemptionId}: the redemption was not made at this gateway`,
@@ -107,14 +96,7 @@ describe("oct receipt verify", () => {
   });
 
   it("at another gateway, names the receipt's issuer", async () => {
-    const refused = await run(
-      "receipt",
-      "verify",
-      "--receipt-file",
-      receiptFile,
-      "--gateway",
-      other.url,
-    );
+    const refused = await verifyAt(other.url);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(
       `claims_invalid: the receipt's iss is http://localhost:8787, another gateway than the one at ${other.url} (gateway.id https://other.example)`,
