@@ -4,7 +4,7 @@
  * run commands in it: the README's commands and the package's, as written.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { ROOT } from "./processes.ts";
@@ -42,7 +42,31 @@ export function freshCopy(): { dir: string; remove(): void } {
     const plain = spawnSync("cp", ["-a", modules, join(dir, "node_modules")], { encoding: "utf8" });
     if (plain.status !== 0) throw new Error(`copying node_modules failed: ${plain.stderr}`);
   }
-  return { dir, remove: () => rmSync(parent, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove() {
+      rmSync(parent, { recursive: true, force: true });
+      removeNpxLinks(dir);
+    },
+  };
+}
+
+/**
+ * `npx oct` in a project links the project into npm's npx cache
+ * (`<cache>/_npx/<hash>/`); once the copy is gone, so goes its link.
+ */
+function removeNpxLinks(dir: string): void {
+  const cache = spawnSync("npm", ["config", "get", "cache"], {
+    encoding: "utf8",
+    env: userEnv(),
+  }).stdout?.trim();
+  const npx = cache ? join(cache, "_npx") : undefined;
+  if (!npx || !existsSync(npx)) return;
+  for (const entry of readdirSync(npx)) {
+    const manifest = join(npx, entry, "package.json");
+    if (existsSync(manifest) && readFileSync(manifest, "utf8").includes(dir))
+      rmSync(join(npx, entry), { recursive: true, force: true });
+  }
 }
 
 /**

@@ -152,7 +152,7 @@ describe("the packed package, installed in an empty project", () => {
 
   it("holds the built code only", () => {
     const installed = join(project, "node_modules/open-compute-token");
-    expect(readdirSync(installed).sort()).toEqual(["README.md", "dist", "package.json"]);
+    expect(readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
     expect(existsSync(join(installed, "dist/bin/oct.js"))).toBe(true);
     expect(existsSync(join(installed, "dist/src/exports/index.d.ts"))).toBe(true);
   });
