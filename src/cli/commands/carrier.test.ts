@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
@@ -25,8 +25,10 @@ describe("oct keys generate", () => {
     expect(again.stderr).toContain("--force");
     expect(readFileSync(file, "utf8")).toBe(first);
 
+    chmodSync(file, 0o644);
     expect((await run("keys", "generate", "--out", file, "--force")).status).toBe(0);
     expect(readFileSync(file, "utf8")).not.toBe(first);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 

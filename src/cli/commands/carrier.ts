@@ -1,7 +1,7 @@
 /**
  * @module Carrier tooling: `oct keys generate`, `oct jwks`, `oct mint`.
  */
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
@@ -18,6 +18,7 @@ import { numericDateOption, TIME_HELP } from "../times.ts";
 export function writePrivateFile(path: string, text: string, force: boolean): void {
   try {
     writeFileSync(path, text, { mode: 0o600, flag: force ? "w" : "wx" });
+    chmodSync(path, 0o600); // `mode` only applies to a new file
   } catch (error) {
     if ((error as { code?: string }).code === "EEXIST")
       throw new UsageError(

@@ -5,7 +5,7 @@
  * of its own, never the demo's; every change is checked whole, as the
  * gateway checks it at start, before the file is written.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { loadNetworkFile } from "../../adapters/config/file.ts";
 import { generateSigningKey, type PrivateJwk } from "../../core/issuer/keys.ts";
 import { ConfigError, loadNetwork, type NetworkDocument } from "../../core/network/config.ts";
@@ -95,11 +95,7 @@ export const networkInit: Command = {
     }
     const text = JSON.stringify(document, null, 2) + "\n";
     if (typeof values.out !== "string") return out.print(text.trimEnd());
-    if (existsSync(values.out) && values.force !== true)
-      throw new UsageError(
-        `${values.out} exists and may be a network in use: choose another --out, or give --force to replace it`,
-      );
-    writePrivateFile(values.out, text, true);
+    writePrivateFile(values.out, text, values.force === true);
     out.print(
       values.json
         ? JSON.stringify({ file: values.out, gateway: id, receipt_kid: key.kid })
