@@ -2,7 +2,7 @@
  * @module The inspector's offline verification, in the browser: the
  * gateway's own verification pipeline (`src/core`, `spec/oct.md` §6.2)
  * against a JWK Set the person pastes, trusted for one issuer. Bundled by
- * `scripts/build-page-scripts.ts` into `assets/offline-inspect.js` and
+ * `scripts/gen.ts` into `assets/offline-inspect.js` and
  * served at `/inspector/offline.js`; it installs `window.OctOffline`. The
  * answer has the shape of `POST /v1/inspect`'s steps and verdict, with one
  * more step status, `not_checked`, for an issuer nobody named.
