@@ -8,6 +8,7 @@
  *   node scripts/capture-api-examples.ts
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import * as prettier from "prettier";
 import { API_EXAMPLES, runExamples } from "./lib/api-examples.ts";
 import { demoExamplesGateway } from "./lib/demo-gateway.ts";
 
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
         body: answer.body,
       };
     }
-    writeFileSync(FILE, JSON.stringify(file, null, 2) + "\n");
+    const text = JSON.stringify(file, null, 2);
+    // Written as the formatter would, so format:check stays green.
+    writeFileSync(FILE, await prettier.format(text, { filepath: FILE.pathname }));
     console.log(`captured ${answers.size} answers into scripts/lib/api-examples.json`);
   } finally {
     gateway.close();
