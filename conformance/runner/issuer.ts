@@ -4,6 +4,7 @@
  * §5.4 and, for each token, the format, header profile, signature, claims
  * and lifetime of §2 and §6.2, judged by the same code the gateway runs.
  */
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { OctError } from "../../src/core/errors.ts";
 import { checkPublicJwk, type PublicJwk } from "../../src/core/keys/jwk.ts";
 import { DEFAULT_LIMITS } from "../../src/core/network/config.ts";
@@ -95,7 +96,7 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
       if (typeof payload.iss === "string") issuers.add(payload.iss);
       const jwk = keys.get(header.kid);
       if (!jwk) throw new OctError("key_unknown", `kid ${header.kid} is not in the key set`);
-      await verifySignature(parsed, jwk, header.alg);
+      await verifySignature(parsed, jwk, header.alg, webCryptoSignatures);
       // The default lifetime cap (400 days) is the one a carrier must meet
       // to be accepted by a gateway that sets no max_token_lifetime.
       const claims = checkClaims(payload, {

@@ -7,7 +7,7 @@ import { OctError, type ErrorCode } from "../core/errors.ts";
 import { balanceOf, type TokenBalance } from "../core/redemption/balance.ts";
 import { tokenKeyOf, type Quantity, type RedemptionRecord } from "../core/redemption/record.ts";
 import { lenientBase64 } from "../core/token/parse.ts";
-import { VERIFICATION_STEPS, type VerificationStep } from "../core/token/profile.ts";
+import { VERIFICATION_STEPS, type VerificationStep } from "../core/token/steps.ts";
 import { verifyToken, type VerifiedToken } from "../core/token/verify.ts";
 import type { GatewayPorts } from "./ports.ts";
 

@@ -1,8 +1,10 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
  * settlement store and receipt key in one file, inline and fetched carrier
- * keys, the provider adapters, and recovery of lapsed reservations.
+ * keys, signatures checked with `node:crypto` on the calling thread (without
+ * Web Crypto's thread-pool round trip, `bench/README.md`), the provider adapters, and recovery of lapsed reservations.
  */
+import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
@@ -53,6 +55,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ),
+    signatures: nodeCryptoSignatures,
     ledger,
     settlements: new SqlSettlementStore(driver),
     receiptKeys: configured?.length

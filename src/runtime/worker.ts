@@ -5,6 +5,7 @@
  * is one Durable Object per token (`TokenLedger`), settlement and the
  * generated receipt key live in the `SettlementBook` object.
  */
+import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
 import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
@@ -51,6 +52,7 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
         store: new CacheApiJwksStore(),
       }),
     ),
+    signatures: webCryptoSignatures,
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
     receiptKeys: configured?.length

@@ -10,6 +10,7 @@ import {
   durableObjectLedger,
   durableObjectSettlements,
 } from "../../src/adapters/ledger/durable-object/ports.ts";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
@@ -31,6 +32,7 @@ export async function workerGateway(
   const app = createGateway({
     network,
     keys: new CarrierKeys(),
+    signatures: webCryptoSignatures,
     clock: options.clock ?? frozenClock(),
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),

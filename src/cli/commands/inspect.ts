@@ -11,8 +11,9 @@ import {
 } from "../../core/network/config.ts";
 import { OctError } from "../../core/errors.ts";
 import { ALLOWED_ALGORITHMS, type Algorithm } from "../../core/token/header.ts";
-import { VERIFICATION_STEPS } from "../../core/token/profile.ts";
+import { VERIFICATION_STEPS } from "../../core/token/steps.ts";
 import { verifyToken } from "../../core/token/verify.ts";
+import { webCryptoSignatures } from "../../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../adapters/keys/carrier-keys.ts";
 import { GatewayClient, GatewayError, GATEWAY_OPTION, gatewayOf } from "../client.ts";
 import {
@@ -135,7 +136,12 @@ async function runPipeline(token: string, network: Network, now: number) {
   try {
     await verifyToken(
       token,
-      { network, keys: new CarrierKeys(), clock: { now: () => now } },
+      {
+        network,
+        keys: new CarrierKeys(),
+        clock: { now: () => now },
+        signatures: webCryptoSignatures,
+      },
       { onStep: (step) => (reached = step.step) },
     );
     return undefined;
