@@ -6,44 +6,13 @@
  * library would: duplicate members, padding, non-canonical encodings.
  */
 import { constants, createPrivateKey, randomUUID, sign, type KeyObject } from "node:crypto";
+import type { Mutation, TokenRecipe } from "./types.ts";
 
 export interface SuiteKey {
   kty: string;
   kid: string;
   alg: string;
   [member: string]: unknown;
-}
-
-export interface Mutation {
-  op:
-    | "append"
-    | "prepend"
-    | "segment-append"
-    | "segment-replace"
-    | "set-unused-bits"
-    | "standard-alphabet"
-    | "drop-segment"
-    | "corrupt-signature"
-    | "truncate-signature"
-    | "swap-payload";
-  segment?: number;
-  text?: string;
-  bytes?: number;
-  claims?: Record<string, unknown>;
-}
-
-export interface TokenRecipe {
-  compact?: string;
-  repeat?: { text: string; count: number };
-  key?: string;
-  header?: Record<string, unknown>;
-  headerText?: string;
-  claims?: Record<string, unknown>;
-  claimsText?: string;
-  signWith?: string;
-  /** Sign with this algorithm instead of the key's own (e.g. RS256 with a PS256 key). */
-  signAlg?: string;
-  mutate?: Mutation[];
 }
 
 export interface RecipeContext {

@@ -8,6 +8,7 @@
  * bodies) is written here, and it is checked against the table.
  */
 import { SCHEMA_BASE_URI, SpecFileError, type SchemaFile } from "./spec-files.ts";
+import { sectionBody, SPEC_PATH, tableRows } from "./spec-text.ts";
 
 type Json = Record<string, unknown>;
 
@@ -150,24 +151,6 @@ export interface ApiRow {
   response?: string;
 }
 
-const SPEC_PATH = "spec/oct.md";
-
-/** The body of the `### <number>.` subsection (up to the next heading). */
-function sectionBody(text: string, heading: RegExp): { title: string; body: string } | undefined {
-  const lines = text.split("\n");
-  const start = lines.findIndex((line) => heading.test(line));
-  if (start < 0) return undefined;
-  let end = lines.findIndex((line, i) => i > start && /^#{1,3} /.test(line));
-  if (end < 0) end = lines.length;
-  return {
-    title: lines[start]!.replace(/^#+ /, ""),
-    body: lines
-      .slice(start + 1, end)
-      .join("\n")
-      .trim(),
-  };
-}
-
 const schemaName = (cell: string) => /`([a-z0-9-]+)\.schema\.json`/.exec(cell)?.[1];
 
 /** The rows of the operations table of §7.1. */
@@ -175,14 +158,9 @@ export function apiRows(spec: string): ApiRow[] {
   const section = sectionBody(spec, /^### 7\.1\. /);
   if (!section) throw new SpecFileError(SPEC_PATH, "", "no section 7.1 (General Rules)");
   const rows: ApiRow[] = [];
-  for (const line of section.body.split("\n")) {
-    const cells = /^\|(.*)\|$/
-      .exec(line.trim())?.[1]
-      ?.split("|")
-      .map((cell) => cell.trim());
-    const operation =
-      cells && /^`(GET|POST|PUT|PATCH|DELETE) ([^`]+)`( \(OPTIONAL\))?$/.exec(cells[0]!);
-    if (!cells || !operation) continue;
+  for (const cells of tableRows(section.body)) {
+    const operation = /^`(GET|POST|PUT|PATCH|DELETE) ([^`]+)`( \(OPTIONAL\))?$/.exec(cells[0]!);
+    if (!operation) continue;
     const request = schemaName(cells[1] ?? "");
     const response = schemaName(cells[3] ?? "");
     rows.push({
