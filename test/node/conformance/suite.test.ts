@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lintTitles } from "../../../conformance/runner/lint.ts";
 import { checkSuite, loadSuites, VECTORS_DIR } from "../../../conformance/runner/load.ts";
 import { toMatrixHtml } from "../../../conformance/runner/reports/html.ts";
 import { toJunit } from "../../../conformance/runner/reports/junit.ts";
@@ -46,6 +47,25 @@ describe("the vectors", () => {
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(150);
+  });
+
+  it("every title is unique and says what its case checks (the prose lint)", () => {
+    expect(lintTitles(loadSuites())).toEqual([]);
+  });
+
+  it("the prose lint catches a duplicate title and a title its case contradicts", () => {
+    const [tokens] = loadSuites(VECTORS_DIR, ["token-verification"]);
+    const byId = (id: string) => tokens!.cases.find((c) => c.id === id)!;
+    byId("tv-101").title = "exp 61 s ago, just beyond the skew";
+    byId("tv-062").title = "Another carrier's kid is refused with key_unknown";
+    byId("tv-002").title = byId("tv-001").title.toUpperCase();
+    byId("tv-003").title = "A PS256 token";
+    expect(lintTitles([tokens!])).toEqual([
+      "tv-002: has the title of tv-001",
+      'tv-003: expects the token to be accepted and should say "accepted"',
+      "tv-062: names key_unknown, but the case expects alg_not_allowed",
+      'tv-101: says "61 s ago" but no time of its token is ${now-61}',
+    ]);
   });
 
   it("a malformed vector file is reported with its file and JSON Pointer", () => {
