@@ -175,6 +175,18 @@ function unitsModule(): string {
   );
 }
 
+/** The registered unit ids, for the conformance runner's own claim checks. */
+function runnerUnitsModule(): string {
+  const { units } = readJsonFile(join(SPEC_DIR, "units.json"), "spec/units.json") as {
+    units: { id: string }[];
+  };
+  return (
+    BANNER +
+    "\n/** The ids of the unit registry, `spec/units.json`. */\n" +
+    `export const UNIT_IDS: readonly string[] = ${JSON.stringify(units.map((u) => u.id))};\n`
+  );
+}
+
 function openApiModule(files: readonly SchemaFile[], spec: string): string {
   const version = /^\| Version \| ([^ |]+) \|$/m.exec(spec)?.[1];
   if (!version)
@@ -204,6 +216,7 @@ async function main(): Promise<void> {
     "conformance/runner/generated/schemas.js": validators,
     "conformance/runner/generated/schemas.d.ts": runnerValidatorsDeclarations(files),
     "conformance/runner/generated/vectors.ts": await vectorTypesModule(),
+    "conformance/runner/generated/units.ts": runnerUnitsModule(),
   };
   const stale: string[] = [];
   for (const [name, content] of Object.entries(outputs)) {
