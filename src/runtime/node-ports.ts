@@ -16,7 +16,7 @@ import {
   configuredReceiptKeys,
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
-import type { PrivateJwk } from "../core/issuer/keys.ts";
+import type { PrivateJwk } from "../core/signing/keys.ts";
 import type { Network } from "../core/network/config.ts";
 import type { GatewayPorts } from "../gateway/ports.ts";
 import { systemClock, type Clock } from "../ports/clock.ts";

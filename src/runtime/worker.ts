@@ -20,7 +20,7 @@ import {
   configuredReceiptKeys,
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
-import type { PrivateJwk } from "../core/issuer/keys.ts";
+import type { PrivateJwk } from "../core/signing/keys.ts";
 import { ConfigError, loadNetwork } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";

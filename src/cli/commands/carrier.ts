@@ -3,7 +3,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parsePositiveAmount } from "../../core/amount/decimal.ts";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
 import { readJson, required, UsageError, type Command } from "../command.ts";

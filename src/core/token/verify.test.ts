@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { webCryptoSignatures } from "../../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../adapters/keys/carrier-keys.ts";
 import type { Network } from "../network/config.ts";
-import { generateSigningKey } from "../issuer/keys.ts";
+import { generateSigningKey } from "../signing/keys.ts";
 import { verifyToken, type VerifyContext } from "./verify.ts";
 import {
   claims,

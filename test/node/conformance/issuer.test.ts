@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { checkIssuer } from "../../../conformance/runner/issuer.ts";
 import { repeatedMember } from "../../../conformance/runner/jws-checks.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
-import { publicJwks, type PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import { publicJwks, type PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { ROOT } from "../../support/processes.ts";
 
 const key = JSON.parse(

@@ -9,7 +9,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
 

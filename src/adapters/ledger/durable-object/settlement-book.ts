@@ -4,7 +4,7 @@
  * and answers reports. It also keeps the generated receipt key.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { PrivateJwk } from "../../../core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../core/signing/keys.ts";
 import type { SettlementEntry, SettlementQuery } from "../../../core/settlement/report.ts";
 import { SqlKeyStore } from "../sql/key-store.ts";
 import { SqlSettlementStore } from "../sql/settlement-store.ts";
