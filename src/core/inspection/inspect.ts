@@ -6,7 +6,6 @@
  */
 import { OctError } from "../errors.ts";
 import type { InspectResponse, RedemptionSummary } from "../../generated/types.ts";
-import type { Clock } from "../../ports/clock.ts";
 import type { Ledger } from "../../ports/ledger.ts";
 import { balanceOf } from "../redemption/balance.ts";
 import { tokenKeyOf, type RedemptionRecord } from "../redemption/record.ts";
@@ -24,7 +23,6 @@ export const INSPECT_HISTORY_LIMIT = 20;
 /** What an inspection reads: verification's ports and the ledger. */
 export interface InspectDeps extends VerifyContext {
   ledger: Ledger;
-  clock: Clock;
 }
 
 function summary(record: RedemptionRecord): RedemptionSummary {
