@@ -59,6 +59,10 @@ export interface TokenRecipe {
   signAlg?: "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
   sameIdentity?: boolean;
   mutate?: Mutation[];
+  /**
+   * Pads the claims with a `padding` member of 'x's until the final compact token, mutations applied, is exactly this many bytes; the runner stops with an error when no padding can.
+   */
+  padTo?: number;
 }
 /**
  * A change to the compact form of a minted token.
