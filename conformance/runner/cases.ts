@@ -12,6 +12,7 @@ import {
   subsetMismatch,
   type Expectation,
 } from "./match.ts";
+import { statusListCase } from "./status-lists.ts";
 import { buildToken, type RecipeContext } from "./token-recipe.ts";
 import type { Case, Exchange, Step, Suite, TokenRecipe } from "./types.ts";
 
@@ -43,6 +44,8 @@ export async function runCase(
     case "redemption":
     case "receipts":
       return sequenceCase(c, ctx, log);
+    case "status-lists":
+      return statusListCase(c, ctx, log);
   }
 }
 
@@ -207,6 +210,8 @@ async function runStep(
       if (mismatch) throw new CaseFailure(`the report lacks the commit: ${mismatch}`, answer.json);
       return;
     }
+    default:
+      throw new Error(`a ${step.do} step belongs to the status-lists suite`);
   }
   expectAnswer(answer, expect);
   const json = answer.json as Record<string, unknown>;

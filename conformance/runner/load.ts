@@ -17,6 +17,7 @@ const SUITE_FILES = [
   "conversion.json",
   "redemption.json",
   "receipts.json",
+  "status-lists.json",
 ];
 
 export class VectorFileError extends Error {
@@ -79,7 +80,12 @@ export function loadRecipeContext(dir = VECTORS_DIR): Omit<RecipeContext, "now">
     keys: Record<string, SuiteKey>;
   };
   const network = JSON.parse(readFileSync(join(dir, "network.json"), "utf8")) as {
-    carriers: { id: string; issuer: string }[];
+    carriers: { id: string; issuer: string; status_lists?: string[] }[];
   };
-  return { keys, issuers: Object.fromEntries(network.carriers.map((c) => [c.id, c.issuer])) };
+  const statusListBase = network.carriers.find((c) => c.id === "carrier-a")?.status_lists?.[0];
+  return {
+    keys,
+    issuers: Object.fromEntries(network.carriers.map((c) => [c.id, c.issuer])),
+    ...(statusListBase ? { statusListBase } : {}),
+  };
 }

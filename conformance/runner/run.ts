@@ -8,6 +8,7 @@ import { Client, UnreachableError } from "./client.ts";
 import { runCase, type RunContext } from "./cases.ts";
 import { loadRecipeContext, loadSuites, VECTORS_DIR } from "./load.ts";
 import { CaseFailure } from "./match.ts";
+import { releaseStatusListHost } from "./status-lists.ts";
 
 import type { Case, CaseResult, Exchange, Level, Report, Suite } from "./types.ts";
 
@@ -63,23 +64,28 @@ export async function runGatewaySuite(options: GatewayRunOptions): Promise<Repor
     for (const { suite, c } of planned) record(skipped(suite, c, "the positive control failed"));
     return report(options, startedAt, results);
   }
-  for (const { suite, c } of planned) {
-    const result = await runOne(suite, c, ctx);
-    if (result.status === "error" && result.message?.startsWith("cannot reach")) {
-      record(result);
-      continue;
-    }
-    // The persistence check: after a case that expects a refusal, a good
-    // token must still be accepted, or the refusal proved nothing.
-    if (isAdversarial(c)) {
-      const after = await positiveControl(ctx);
-      if (after.status !== "pass" && result.status === "pass") {
-        result.status = "fail";
-        result.message = `after this case the gateway no longer accepts a good token: ${after.message}`;
-        result.exchanges.push(...after.exchanges);
+  try {
+    for (const { suite, c } of planned) {
+      const result = await runOne(suite, c, ctx);
+      if (result.status === "error" && result.message?.startsWith("cannot reach")) {
+        record(result);
+        continue;
       }
+      // The persistence check: after a case that expects a refusal, a good
+      // token must still be accepted, or the refusal proved nothing.
+      if (isAdversarial(c)) {
+        const after = await positiveControl(ctx);
+        if (after.status !== "pass" && result.status === "pass") {
+          result.status = "fail";
+          result.message = `after this case the gateway no longer accepts a good token: ${after.message}`;
+          result.exchanges.push(...after.exchanges);
+        }
+      }
+      record(result);
     }
-    record(result);
+  } finally {
+    // The status lists' port is one for every runner: free it for the next.
+    await releaseStatusListHost();
   }
   return report(options, startedAt, results);
 }

@@ -92,6 +92,12 @@ for (const [name, jwk] of Object.entries(keys)) {
 }
 
 const ISSUER = (c: string) => `https://tokens.${c}.conformance.example`;
+/**
+ * Where carrier A's status lists are published: the runner serves them
+ * there while it runs the status-lists suite (`runner/status-lists.ts`),
+ * so the port is fixed, on the loopback interface.
+ */
+const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
 const network = {
   gateway: { id: "https://gateway.conformance.example" },
   carriers: [
@@ -101,6 +107,7 @@ const network = {
       jwks: publicJwks([keys["carrier-a-eddsa"]!, keys["carrier-a-es256"]!]),
       algorithms: ["EdDSA", "ES256"],
       status: "active",
+      status_lists: [STATUS_LISTS],
     },
     // Its key carries no alg, so only the carrier's algorithms (PS256) keep RS256 out.
     {
@@ -198,7 +205,14 @@ const network = {
       valid_from: "2026-01-01T00:00:00Z",
     })),
   ],
-  limits: { reservation_ttl_seconds: 60, quote_ttl_seconds: 300, quote_max_live_per_token: 3 },
+  limits: {
+    reservation_ttl_seconds: 60,
+    quote_ttl_seconds: 300,
+    quote_max_live_per_token: 3,
+    // Short, so that the status-lists suite sees a change within seconds.
+    status_list_cooldown_seconds: 1,
+    status_list_grace_seconds: 3,
+  },
 };
 
 const header =

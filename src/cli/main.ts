@@ -10,6 +10,13 @@ import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
 import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
 import { inspect } from "./commands/inspect.ts";
 import {
+  statusListCreate,
+  statusListGet,
+  statusListServe,
+  statusListSet,
+  statusListSign,
+} from "./commands/status-list.ts";
+import {
   networkAddCarrier,
   networkAddProvider,
   networkAddTariff,
@@ -26,6 +33,11 @@ const COMMANDS: Command[] = [
   keysGenerate,
   jwks,
   mint,
+  statusListCreate,
+  statusListSet,
+  statusListGet,
+  statusListSign,
+  statusListServe,
   networkInit,
   networkAddCarrier,
   networkAddProvider,

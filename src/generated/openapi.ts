@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -260,7 +260,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         },
         "responses": {
           "200": {
-            "description": "POST /v1/verify response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "description": "POST /v1/verify response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, token_revoked, token_suspended, status_reference_invalid, unit_unknown.",
             "x-oct-verdict-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -272,6 +272,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "carrier_suspended",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid",
               "unit_unknown"
             ],
             "content": {
@@ -376,7 +379,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "1aebb63d-fcf1-4d59-b3e3-9f8bd02e7909"
+                      "request_id": "e0e509e9-1ba3-4012-a48b-93e2165d81da"
                     }
                   }
                 }
@@ -416,7 +419,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "b6c75fd5-0361-4b4c-99aa-586a7b16df6b"
+                      "request_id": "0d3f4b41-4b94-4097-a54a-88e5cc2d58a5"
                     }
                   }
                 }
@@ -437,9 +440,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -459,7 +463,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -497,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -541,7 +545,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -551,7 +555,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "signature_invalid",
               "token_expired",
               "token_not_yet_valid",
-              "claims_invalid"
+              "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid"
             ],
             "headers": {
               "WWW-Authenticate": {
@@ -576,7 +582,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "5894ee68-d059-4716-b9af-6d300048adc0"
+                      "request_id": "c9e00a05-82c7-4d08-863a-b000bf5fe9b6"
                     }
                   }
                 }
@@ -597,9 +603,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
+              "token_suspended",
               "constraint_violated"
             ],
             "content": {
@@ -658,7 +665,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "72b13528-46b5-4bef-af5b-88e124347a66"
+                      "request_id": "a11fd7fb-f23b-494a-a281-2a8376fae6fb"
                     }
                   },
                   "quote-provider-unknown": {
@@ -670,7 +677,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "8bd2ad3c-f29e-4fb5-bf79-9868f3d31cdf"
+                      "request_id": "264a02cd-d7e1-4d5b-9696-c08231ac21f3"
                     }
                   },
                   "quote-unit-unknown": {
@@ -682,7 +689,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "a48786cd-f9f6-45d8-8870-7065774c4b0e"
+                      "request_id": "cc95afa9-8907-41cb-bacc-9de92a2c5246"
                     }
                   }
                 }
@@ -716,9 +723,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "keys_unavailable",
+              "status_unavailable",
               "ledger_busy"
             ],
             "content": {
@@ -739,7 +747,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -806,7 +814,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -837,13 +845,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -874,7 +882,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
                     }
                   }
                 }
@@ -902,7 +910,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "a598bae2-675f-4c97-a70d-37504a9af575"
+                      "request_id": "09ddaab7-aa9d-4a1d-9d46-ab18ce3c70c4"
                     }
                   }
                 }
@@ -910,7 +918,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `holder_proof_invalid`: Missing or invalid holder proof for a cnf token",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list `holder_proof_invalid`: Missing or invalid holder proof for a cnf token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -921,6 +929,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_expired",
               "token_not_yet_valid",
               "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid",
               "holder_proof_invalid"
             ],
             "headers": {
@@ -959,7 +969,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "0d4f771d-03f1-4458-b807-5a373356fc51"
+                      "request_id": "207b36fd-e318-48bc-9a6d-265bf031a71c"
                     }
                   }
                 }
@@ -967,9 +977,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
+              "token_suspended",
               "constraint_violated"
             ],
             "content": {
@@ -987,7 +998,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "d7573d29-860a-4b07-af61-d709ef9195e0"
+                      "request_id": "77735171-8cd3-416e-a3de-c47ba016afc3"
                     }
                   }
                 }
@@ -1013,10 +1024,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "93053af8-a813-45f3-8232-188035f6731b"
+                      "request_id": "15ed09a1-e70e-4c75-af2e-49f35488e281"
                     }
                   }
                 }
@@ -1069,10 +1080,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "4c2f0f16-3e0f-4bee-835c-f4966924523a"
+                      "request_id": "3063234d-93e9-4ac2-84de-542e79101589"
                     }
                   }
                 }
@@ -1106,10 +1117,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "provider_unavailable",
               "keys_unavailable",
+              "status_unavailable",
               "ledger_busy"
             ],
             "content": {
@@ -1143,7 +1155,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg"
           }
         ],
         "responses": {
@@ -1158,7 +1170,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -1189,7 +1201,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
                     }
                   }
                 }
@@ -1229,7 +1241,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "8b95d0f8-9970-487f-9ac0-642657b2e349"
+                      "request_id": "8195ad6e-b687-47ac-889b-70341963f396"
                     }
                   }
                 }
@@ -1259,7 +1271,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1334,7 +1346,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1344,7 +1356,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "signature_invalid",
               "token_expired",
               "token_not_yet_valid",
-              "claims_invalid"
+              "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid"
             ],
             "headers": {
               "WWW-Authenticate": {
@@ -1369,7 +1383,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "6ee8757b-e4a1-4dfc-8339-7d7f6e585cb0"
+                      "request_id": "fa55946d-d39d-4925-856c-20ad01dd70c9"
                     }
                   }
                 }
@@ -1377,9 +1391,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED",
             "x-oct-error-codes": [
-              "carrier_suspended"
+              "carrier_suspended",
+              "token_suspended"
             ],
             "content": {
               "application/problem+json": {
@@ -1442,9 +1457,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -1551,7 +1567,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 1
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.kXAnu-AvUqtNu3khebQKaUau6Nqy2OBggLdnl0fPqi2Xd3x46Utrsb_75KC6YOiBjer8kQi-H1dWNuurTNHd0w"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.aoSwJESkPGLTGHGQOTkXRXjXvSdRlDjZREE_AX0ZmiuextOQNRYEaQM4j0IOMECFN7keX2tIFnGt7WVK0p5Ewg"
                     }
                   }
                 }
@@ -1590,7 +1606,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "b674d42c-34c0-4483-ad6d-402ebe99fd7f"
+                      "request_id": "91a82963-e655-4f73-baea-d0ca0b8a935b"
                     }
                   }
                 }
@@ -1713,7 +1729,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1745,7 +1761,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         },
         "responses": {
           "200": {
-            "description": "POST /v1/inspect response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "description": "POST /v1/inspect response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, token_revoked, token_suspended, status_reference_invalid, unit_unknown.",
             "x-oct-verdict-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1757,6 +1773,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "carrier_suspended",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid",
               "unit_unknown"
             ],
             "content": {
@@ -1849,6 +1868,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "title": "Claims, units and time",
                           "section": "6.2 step 8",
                           "status": "passed"
+                        },
+                        {
+                          "step": 9,
+                          "title": "Token status",
+                          "section": "6.2 step 9",
+                          "status": "passed"
                         }
                       ],
                       "valid": true,
@@ -1876,7 +1901,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -1964,6 +1989,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "status": "failed",
                           "code": "token_expired",
                           "detail": "exp 1795000000 is in the past"
+                        },
+                        {
+                          "step": 9,
+                          "title": "Token status",
+                          "section": "6.2 step 9",
+                          "status": "not_reached"
                         }
                       ],
                       "valid": false,
@@ -2028,9 +2059,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -2805,8 +2837,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "steps": {
             "description": "One entry per step of the verification algorithm (Section 6.2), in order: the steps before the failing one passed, the failing one failed, the later ones were not reached.",
             "type": "array",
-            "minItems": 8,
-            "maxItems": 8,
+            "minItems": 9,
+            "maxItems": 9,
             "items": {
               "$ref": "#/components/schemas/inspect-response/$defs/step"
             }
@@ -2895,7 +2927,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The step's number in Section 6.2.",
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 8
+                "maximum": 9
               },
               "title": {
                 "description": "Short human-readable name of the step; informative.",
@@ -3378,6 +3410,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 9007199254740991
+              },
+              "status_lists": {
+                "description": "Where the gateway may fetch this carrier's status lists (Section 5.3): an entry ending with '/' allows every URL that adds one path segment of 1 to 128 characters from A-Z a-z 0-9 - _ . ~ (not . or ..); any other entry allows exactly itself. https, or plain http on localhost or 127.0.0.1; no query, fragment or credentials (checked by the gateway after this schema).",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/common/$defs/endpoint-url"
+                },
+                "minItems": 1,
+                "maxItems": 64,
+                "uniqueItems": true
               }
             },
             "required": [
@@ -3552,6 +3594,36 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 100
+              },
+              "status_list_cache_seconds": {
+                "description": "The longest a fetched status list is used before a refresh, whatever its ttl, in seconds (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_cooldown_seconds": {
+                "description": "Minimum time between the starts of two fetches of one status list, in seconds (default 30).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_grace_seconds": {
+                "description": "How long the last good status list keeps serving, once stale, while refreshes fail, in seconds (default 600); never past the list's exp.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_fetch_timeout_ms": {
+                "description": "Timeout of one status list fetch, in milliseconds (default 5000, at most 5000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 5000
+              },
+              "status_list_max_bytes": {
+                "description": "Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 16777216
               },
               "http_max_connections": {
                 "description": "Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).",
@@ -4114,11 +4186,82 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "status-list-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/status-list-claims.schema.json",
+        "title": "Status List Token claims",
+        "description": "The JWT claims set of a carrier's Status List Token (Token Status List, JWT format), as a gateway reads it (Section 6.4). Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to the URL the list was fetched from, iat not in the future, exp not before iat, lst canonical base64url of a ZLIB stream that decompresses within status_list_max_bytes.",
+        "type": "object",
+        "properties": {
+          "sub": {
+            "description": "The URL of this Status List Token: equal to the uri of the tokens that reference it.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2048
+          },
+          "iat": {
+            "description": "When the list was issued.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "exp": {
+            "description": "When the list expires: after it, the list is never used.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "ttl": {
+            "description": "How long, in seconds from its fetch, the list may be used before a fresh copy is fetched.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 9007199254740991
+          },
+          "status_list": {
+            "description": "The status list itself.",
+            "$ref": "#/components/schemas/status-list-claims/$defs/status-list"
+          }
+        },
+        "required": [
+          "sub",
+          "iat",
+          "status_list"
+        ],
+        "$defs": {
+          "status-list": {
+            "title": "Status list",
+            "description": "The statuses of many tokens, bits bits each, in a compressed byte array (Token Status List, Section 4).",
+            "type": "object",
+            "properties": {
+              "bits": {
+                "description": "Bits per token: 1, 2, 4 or 8.",
+                "type": "integer",
+                "enum": [
+                  1,
+                  2,
+                  4,
+                  8
+                ]
+              },
+              "lst": {
+                "description": "The byte array, compressed with DEFLATE in the ZLIB format, then base64url-encoded without padding.",
+                "type": "string",
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9_-]+$"
+              },
+              "aggregation_uri": {
+                "description": "Where the issuer lists all its status lists; not used by gateways.",
+                "type": "string"
+              }
+            },
+            "required": [
+              "bits",
+              "lst"
+            ]
+          }
+        }
+      },
       "token-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/token-claims.schema.json",
         "title": "OCT token claims",
-        "description": "The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct` and `cnf` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).",
+        "description": "The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct`, `cnf` and `status` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).",
         "type": "object",
         "properties": {
           "iss": {
@@ -4158,6 +4301,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "cnf": {
             "description": "Confirmation (RFC 7800). Optional; when present, every redemption MUST carry a proof of possession of the holder key.",
             "$ref": "#/components/schemas/token-claims/$defs/cnf"
+          },
+          "status": {
+            "description": "Token status (Token Status List). Optional; when present, the token is redeemable only while its entry in its carrier's status list is VALID (Section 6.2, step 9).",
+            "$ref": "#/components/schemas/token-claims/$defs/status"
           }
         },
         "required": [
@@ -4273,6 +4420,45 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             },
             "required": [
               "jkt"
+            ],
+            "additionalProperties": false
+          },
+          "status": {
+            "title": "Status",
+            "description": "Where the token's status is published: its entry in one of its carrier's status lists. Closed: only status_list.",
+            "type": "object",
+            "properties": {
+              "status_list": {
+                "description": "The token's entry in a status list.",
+                "$ref": "#/components/schemas/token-claims/$defs/status-list-reference"
+              }
+            },
+            "required": [
+              "status_list"
+            ],
+            "additionalProperties": false
+          },
+          "status-list-reference": {
+            "title": "Status list reference",
+            "description": "The index of the token in a status list and the list's URL. Closed. The URL must be one the carrier's status_lists allow (checked by the gateway, Section 6.2 step 9).",
+            "type": "object",
+            "properties": {
+              "idx": {
+                "description": "The token's index in the list, from 0.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "uri": {
+                "description": "The URL of the list's Status List Token.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048
+              }
+            },
+            "required": [
+              "idx",
+              "uri"
             ],
             "additionalProperties": false
           }
@@ -4564,7 +4750,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_expired",
               "token_not_yet_valid",
               "claims_invalid",
-              "unit_unknown"
+              "unit_unknown",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid"
             ]
           },
           "detail": {
@@ -4667,6 +4856,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "step": 8,
       "title": "Claims",
       "text": "1. If the claims do not validate against `token-claims.schema.json`, or `iat > exp`, or `nbf` is\n   present and `nbf > exp`, fail with `claims_invalid`.\n2. If `oct.unit` is not in the registry, fail with `unit_unknown`.\n3. If `nbf` is present and `nbf > now + s`, or `iat > now + s`, fail with `token_not_yet_valid`.\n4. If `exp <= now - s`, fail with `token_expired`.\n5. If `exp - iat` exceeds the carrier's `max_token_lifetime`, fail with `claims_invalid`."
+    },
+    {
+      "step": 9,
+      "title": "Status",
+      "text": "If the claims have no `status`, the step passes. Otherwise, with `status_list`'s `idx`\nand `uri` (Section 2.8):\n1. if `uri` is not allowed by the carrier's `status_lists` (Section 5.3), fail with\n   `status_reference_invalid`;\n2. obtain the list at `uri` as Section 6.4 says; if the carrier has no usable list there, fail\n   with `status_unavailable`;\n3. if `idx` is not an index of the list (after the one refresh Section 6.4 allows), fail with\n   `status_reference_invalid`;\n4. if the status at `idx` is `0x02` (SUSPENDED), fail with `token_suspended`; if it is any\n   other value than `0x00` (VALID), fail with `token_revoked`: `0x01` (INVALID), and the values\n   this document gives no meaning to, which a gateway cannot call valid.\n\nThe token is then verified.\n\nSteps 1 to 8 depend only on the token, the configuration, the carrier's keys and the clock; step 9\ndepends on the carrier's list, which changes. A gateway that keeps the outcome of steps 1 to 8 for\na token it has seen MUST still run step 9 on every verification."
     }
   ]
 };

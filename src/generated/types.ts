@@ -40,6 +40,13 @@ export type Carrier = (
    * Largest allowed exp - iat of this carrier's tokens, in seconds. Default 34560000 (400 days).
    */
   max_token_lifetime?: number;
+  /**
+   * Where the gateway may fetch this carrier's status lists (Section 5.3): an entry ending with '/' allows every URL that adds one path segment of 1 to 128 characters from A-Z a-z 0-9 - _ . ~ (not . or ..); any other entry allows exactly itself. https, or plain http on localhost or 127.0.0.1; no query, fragment or credentials (checked by the gateway after this schema).
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  status_lists?: [EndpointURL, ...EndpointURL[]];
 };
 /**
  * Audience. Optional; when present it MUST be "urn:oct:redeem" or a non-empty array of strings that contains "urn:oct:redeem".
@@ -291,10 +298,11 @@ export interface InspectResponse {
   /**
    * One entry per step of the verification algorithm (Section 6.2), in order: the steps before the failing one passed, the failing one failed, the later ones were not reached.
    *
-   * @minItems 8
-   * @maxItems 8
+   * @minItems 9
+   * @maxItems 9
    */
   steps: [
+    VerificationStep,
     VerificationStep,
     VerificationStep,
     VerificationStep,
@@ -323,7 +331,10 @@ export interface InspectResponse {
     | "token_expired"
     | "token_not_yet_valid"
     | "claims_invalid"
-    | "unit_unknown";
+    | "unit_unknown"
+    | "token_revoked"
+    | "token_suspended"
+    | "status_reference_invalid";
   /**
    * Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.
    */
@@ -621,6 +632,26 @@ export interface Limits {
    * Most keys accepted in one key set (at most 100).
    */
   jwks_max_keys?: number;
+  /**
+   * The longest a fetched status list is used before a refresh, whatever its ttl, in seconds (default 300).
+   */
+  status_list_cache_seconds?: number;
+  /**
+   * Minimum time between the starts of two fetches of one status list, in seconds (default 30).
+   */
+  status_list_cooldown_seconds?: number;
+  /**
+   * How long the last good status list keeps serving, once stale, while refreshes fail, in seconds (default 600); never past the list's exp.
+   */
+  status_list_grace_seconds?: number;
+  /**
+   * Timeout of one status list fetch, in milliseconds (default 5000, at most 5000).
+   */
+  status_list_fetch_timeout_ms?: number;
+  /**
+   * Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).
+   */
+  status_list_max_bytes?: number;
   /**
    * Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).
    */
@@ -985,7 +1016,46 @@ export interface SettlementTotal {
   count: number;
 }
 /**
- * The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct` and `cnf` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).
+ * The JWT claims set of a carrier's Status List Token (Token Status List, JWT format), as a gateway reads it (Section 6.4). Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to the URL the list was fetched from, iat not in the future, exp not before iat, lst canonical base64url of a ZLIB stream that decompresses within status_list_max_bytes.
+ */
+export interface StatusListClaims {
+  /**
+   * The URL of this Status List Token: equal to the uri of the tokens that reference it.
+   */
+  sub: string;
+  /**
+   * When the list was issued.
+   */
+  iat: NumericDate;
+  /**
+   * When the list expires: after it, the list is never used.
+   */
+  exp?: NumericDate;
+  /**
+   * How long, in seconds from its fetch, the list may be used before a fresh copy is fetched.
+   */
+  ttl?: number;
+  status_list: StatusList;
+}
+/**
+ * The status list itself.
+ */
+export interface StatusList {
+  /**
+   * Bits per token: 1, 2, 4 or 8.
+   */
+  bits: 1 | 2 | 4 | 8;
+  /**
+   * The byte array, compressed with DEFLATE in the ZLIB format, then base64url-encoded without padding.
+   */
+  lst: string;
+  /**
+   * Where the issuer lists all its status lists; not used by gateways.
+   */
+  aggregation_uri?: string;
+}
+/**
+ * The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct`, `cnf` and `status` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).
  */
 export interface TokenClaims {
   /**
@@ -1015,6 +1085,7 @@ export interface TokenClaims {
   jti: Identifier;
   oct: OCTClaim;
   cnf?: Confirmation;
+  status?: Status;
 }
 /**
  * The compute-token claim.
@@ -1071,6 +1142,25 @@ export interface Confirmation {
    * RFC 7638 JWK SHA-256 thumbprint of the holder's public key, base64url (43 characters).
    */
   jkt: SHA256DigestBase64Url;
+}
+/**
+ * Token status (Token Status List). Optional; when present, the token is redeemable only while its entry in its carrier's status list is VALID (Section 6.2, step 9).
+ */
+export interface Status {
+  status_list: StatusListReference;
+}
+/**
+ * The token's entry in a status list.
+ */
+export interface StatusListReference {
+  /**
+   * The token's index in the list, from 0.
+   */
+  idx: number;
+  /**
+   * The URL of the list's Status List Token.
+   */
+  uri: string;
 }
 /**
  * The registry of compute units (spec/units.json). Each entry defines exactly what one unit is. A unit id MUST appear at most once, and an entry's id MUST equal "<kind>:<class>" (or "pflop"); tools check these two rules, which JSON Schema cannot express.
@@ -1168,7 +1258,10 @@ export interface VerifyResponse {
     | "token_expired"
     | "token_not_yet_valid"
     | "claims_invalid"
-    | "unit_unknown";
+    | "unit_unknown"
+    | "token_revoked"
+    | "token_suspended"
+    | "status_reference_invalid";
   /**
    * Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.
    */

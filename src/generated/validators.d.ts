@@ -33,6 +33,7 @@ export declare const validateReceiptHeader: Validator<T.ReceiptHeader>;
 export declare const validateRedemptionRequest: Validator<T.RedemptionRequest>;
 export declare const validateRedemption: Validator<T.Redemption>;
 export declare const validateSettlementReport: Validator<T.SettlementReport>;
+export declare const validateStatusListClaims: Validator<T.StatusListClaims>;
 export declare const validateTokenClaims: Validator<T.TokenClaims>;
 export declare const validateUnits: Validator<T.Units>;
 export declare const validateVerifyRequest: Validator<T.VerifyRequest>;

@@ -1,7 +1,7 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
  * settlement store and receipt key in one file, inline and fetched carrier
- * keys, signatures checked with `node:crypto` on the calling thread (without
+ * keys, carriers' status lists, signatures checked with `node:crypto` on the calling thread (without
  * Web Crypto's thread-pool round trip, `bench/README.md`), the provider
  * adapters, and the ledger's background work: recovery of lapsed
  * reservations, the purge of expired quotes, WAL checkpoints.
@@ -9,6 +9,7 @@
 import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
+import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
 import { ALL_MIGRATIONS } from "../adapters/ledger/sql/schema.ts";
 import { SqlLedger } from "../adapters/ledger/sql/sql-ledger.ts";
@@ -75,6 +76,13 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   const settlements = new SqlSettlementStore(sqlite.driver);
   const ledger = new SqlLedger(sqlite.driver, settlements);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
+  const keys = new CarrierKeys(
+    new RemoteJwks({
+      clock,
+      limits: network.limits,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
   const recover = () => ledger.recover(clock.now());
   const upkeep = async () => {
     await ledger.purgeQuotes(clock.now());
@@ -83,13 +91,14 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   return {
     network,
     clock,
-    keys: new CarrierKeys(
-      new RemoteJwks({
-        clock,
-        limits: network.limits,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ),
+    keys,
+    statusLists: new RemoteStatusLists({
+      clock,
+      limits: network.limits,
+      keys,
+      signatures: nodeCryptoSignatures,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     signatures: nodeCryptoSignatures,
     ledger,
     settlements,

@@ -30,6 +30,25 @@ const REFUSED: [string, Patch, string][] = [
     tariffWith({ valid_until: "2027-01-01T24:00:00Z" }),
     "/tariffs/0/valid_until",
   ],
+  [
+    "a status list URL with a query",
+    (document) => ({
+      carriers: [
+        {
+          ...document.carriers[0]!,
+          status_lists: ["https://tokens.carrier-a.example/status/", "https://x.example/s?list=1"],
+        },
+      ],
+    }),
+    "/carriers/0/status_lists/1",
+  ],
+  [
+    "a status list URL with credentials",
+    (document) => ({
+      carriers: [{ ...document.carriers[0]!, status_lists: ["https://user:pw@x.example/status/"] }],
+    }),
+    "/carriers/0/status_lists/0",
+  ],
 ];
 
 export function defineConfigRefusals(): void {

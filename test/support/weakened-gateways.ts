@@ -16,6 +16,8 @@ import { createGateway } from "../../src/gateway/app.ts";
 import type { GatewayPorts } from "../../src/gateway/ports.ts";
 import type { KeySource } from "../../src/ports/keys.ts";
 import type { SignatureVerifier } from "../../src/ports/signatures.ts";
+import type { StatusListSource } from "../../src/ports/status-lists.ts";
+import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists.ts";
 
 /** Anything that answers HTTP requests: a Hono app or a wrapper around one. */
 export interface FetchHandler {
@@ -70,6 +72,9 @@ function searchingEveryCarrier(keys: KeySource, network: Network): KeySource {
 }
 
 const agreeingToEverything: SignatureVerifier = { verify: () => true };
+
+/** Status lists that never revoke or suspend anything. */
+const everyTokenValid: StatusListSource = { statusOf: async () => 0 };
 
 /** The honest gateway with some ports replaced. */
 const withPorts =
@@ -171,6 +176,29 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
         ...c,
         max_token_lifetime: Number.MAX_SAFE_INTEGER,
       })),
+    })),
+  },
+  {
+    name: "ignores-token-status",
+    breaks: "a token whose status list entry is not VALID is refused",
+    section: "6.2 step 9",
+    suites: ["status-lists"],
+    caughtBy: "tsl-002",
+    build: withPorts(() => ({ statusLists: everyTokenValid })),
+  },
+  {
+    name: "lists-signed-by-any-carrier",
+    breaks: "a status list is verified with the keys of the token's carrier only",
+    section: "6.4",
+    suites: ["status-lists"],
+    caughtBy: "tsl-010",
+    build: withPorts(({ network, keys, clock, signatures }) => ({
+      statusLists: new RemoteStatusLists({
+        clock,
+        limits: network.limits,
+        keys: searchingEveryCarrier(keys, network),
+        signatures,
+      }),
     })),
   },
   {

@@ -23,6 +23,7 @@ export declare const validateReceiptHeader: Validator;
 export declare const validateRedemptionRequest: Validator;
 export declare const validateRedemption: Validator;
 export declare const validateSettlementReport: Validator;
+export declare const validateStatusListClaims: Validator;
 export declare const validateTokenClaims: Validator;
 export declare const validateUnits: Validator;
 export declare const validateVerifyRequest: Validator;

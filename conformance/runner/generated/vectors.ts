@@ -3,7 +3,8 @@
  * One suite of conformance cases: data, not code. Each case has a stable id, a title, a requirement level, the section of spec/oct.md it checks, flags, its input and the expected outcome.
  */
 export interface Suite {
-  suite: "token-verification" | "http-api" | "conversion" | "redemption" | "receipts";
+  suite:
+    "token-verification" | "http-api" | "conversion" | "redemption" | "receipts" | "status-lists";
   version: "0.1";
   title: string;
   description: string;
@@ -32,6 +33,12 @@ export interface Case {
      * @minItems 1
      */
     steps?: [Step, ...Step[]];
+    /**
+     * Status lists the runner publishes for this case (status-lists suite), by name; a token names one as `${list:NAME}`.
+     */
+    lists?: {
+      [k: string]: StatusListRecipe;
+    };
   };
   expected: {
     [k: string]: unknown;
@@ -108,7 +115,18 @@ export interface JSONBody {
   [k: string]: unknown;
 }
 export interface Step {
-  do: "redeem" | "quote" | "balance" | "get" | "concurrent" | "receipt" | "settlement";
+  do:
+    | "redeem"
+    | "quote"
+    | "balance"
+    | "get"
+    | "concurrent"
+    | "receipt"
+    | "settlement"
+    | "verify"
+    | "setStatus"
+    | "outage"
+    | "wait";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
@@ -120,5 +138,53 @@ export interface Step {
   save?: string;
   expect?: {
     [k: string]: unknown;
+  };
+  /**
+   * setStatus, outage: the case's list.
+   */
+  list?: string;
+  /**
+   * setStatus: the entry.
+   */
+  idx?: number;
+  /**
+   * setStatus: its new value.
+   */
+  status?: number;
+  /**
+   * outage: whether the list's URL answers 503 from now on.
+   */
+  down?: boolean;
+  /**
+   * wait: how long.
+   */
+  seconds?: number;
+}
+/**
+ * A status list the runner serves at carrier A's status list URL (network.json), signed afresh on each request: `size` entries of `bits` bits, the given `statuses` set, signed with `key`; `ttl` and `exp` (seconds from now) as its claims; `sub` and `typ` replace the right values, `answer` replaces the whole HTTP answer.
+ */
+export interface StatusListRecipe {
+  bits?: 1 | 2 | 4 | 8;
+  size?: number;
+  /**
+   * Index to status value.
+   */
+  statuses?: {
+    [k: string]: number;
+  };
+  /**
+   * The suite key that signs it (default carrier-a-eddsa).
+   */
+  key?: string;
+  ttl?: number;
+  /**
+   * Seconds from now; negative for a list already expired.
+   */
+  exp?: number;
+  sub?: string;
+  typ?: string;
+  answer?: {
+    status: number;
+    location?: string;
   };
 }

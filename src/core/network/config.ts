@@ -7,6 +7,7 @@
 import { validateNetworkConfig } from "../../generated/validators.js";
 import { checkPublicJwks, type PublicJwk } from "../keys/jwk.ts";
 import { checkJwksUri } from "../keys/jwks-uri.ts";
+import { checkStatusListEntry } from "../status/allowed.ts";
 import { isKnownUnit } from "../units/registry.ts";
 import { parsePositiveAmount, type Atto } from "../amount/decimal.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
@@ -20,6 +21,8 @@ export interface Carrier {
   algorithms: Algorithm[];
   status: "active" | "suspended";
   max_token_lifetime?: number;
+  /** Where its status lists may be fetched from (`spec/oct.md` §5.3). */
+  status_lists?: string[];
   /** Inline keys by kid, checked at load. */
   inlineKeys: Map<string, PublicJwk>;
 }
@@ -56,6 +59,11 @@ export interface Limits {
   jwks_fetch_timeout_ms: number;
   jwks_max_bytes: number;
   jwks_max_keys: number;
+  status_list_cache_seconds: number;
+  status_list_cooldown_seconds: number;
+  status_list_grace_seconds: number;
+  status_list_fetch_timeout_ms: number;
+  status_list_max_bytes: number;
   http_max_connections: number;
   http_headers_timeout_ms: number;
   http_request_timeout_ms: number;
@@ -77,6 +85,11 @@ export const DEFAULT_LIMITS: Limits = {
   jwks_fetch_timeout_ms: 5000,
   jwks_max_bytes: 65536,
   jwks_max_keys: 32,
+  status_list_cache_seconds: 300,
+  status_list_cooldown_seconds: 30,
+  status_list_grace_seconds: 600,
+  status_list_fetch_timeout_ms: 5000,
+  status_list_max_bytes: 1_048_576,
   http_max_connections: 512,
   http_headers_timeout_ms: 10000,
   http_request_timeout_ms: 30000,
@@ -157,6 +170,10 @@ export function loadNetwork(document: unknown): Network {
       const problem = checkJwksUri(c.jwks_uri);
       if (problem) throw new ConfigError(`/carriers/${i}/jwks_uri`, problem);
     }
+    c.status_lists?.forEach((entry, j) => {
+      const problem = checkStatusListEntry(entry);
+      if (problem) throw new ConfigError(`/carriers/${i}/status_lists/${j}`, problem);
+    });
     let inlineKeys = new Map<string, PublicJwk>();
     if (c.jwks) {
       const checked = checkPublicJwks(c.jwks, limits.jwks_max_keys);

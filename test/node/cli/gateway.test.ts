@@ -231,7 +231,7 @@ describe("oct against a running gateway", () => {
     const inspection = JSON.parse(valid.stdout);
     expect(inspection.valid).toBe(true);
     expect(inspection.steps.map((s: { status: string }) => s.status)).toEqual(
-      Array(8).fill("passed"),
+      Array(9).fill("passed"),
     );
 
     const token = readFileSync(tokenFile, "utf8").trim();

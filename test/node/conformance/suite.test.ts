@@ -43,6 +43,7 @@ describe("the vectors", () => {
       "conversion",
       "redemption",
       "receipts",
+      "status-lists",
     ]);
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
