@@ -23,6 +23,25 @@ export {
 } from "../core/signing/keys.ts";
 export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
 
+// Holder binding (spec §2.6, §6.5): a holder's key, its thumbprint for
+// `cnf.jkt`, the DPoP proof each request with a bound token carries, and the
+// gateway's check of one.
+export {
+  createHolderProof,
+  generateHolderKey,
+  holderThumbprint,
+  type HolderProofRequest,
+} from "../core/holder/build.ts";
+export {
+  PROOF_ALGORITHMS,
+  PROOF_TYPE,
+  accessTokenHash,
+  checkHolderProof,
+  type CheckedProof,
+  type ProofTarget,
+  type ProofWindow,
+} from "../core/holder/proof.ts";
+
 // Token status (spec §2.8, §6.4): a carrier's status lists, published and read.
 export {
   TOKEN_STATUS,

@@ -4,7 +4,9 @@
  */
 import type { Context } from "hono";
 import { OctError, type ErrorCode, type OctErrorOptions } from "../core/errors.ts";
+import { isHolderProofRefusal } from "../core/holder/binding.ts";
 import type { GatewayEnv } from "./env.ts";
+import { dpopChallenge } from "./holder-proof.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -17,6 +19,8 @@ export function problemResponse(c: Context<GatewayEnv>, error: OctError): Respon
   });
   // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §13.4).
   if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
+  // A refused holder proof also names the DPoP scheme (spec §6.5, RFC 9449 §7.1).
+  if (isHolderProofRefusal(error)) headers.append("www-authenticate", dpopChallenge(error.code));
   if (error.retryAfterSeconds !== undefined)
     headers.set("retry-after", String(error.retryAfterSeconds));
   if (c.req.path.startsWith("/v1/")) headers.set("cache-control", "no-store");

@@ -340,11 +340,11 @@ export interface InspectResponse {
    */
   detail?: string;
   /**
-   * The token's balance (valid tokens only).
+   * The token's balance (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).
    */
   balance?: Balance;
   /**
-   * The token's latest redemptions, newest first, at most 20 (valid tokens only).
+   * The token's latest redemptions, newest first, at most 20 (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).
    *
    * @maxItems 20
    */
@@ -652,6 +652,10 @@ export interface Limits {
    * Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).
    */
   status_list_max_bytes?: number;
+  /**
+   * How old a holder proof (DPoP) may be: its iat may lie this many seconds, plus the clock skew, in the past (default 60, at most 300).
+   */
+  dpop_max_age_seconds?: number;
   /**
    * Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).
    */
@@ -1241,7 +1245,7 @@ export interface VerifyResponse {
    */
   claims?: TokenClaims;
   /**
-   * The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only).
+   * The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).
    */
   remaining?: Quantity;
   /**

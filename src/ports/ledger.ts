@@ -67,4 +67,10 @@ export interface Ledger {
    */
   saveQuote(quote: QuoteRecord, now: number, most: number): Promise<SaveQuoteOutcome>;
   getQuote(tokenKey: string, id: string): Promise<QuoteRecord | undefined>;
+  /**
+   * Atomically, for one token: forget its proofs no longer usable at `now`,
+   * then admit the holder proof `jti` (kept until `usableUntil`, ms) unless
+   * it was admitted before. False for a replay (spec §6.5).
+   */
+  admitProof(tokenKey: string, jti: string, usableUntil: number, now: number): Promise<boolean>;
 }

@@ -86,6 +86,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   const recover = () => ledger.recover(clock.now());
   const upkeep = async () => {
     await ledger.purgeQuotes(clock.now());
+    await ledger.purgeProofs(clock.now());
     sqlite.checkpoint();
   };
   return {

@@ -1,10 +1,12 @@
 /**
  * @module Inspecting a token for a person (`spec/oct.md` §7.12): the header
  * and payload decoded for display only, the outcome of each verification
- * step, and, for a token that verified, its balance and latest redemptions.
+ * step, and, for a token that verified (and, if bound to a holder key, came
+ * with the holder's proof), its balance and latest redemptions.
  * The answer of `POST /v1/inspect`, typed by `inspect-response.schema.json`.
  */
 import { OctError } from "../errors.ts";
+import { mayReveal, type HolderRequest } from "../holder/binding.ts";
 import type { InspectResponse, RedemptionSummary } from "../../generated/types.ts";
 import type { Ledger } from "../../ports/ledger.ts";
 import { balanceOf } from "../redemption/balance.ts";
@@ -38,7 +40,11 @@ function summary(record: RedemptionRecord): RedemptionSummary {
  * @example
  * const { valid, steps } = await inspectToken(token, ports);
  */
-export async function inspectToken(token: string, deps: InspectDeps): Promise<InspectResponse> {
+export async function inspectToken(
+  token: string,
+  deps: InspectDeps,
+  holder?: HolderRequest,
+): Promise<InspectResponse> {
   const outcome = await explainVerification(token, deps);
   if ("refusal" in outcome) {
     const { refusal } = outcome;
@@ -63,6 +69,8 @@ export async function inspectToken(token: string, deps: InspectDeps): Promise<In
     const code = error.code as TokenErrorCode; // claims_invalid, the one code of §6.3
     return { header, claims, steps, valid: false, error: code, detail: error.message };
   }
+  // A bound token's balance and redemptions are the holder's to see (§6.5).
+  if (!(await mayReveal(deps, verified, token, holder))) return { header, claims, steps, valid: true };
   const history = await deps.ledger.history(
     await tokenKeyOf(verified.identity),
     INSPECT_HISTORY_LIMIT,

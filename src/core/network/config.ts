@@ -64,6 +64,7 @@ export interface Limits {
   status_list_grace_seconds: number;
   status_list_fetch_timeout_ms: number;
   status_list_max_bytes: number;
+  dpop_max_age_seconds: number;
   http_max_connections: number;
   http_headers_timeout_ms: number;
   http_request_timeout_ms: number;
@@ -90,6 +91,7 @@ export const DEFAULT_LIMITS: Limits = {
   status_list_grace_seconds: 600,
   status_list_fetch_timeout_ms: 5000,
   status_list_max_bytes: 1_048_576,
+  dpop_max_age_seconds: 60,
   http_max_connections: 512,
   http_headers_timeout_ms: 10000,
   http_request_timeout_ms: 30000,

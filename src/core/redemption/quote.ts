@@ -5,6 +5,7 @@
  */
 import { formatAmount, parseAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
+import { requireHolder, type HolderRequest } from "../holder/binding.ts";
 import type { Tariff } from "../network/config.ts";
 import { balanceOf } from "./balance.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
@@ -34,10 +35,12 @@ import {
  */
 export async function createQuote(
   deps: RedemptionDeps,
-  token: unknown,
+  token: string,
   ask: RedemptionAsk,
+  holder?: HolderRequest,
 ): Promise<QuoteRecord> {
   const verified = await verifyToken(token, deps);
+  await requireHolder(deps, verified, token, holder);
   const now = deps.clock.now();
   const plan = planRedemption(deps.network, verified, ask, now, "quote");
   const balance = await balanceOf(deps.ledger, verified, now);

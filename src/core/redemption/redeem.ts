@@ -5,6 +5,7 @@
  */
 import { formatAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
+import { requireHolder, type HolderRequest } from "../holder/binding.ts";
 import { signReceipt } from "../receipt/sign.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
 import { checkBinding, remainingOf } from "./balance.ts";
@@ -26,7 +27,8 @@ export interface RedeemResult {
 }
 
 /**
- * Redeems `request` once per `idempotencyKey`.
+ * Redeems `request` once per `idempotencyKey`; a token bound to a holder
+ * key needs the request's proof in `holder` (spec §6.5).
  *
  * @example
  * const { record } = await redeem(deps, body, "key-1", await fingerprint(body));
@@ -36,16 +38,11 @@ export async function redeem(
   request: RedeemRequest,
   idempotencyKey: string,
   requestHash: string,
+  holder?: HolderRequest,
 ): Promise<RedeemResult> {
   const verified = await verifyToken(request.token, deps);
-  if (verified.claims.cnf !== undefined) {
-    // Holder binding (RFC 7800) needs a proof-of-possession format this
-    // version does not define: refuse rather than accept without proof.
-    throw new OctError(
-      "holder_proof_invalid",
-      "this token is bound to a holder key; proof of possession is not supported in OCT 0.1",
-    );
-  }
+  // Before the idempotency lookup: a stored answer reveals the token too.
+  await requireHolder(deps, verified, request.token, holder);
   const tokenKey = await tokenKeyOf(verified.identity);
   const earlier = await deps.ledger.lookup(tokenKey, idempotencyKey);
   if (earlier) return settle(deps, verified, earlier, requestHash);

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { validateInspectRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
+import { holderRequestOf } from "../holder-proof.ts";
 import { inspectToken } from "../../core/inspection/inspect.ts";
 import type { GatewayPorts } from "../ports.ts";
 
@@ -14,7 +15,7 @@ export function inspectRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.post("/v1/inspect", async (c) => {
     const { value } = await readJsonBody(c, validateInspectRequest);
-    return c.json(await inspectToken(value.token, ports));
+    return c.json(await inspectToken(value.token, ports, holderRequestOf(c, ports.network)));
   });
   return app;
 }

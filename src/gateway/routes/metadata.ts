@@ -8,18 +8,10 @@ import { unitIds } from "../../core/units/registry.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
+import { publicUrlOf } from "../public-url.ts";
 
 export const SUPPORTED_VERSIONS = ["0.1"];
 const JWKS_PATH = "/.well-known/jwks.json";
-
-/**
- * Whether a gateway id is an http(s) URL the receipt key set can be placed
- * under. Any absolute URI is a valid id (§5.2); for one that is not such a URL
- * (a URN), the key set's URL is taken from the request instead (§7.3).
- */
-function isHttpUrl(id: string): boolean {
-  return /^https?:\/\//i.test(id) && URL.canParse(id);
-}
 
 export function metadataRoutes(ports: GatewayPorts, metrics: Metrics): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -38,8 +30,7 @@ export function metadataRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Gate
         status: carrier.status,
       })),
       providers: network.providers.map((p) => ({ id: p.id, units: p.units })),
-      jwks_uri: new URL(JWKS_PATH, isHttpUrl(network.gatewayId) ? network.gatewayId : c.req.url)
-        .href,
+      jwks_uri: publicUrlOf(c, network, JWKS_PATH),
       receipt_jwks: await receiptJwks(),
     }),
   );

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
+import { requireHolder } from "../../core/holder/binding.ts";
 import { balanceOf } from "../../core/redemption/balance.ts";
 import { fingerprint } from "../../core/redemption/fingerprint.ts";
 import { createQuote } from "../../core/redemption/quote.ts";
@@ -17,6 +18,7 @@ import {
 } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
+import { holderRequestOf } from "../holder-proof.ts";
 import { idempotencyKeyOf } from "../idempotency-key.ts";
 import type { Metrics } from "../metrics.ts";
 import type { GatewayPorts } from "../ports.ts";
@@ -46,7 +48,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
   app.post("/v1/quotes", async (c) => {
     const { value } = await readJsonBody(c, validateQuoteRequest);
     const { token, ...ask } = value;
-    const quote = await createQuote(ports, token, ask);
+    const quote = await createQuote(ports, token, ask, holderRequestOf(c, ports.network));
     const { tokenKey: _, ...body } = quote;
     return c.json(body, 201);
   });
@@ -55,7 +57,13 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
     const key = idempotencyKeyOf(c);
     const { value } = await readJsonBody(c, validateRedemptionRequest);
     try {
-      const result = await redeem(ports, value, key, await fingerprint(value));
+      const result = await redeem(
+        ports,
+        value,
+        key,
+        await fingerprint(value),
+        holderRequestOf(c, ports.network),
+      );
       metrics.count(
         "oct_redemptions_total",
         { outcome: result.replayed ? "replayed" : "committed" },
@@ -82,6 +90,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
   app.post("/v1/balance", async (c) => {
     const { value } = await readJsonBody(c, validateBalanceRequest);
     const verified = await verifyToken(value.token, ports);
+    await requireHolder(ports, verified, value.token, holderRequestOf(c, ports.network));
     return c.json(await balanceOf(ports.ledger, verified, ports.clock.now()));
   });
 

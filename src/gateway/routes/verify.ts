@@ -5,10 +5,12 @@
  */
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
+import { isHolderProofRefusal, mayReveal } from "../../core/holder/binding.ts";
 import { balanceOf } from "../../core/redemption/balance.ts";
 import { isUnavailable, verifyToken } from "../../core/token/verify.ts";
 import { validateVerifyRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
+import { holderRequestOf } from "../holder-proof.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { GatewayPorts } from "../ports.ts";
 
@@ -19,11 +21,17 @@ export function verifyRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
     try {
       const verified = await verifyToken(value.token, ports);
       const balance = await balanceOf(ports.ledger, verified, ports.clock.now());
+      const holder = holderRequestOf(c, ports.network);
+      if (!(await mayReveal(ports, verified, value.token, holder))) {
+        // A bound token verifies without a proof, but its balance is the holder's (§6.5).
+        return c.json({ valid: true, claims: verified.claims });
+      }
       return c.json({ valid: true, claims: verified.claims, remaining: balance.remaining });
     } catch (error) {
       // Every refusal of the token is a verdict; unreachable keys or status
-      // lists are not the token's fault and stay 503 problems.
-      if (error instanceof OctError && !isUnavailable(error)) {
+      // lists are not the token's fault and stay 503 problems, and a refused
+      // holder proof is the request's fault: a 401 problem.
+      if (error instanceof OctError && !isUnavailable(error) && !isHolderProofRefusal(error)) {
         return c.json({ valid: false, error: error.code, detail: error.message });
       }
       throw error;

@@ -21,6 +21,8 @@ export function durableObjectLedger(env: LedgerBindings): Ledger {
     balance: (tokenKey, now) => owner(tokenKey).balance(tokenKey, now),
     saveQuote: (quote, now, most) => owner(quote.tokenKey).saveQuote(quote, now, most),
     getQuote: (tokenKey, id) => owner(tokenKey).getQuote(tokenKey, id),
+    admitProof: (tokenKey, jti, usableUntil, now) =>
+      owner(tokenKey).admitProof(tokenKey, jti, usableUntil, now),
   } as Ledger;
 }
 

@@ -78,6 +78,11 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.getQuote(tokenKey, id);
   }
 
+  /** The token's holder proofs: one admission at a time, in this object (spec §6.5). */
+  admitProof(tokenKey: string, jti: string, usableUntil: number, now: number): Promise<boolean> {
+    return this.ledger.admitProof(tokenKey, jti, usableUntil, now);
+  }
+
   /** Recovery (spec §8.6), the quote purge and settlement forwarding, retried until done. */
   override async alarm(): Promise<void> {
     await this.recover(Date.now());
@@ -90,6 +95,7 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
   async recover(now: number): Promise<number> {
     const released = await this.ledger.recover(now);
     await this.ledger.purgeQuotes(now);
+    await this.ledger.purgeProofs(now);
     await this.forwardSettlement();
     await this.scheduleAlarm();
     return released;

@@ -65,6 +65,17 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     `CREATE INDEX IF NOT EXISTS quotes_by_token ON quotes (token_key, expires_at)`,
     `CREATE INDEX IF NOT EXISTS quotes_by_expiry ON quotes (expires_at)`,
   ]),
+  // Holder proofs admitted per token (spec §6.5), beside its redemptions so
+  // that one transaction serialises them; kept until no longer usable.
+  statements("holder-proofs", [
+    `CREATE TABLE IF NOT EXISTS holder_proofs (
+       token_key TEXT NOT NULL,
+       jti TEXT NOT NULL,
+       usable_until INTEGER NOT NULL,
+       PRIMARY KEY (token_key, jti)
+     )`,
+    `CREATE INDEX IF NOT EXISTS holder_proofs_by_expiry ON holder_proofs (usable_until)`,
+  ]),
 ];
 
 /** The entries reports are made from, and their totals per bucket (`settlement-buckets.ts`). */

@@ -189,6 +189,58 @@ export class SqlLedger implements Ledger {
     return this.quotes.get(tokenKey, id);
   }
 
+  async admitProof(
+    tokenKey: string,
+    jti: string,
+    usableUntil: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.sql.transaction(() => {
+      this.sql.run(
+        "DELETE FROM holder_proofs WHERE token_key = ? AND usable_until <= ?",
+        tokenKey,
+        now,
+      );
+      const seen = this.sql.all(
+        "SELECT 1 FROM holder_proofs WHERE token_key = ? AND jti = ?",
+        tokenKey,
+        jti,
+      );
+      if (seen.length > 0) return false;
+      this.sql.run(
+        "INSERT INTO holder_proofs (token_key, jti, usable_until) VALUES (?, ?, ?)",
+        tokenKey,
+        jti,
+        usableUntil,
+      );
+      return true;
+    });
+  }
+
+  /** Forgets the holder proofs no longer usable at `now`, of every token; returns how many. */
+  async purgeProofs(now: number): Promise<number> {
+    let purged = 0;
+    let batch: number;
+    do {
+      batch = await this.sql.transaction(() => {
+        const rows = this.sql.all(
+          "SELECT token_key, jti FROM holder_proofs WHERE usable_until <= ? LIMIT ?",
+          now,
+          PURGE_BATCH,
+        );
+        for (const row of rows)
+          this.sql.run(
+            "DELETE FROM holder_proofs WHERE token_key = ? AND jti = ?",
+            String(row.token_key),
+            String(row.jti),
+          );
+        return rows.length;
+      });
+      purged += batch;
+    } while (batch === PURGE_BATCH);
+    return purged;
+  }
+
   /**
    * Recovery: releases every reservation whose time is up, across all tokens
    * this store holds, one token per transaction. Returns how many it released.
