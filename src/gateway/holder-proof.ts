@@ -31,5 +31,7 @@ export function holderRequestOf(c: Context<GatewayEnv>, network: Network): Holde
  */
 export function dpopChallenge(code: string): string {
   const algs = `algs="${PROOF_ALGORITHMS.join(" ")}"`;
-  return code === "holder_proof_missing" ? `DPoP ${algs}` : `DPoP error="invalid_dpop_proof", ${algs}`;
+  return code === "holder_proof_missing"
+    ? `DPoP ${algs}`
+    : `DPoP error="invalid_dpop_proof", ${algs}`;
 }

@@ -148,7 +148,8 @@ function checkProofHeader(proof: string): { alg: ProofAlgorithm; jwk: PublicJwk 
     throw invalid("the DPoP proof is not a JWS in compact form with a JSON header");
   }
   const extra = Object.keys(header).filter((name) => !HEADER_MEMBERS.includes(name));
-  if (extra.length > 0) throw invalid(`the proof header has other members than alg, typ, jwk: ${extra.join(", ")}`);
+  if (extra.length > 0)
+    throw invalid(`the proof header has other members than alg, typ, jwk: ${extra.join(", ")}`);
   if (header.typ !== PROOF_TYPE) throw invalid(`the proof's typ must be exactly ${PROOF_TYPE}`);
   const alg = header.alg;
   if (!(PROOF_ALGORITHMS as readonly unknown[]).includes(alg))
