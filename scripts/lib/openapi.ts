@@ -61,6 +61,16 @@ export const TAGS = [
   { name: "Monitoring", description: "Liveness and metrics (Section 7.11)." },
 ];
 
+/** The holder proof a request for a bound token carries (Sections 2.6, 6.5). */
+const DPOP_PARAMETER = {
+  name: "DPoP",
+  in: "header",
+  required: false,
+  description:
+    "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+  schema: { type: "string" },
+};
+
 /** Per operation of the §7.1 table, keyed `METHOD path`. */
 export const OPERATIONS: Record<string, OperationExtras> = {
   "GET /.well-known/oct-gateway": {
@@ -80,7 +90,8 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "verifyToken",
     summary: "Verify a token",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3"],
+    raisedBy: ["6.2", "6.3", "6.5"],
+    parameters: [DPOP_PARAMETER],
     verdicts: true,
     illustrations: ["verify-valid", "verify-expired"],
   },
@@ -88,14 +99,15 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "createQuote",
     summary: "Quote a redemption",
     tag: "Redemption",
-    raisedBy: ["6.2", "6.3", "8.3"],
+    raisedBy: ["6.2", "6.3", "6.5", "8.3"],
+    parameters: [DPOP_PARAMETER],
     illustrations: ["quote"],
   },
   "POST /v1/redemptions": {
     operationId: "createRedemption",
     summary: "Redeem a token at a provider",
     tag: "Redemption",
-    raisedBy: ["2.6", "6.2", "6.3", "8.4", "8.5", "8.6", "8.7"],
+    raisedBy: ["6.2", "6.3", "6.5", "8.4", "8.5", "8.6", "8.7"],
     illustrations: ["redeem"],
     parameters: [
       {
@@ -110,6 +122,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
             "^[\\x21-\\x2B\\x2D-\\x7E]([\\x20-\\x2B\\x2D-\\x7E]{0,253}[\\x21-\\x2B\\x2D-\\x7E])?$",
         },
       },
+      DPOP_PARAMETER,
     ],
   },
   "GET /v1/redemptions/{id}": {
@@ -131,7 +144,8 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getBalance",
     summary: "A token's balance",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3"],
+    raisedBy: ["6.2", "6.3", "6.5"],
+    parameters: [DPOP_PARAMETER],
     illustrations: ["balance"],
   },
   "GET /v1/settlements": {
@@ -184,7 +198,8 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "inspectToken",
     summary: "Explain a token's verification step by step (OPTIONAL)",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3"],
+    raisedBy: ["6.2", "6.3", "6.5"],
+    parameters: [DPOP_PARAMETER],
     verdicts: true,
     illustrations: ["inspect-expired"],
   },

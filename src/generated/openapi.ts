@@ -217,9 +217,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or, for a token bound to a holder key (Section 2.6), `remaining` only when the\nrequest carries a `DPoP` proof that passes Section 6.5; a proof that fails is answered as a 401\nproblem with its code, not as a verdict. Or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or, for a token bound to a holder key (Section 2.6), `remaining` only when the\nrequest carries a `DPoP` proof that passes Section 6.5; a proof that fails is answered as a 401\nproblem with its code, not as a verdict. Or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
+        ],
+        "parameters": [
+          {
+            "name": "DPoP",
+            "in": "header",
+            "required": false,
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "schema": {
+              "type": "string"
+            }
+          }
         ],
         "requestBody": {
           "description": "POST /v1/verify request",
@@ -386,6 +397,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
+          "401": {
+            "description": "`holder_proof_missing`: A request for a token bound to a holder key (cnf) carries no DPoP proof `holder_proof_invalid`: The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify `holder_key_mismatch`: The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt `holder_proof_stale`: The proof's iat lies outside dpop_max_age_seconds and the clock skew `holder_proof_target_mismatch`: The proof's htm or htu is not this request's method or the gateway's URL of it `holder_proof_token_mismatch`: The proof's ath is not the hash of this token `holder_proof_replayed`: A proof with this jti was already accepted for this token",
+            "x-oct-error-codes": [
+              "holder_proof_missing",
+              "holder_proof_invalid",
+              "holder_key_mismatch",
+              "holder_proof_stale",
+              "holder_proof_target_mismatch",
+              "holder_proof_token_mismatch",
+              "holder_proof_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
           "413": {
             "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
@@ -463,9 +501,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.5). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.5). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "DPoP",
+            "in": "header",
+            "required": false,
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "schema": {
+              "type": "string"
+            }
+          }
         ],
         "requestBody": {
           "description": "POST /v1/quotes request",
@@ -545,7 +594,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list `holder_proof_missing`: A request for a token bound to a holder key (cnf) carries no DPoP proof `holder_proof_invalid`: The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify `holder_key_mismatch`: The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt `holder_proof_stale`: The proof's iat lies outside dpop_max_age_seconds and the clock skew `holder_proof_target_mismatch`: The proof's htm or htu is not this request's method or the gateway's URL of it `holder_proof_token_mismatch`: The proof's ath is not the hash of this token `holder_proof_replayed`: A proof with this jti was already accepted for this token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -557,7 +606,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "token_revoked",
-              "status_reference_invalid"
+              "status_reference_invalid",
+              "holder_proof_missing",
+              "holder_proof_invalid",
+              "holder_key_mismatch",
+              "holder_proof_stale",
+              "holder_proof_target_mismatch",
+              "holder_proof_token_mismatch",
+              "holder_proof_replayed"
             ],
             "headers": {
               "WWW-Authenticate": {
@@ -747,7 +803,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -762,6 +818,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "pattern": "^[\\x21-\\x2B\\x2D-\\x7E]([\\x20-\\x2B\\x2D-\\x7E]{0,253}[\\x21-\\x2B\\x2D-\\x7E])?$"
             },
             "example": "order-7731-attempt"
+          },
+          {
+            "name": "DPoP",
+            "in": "header",
+            "required": false,
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "schema": {
+              "type": "string"
+            }
           }
         ],
         "requestBody": {
@@ -918,7 +983,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list `holder_proof_missing`: A request for a token bound to a holder key (cnf) carries no DPoP proof `holder_proof_invalid`: The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify `holder_key_mismatch`: The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt `holder_proof_stale`: The proof's iat lies outside dpop_max_age_seconds and the clock skew `holder_proof_target_mismatch`: The proof's htm or htu is not this request's method or the gateway's URL of it `holder_proof_token_mismatch`: The proof's ath is not the hash of this token `holder_proof_replayed`: A proof with this jti was already accepted for this token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -930,7 +995,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "token_revoked",
-              "status_reference_invalid"
+              "status_reference_invalid",
+              "holder_proof_missing",
+              "holder_proof_invalid",
+              "holder_key_mismatch",
+              "holder_proof_stale",
+              "holder_proof_target_mismatch",
+              "holder_proof_token_mismatch",
+              "holder_proof_replayed"
             ],
             "headers": {
               "WWW-Authenticate": {
@@ -1270,9 +1342,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`, and for a bound token a `DPoP` proof (Section 6.5). After Sections 6, 6.3\nand 6.5 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`, and for a bound token a `DPoP` proof (Section 6.5). After Sections 6, 6.3\nand 6.5 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
+        ],
+        "parameters": [
+          {
+            "name": "DPoP",
+            "in": "header",
+            "required": false,
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "schema": {
+              "type": "string"
+            }
+          }
         ],
         "requestBody": {
           "description": "POST /v1/balance request",
@@ -1345,7 +1428,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list `holder_proof_missing`: A request for a token bound to a holder key (cnf) carries no DPoP proof `holder_proof_invalid`: The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify `holder_key_mismatch`: The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt `holder_proof_stale`: The proof's iat lies outside dpop_max_age_seconds and the clock skew `holder_proof_target_mismatch`: The proof's htm or htu is not this request's method or the gateway's URL of it `holder_proof_token_mismatch`: The proof's ath is not the hash of this token `holder_proof_replayed`: A proof with this jti was already accepted for this token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1357,7 +1440,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "token_revoked",
-              "status_reference_invalid"
+              "status_reference_invalid",
+              "holder_proof_missing",
+              "holder_proof_invalid",
+              "holder_key_mismatch",
+              "holder_proof_stale",
+              "holder_proof_target_mismatch",
+              "holder_proof_token_mismatch",
+              "holder_proof_replayed"
             ],
             "headers": {
               "WWW-Authenticate": {
@@ -1728,11 +1818,22 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.5 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.5 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
         "x-oct-optional": true,
+        "parameters": [
+          {
+            "name": "DPoP",
+            "in": "header",
+            "required": false,
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
         "requestBody": {
           "description": "POST /v1/inspect request",
           "required": true,
@@ -2010,6 +2111,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "x-oct-error-codes": [
               "request_invalid"
             ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`holder_proof_missing`: A request for a token bound to a holder key (cnf) carries no DPoP proof `holder_proof_invalid`: The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify `holder_key_mismatch`: The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt `holder_proof_stale`: The proof's iat lies outside dpop_max_age_seconds and the clock skew `holder_proof_target_mismatch`: The proof's htm or htu is not this request's method or the gateway's URL of it `holder_proof_token_mismatch`: The proof's ath is not the hash of this token `holder_proof_replayed`: A proof with this jti was already accepted for this token",
+            "x-oct-error-codes": [
+              "holder_proof_missing",
+              "holder_proof_invalid",
+              "holder_key_mismatch",
+              "holder_proof_stale",
+              "holder_proof_target_mismatch",
+              "holder_proof_token_mismatch",
+              "holder_proof_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -2899,6 +3027,42 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "required": [
             "header",
             "claims"
+          ],
+          "allOf": [
+            {
+              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.5).",
+              "if": {
+                "type": "object",
+                "properties": {
+                  "claims": {
+                    "type": "object",
+                    "not": {
+                      "type": "object",
+                      "properties": {
+                        "cnf": true
+                      },
+                      "required": [
+                        "cnf"
+                      ]
+                    }
+                  }
+                },
+                "required": [
+                  "claims"
+                ]
+              },
+              "then": {
+                "type": "object",
+                "properties": {
+                  "balance": true,
+                  "redemptions": true
+                },
+                "required": [
+                  "balance",
+                  "redemptions"
+                ]
+              }
+            }
           ]
         },
         "else": {
@@ -4788,6 +4952,40 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "required": [
             "claims"
+          ],
+          "allOf": [
+            {
+              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.5).",
+              "if": {
+                "type": "object",
+                "properties": {
+                  "claims": {
+                    "type": "object",
+                    "not": {
+                      "type": "object",
+                      "properties": {
+                        "cnf": true
+                      },
+                      "required": [
+                        "cnf"
+                      ]
+                    }
+                  }
+                },
+                "required": [
+                  "claims"
+                ]
+              },
+              "then": {
+                "type": "object",
+                "properties": {
+                  "remaining": true
+                },
+                "required": [
+                  "remaining"
+                ]
+              }
+            }
           ]
         },
         "else": {
