@@ -97,10 +97,15 @@ export function gatewayProcesses(dir: string, configPath: string) {
   };
 }
 
-export async function carrierAToken(amount: string): Promise<string> {
+/** A token of carrier-a for `amount`, with `extra` claims (a `cnf`, say). */
+export async function carrierAToken(
+  amount: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return mintToken(
     {
+      ...extra,
       iss: "https://tokens.carrier-a.example",
       sub: "acct-e2e",
       iat: now,

@@ -70,7 +70,8 @@ export async function inspectToken(
     return { header, claims, steps, valid: false, error: code, detail: error.message };
   }
   // A bound token's balance and redemptions are the holder's to see (§6.5).
-  if (!(await mayReveal(deps, verified, token, holder))) return { header, claims, steps, valid: true };
+  if (!(await mayReveal(deps, verified, token, holder)))
+    return { header, claims, steps, valid: true };
   const history = await deps.ledger.history(
     await tokenKeyOf(verified.identity),
     INSPECT_HISTORY_LIMIT,

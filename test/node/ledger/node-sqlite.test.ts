@@ -3,7 +3,8 @@
  * another gateway process is): a held write lock is waited for without
  * blocking the event loop, then refused with `ledger_busy` (spec §8.1);
  * expired quotes are deleted and the write-ahead log truncated by the
- * upkeep (§8.3); a file written by an earlier version is migrated in place.
+ * upkeep (§8.3), and holder proofs once no longer usable (§6.5); a file
+ * written by an earlier version is migrated in place.
  */
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,6 +97,24 @@ describe("bounded storage", () => {
     clock.t = NOW + 2;
     await ports.upkeep();
     expect(count(other, "quotes")).toBe(0);
+  });
+
+  it("holder proofs are kept while usable and forgotten after: by the next admission for their token, and by the upkeep for every token", async () => {
+    const { ports, other, clock } = await ledgerFile();
+    const admit = (n: number, jti: string, until: number) =>
+      ports.ledger.admitProof(tokenKey(n), jti, until, clock.now());
+    for (let i = 0; i < 1200; i++)
+      expect(await admit(i % 40, `p-${i}`, NOW + 1 + (i % 2))).toBe(true);
+    expect(await admit(0, "p-0", NOW + 1)).toBe(false);
+    expect(count(other, "holder_proofs")).toBe(1200);
+    clock.t = NOW + 1;
+    // Its own token's lapsed proofs go first: p-0 may be presented again (it is stale by now anyway).
+    expect(await admit(0, "p-0", NOW + 2)).toBe(true);
+    await ports.upkeep();
+    expect(count(other, "holder_proofs")).toBe(601);
+    clock.t = NOW + 2;
+    await ports.upkeep();
+    expect(count(other, "holder_proofs")).toBe(0);
   });
 
   it("the upkeep truncates the write-ahead log", async () => {
