@@ -5,6 +5,7 @@
  * errors, and shows a progress line while a call is slow.
  */
 import type { JSONWebKeySet } from "jose";
+import { isHttpUrl } from "../gateway/public-url.ts";
 import { UsageError, type Output, type Values, type WithJson } from "./command.ts";
 import type { GatewayKeys } from "./signed.ts";
 
@@ -93,6 +94,21 @@ export class GatewayClient {
     this.url = url.replace(/\/+$/, "");
     this.progress = options.progress;
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  private gatewayId: Promise<string> | undefined;
+
+  /**
+   * The gateway's own URL of `path`: under its `gateway.id` when that is an
+   * http(s) URL (what a holder proof's `htu` must name, spec §6.5), else under
+   * the address called.
+   */
+  async publicUrl(path: string): Promise<string> {
+    this.gatewayId ??= this.call<{ gateway?: unknown }>("GET", "/.well-known/oct-gateway").then(
+      ({ body }) => (typeof body.gateway === "string" ? body.gateway : ""),
+    );
+    const id = await this.gatewayId;
+    return isHttpUrl(id) ? new URL(path, id).href : this.url + path;
   }
 
   /** The answer of a call that succeeded (2xx); any other answer throws. */

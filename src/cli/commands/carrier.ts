@@ -2,7 +2,14 @@
  * @module Carrier tooling: `oct keys generate`, `oct jwks`, `oct mint`.
  */
 import { chmodSync, writeFileSync } from "node:fs";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
+import { calculateJwkThumbprint, type JWK } from "jose";
+import { holderThumbprint } from "../../core/holder/build.ts";
+import {
+  generateSigningKey,
+  publicJwkOf,
+  publicJwks,
+  type PrivateJwk,
+} from "../../core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
 import { isKnownUnit, unitIds } from "../../core/units/registry.ts";
@@ -43,6 +50,23 @@ export function privateKeyFile(path: string): PrivateJwk {
   return key;
 }
 
+/**
+ * The `cnf.jkt` of the holder key in a JWK file, public or private: the
+ * RFC 7638 thumbprint of its public members.
+ */
+export async function holderJktOf(path: string): Promise<string> {
+  const jwk = readJson(path, "holder key file") as JWK | null;
+  if (typeof jwk !== "object" || jwk === null || typeof jwk.kty !== "string")
+    throw new UsageError(`${path} must hold a JWK (see \`oct keys generate --holder\`)`);
+  try {
+    return typeof jwk.d === "string"
+      ? await holderThumbprint(jwk as PrivateJwk)
+      : await calculateJwkThumbprint(publicJwkOf(jwk), "sha256");
+  } catch (error) {
+    throw new UsageError(`${path}: not a usable public key: ${(error as Error).message}`);
+  }
+}
+
 /** The `--unit` of a token: a unit of the registry (`spec/units.json`), else `unit_unknown`. */
 function registeredUnit(unit: string): string {
   if (!isKnownUnit(unit))
@@ -54,30 +78,45 @@ function registeredUnit(unit: string): string {
 
 export const keysGenerate: Command = {
   name: "keys generate",
-  summary: "generate a carrier signing key (private JWK, kid = RFC 7638 thumbprint)",
-  usage: "oct keys generate --alg EdDSA|ES256|ES384|PS256|RS256 [--out FILE [--force]]",
+  summary:
+    "generate a carrier signing key, or with --holder a token holder's key (private JWK, kid = RFC 7638 thumbprint)",
+  usage: "oct keys generate [--holder] --alg EdDSA|ES256|ES384|PS256|RS256 [--out FILE [--force]]",
   example: "oct keys generate --alg EdDSA --out carrier-a.private.jwk.json",
   help: [
     "  --out FILE   write the private key there (mode 0600) instead of printing it; an",
     "               existing file is never replaced unless --force is given",
+    "  --holder     a holder key, to bind tokens to (spec §2.6): give its file to the issuer",
+    "               (oct mint --holder-jwk FILE; only the public part is used) and to the",
+    "               spending commands (--holder-key FILE); its kid is the token's cnf.jkt",
   ].join("\n"),
   options: {
     alg: { type: "string", default: "EdDSA" },
     out: { type: "string" },
     force: { type: "boolean" },
+    holder: { type: "boolean" },
   },
   async run(values, out) {
     const alg = values.alg;
     if (!isAllowedAlgorithm(alg))
       throw new UsageError(`--alg must be one of ${ALLOWED_ALGORITHMS.join(", ")}`);
+    const holder = values.holder === true;
+    // A holder key is a signing key like a carrier's: its kid is already the
+    // thumbprint a token's cnf.jkt names.
     const key = await generateSigningKey(alg);
     const text = JSON.stringify(key, null, 2) + "\n";
     if (typeof values.out === "string") {
       writePrivateFile(values.out, text, values.force === true);
       out.print(
         values.json
-          ? JSON.stringify({ kid: key.kid, alg, file: values.out })
-          : `wrote ${values.out} (kid ${key.kid})`,
+          ? JSON.stringify({
+              kid: key.kid,
+              alg,
+              file: values.out,
+              ...(holder ? { jkt: key.kid } : {}),
+            })
+          : holder
+            ? `wrote ${values.out} (holder key, cnf.jkt ${key.kid})`
+            : `wrote ${values.out} (kid ${key.kid})`,
       );
     } else out.print(text.trimEnd());
   },
@@ -101,7 +140,7 @@ export const mint: Command = {
   name: "mint",
   summary: "mint an OCT token with a carrier's private key",
   usage:
-    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS | --exp TIME] [--nbf TIME] [--iat TIME] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL] [--status-list URL --status-index I]",
+    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS | --exp TIME] [--nbf TIME] [--iat TIME] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL] [--status-list URL --status-index I] [--holder-jwk FILE]",
   example:
     "oct mint --key config/demo/keys/carrier-a.private.jwk.json --iss https://tokens.carrier-a.example --sub acct-42 --amount 100 --unit gpu-second:h100-sxm",
   help: [
@@ -113,6 +152,9 @@ export const mint: Command = {
     `  ${TIME_HELP}`,
     "  --status-list URL --status-index I   the token's entry in one of the carrier's status",
     "                  lists (oct status-list), so that it can be revoked or suspended later",
+    "  --holder-jwk FILE   bind the token to this holder key (its public part is enough):",
+    "                  cnf.jkt is its thumbprint, and every request that spends the token or",
+    "                  reads its balance must carry a proof made with it (spec §2.6, §6.5)",
   ].join("\n"),
   options: {
     key: { type: "string" },
@@ -131,6 +173,7 @@ export const mint: Command = {
     "max-per-redemption": { type: "string" },
     "status-list": { type: "string" },
     "status-index": { type: "string" },
+    "holder-jwk": { type: "string" },
   },
   async run(values, out) {
     const key = privateKeyFile(required(values, "key"));
@@ -181,6 +224,9 @@ export const mint: Command = {
       },
       ...(typeof statusList === "string"
         ? { status: { status_list: { idx: Number(statusIndex), uri: statusList } } }
+        : {}),
+      ...(typeof values["holder-jwk"] === "string"
+        ? { cnf: { jkt: await holderJktOf(values["holder-jwk"]) } }
         : {}),
     };
     const token = await mintToken(claims, key);

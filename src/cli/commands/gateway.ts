@@ -22,6 +22,7 @@ import {
   type Output,
   type Values,
 } from "../command.ts";
+import { HOLDER_HELP, HOLDER_OPTION, holderHeaders } from "../holder.ts";
 import {
   SignatureError,
   verifyReceipt,
@@ -113,22 +114,25 @@ export const quote: Command = {
   name: "quote",
   summary: "price a redemption at a provider, without spending (POST /v1/quotes)",
   usage:
-    "oct quote (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--gateway URL]",
+    "oct quote (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--holder-key FILE] [--gateway URL]",
   example:
     "oct quote --token-file token.jwt --provider carrier-b-edge --amount 100 --unit gpu-second:a100-sxm",
   help: [
     "--amount and --unit are what the provider delivers; the quote says what it costs the token.",
     TOKEN_HELP,
+    HOLDER_HELP,
     GATEWAY_HELP,
     "",
     EXIT_HELP,
   ].join("\n"),
-  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION, ...ASK_OPTIONS },
+  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION, ...HOLDER_OPTION, ...ASK_OPTIONS },
   async run(values, out) {
     const token = tokenOf(values);
     const ask = askOf(values);
-    const { body } = await clientFor(values, out).call<Quote>("POST", "/v1/quotes", {
+    const client = clientFor(values, out);
+    const { body } = await client.call<Quote>("POST", "/v1/quotes", {
       json: { token, ...ask },
+      headers: await holderHeaders(values, client, "POST", "/v1/quotes", token),
     });
     print(out, values, body, () =>
       [
@@ -153,7 +157,7 @@ export const redeem: Command = {
   name: "redeem",
   summary: "redeem a token at a provider, exactly once (POST /v1/redemptions)",
   usage:
-    "oct redeem (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--idempotency-key KEY] [--quote ID] [--workload NAME] [--region ID] [--gateway URL]",
+    "oct redeem (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--idempotency-key KEY] [--quote ID] [--workload NAME] [--region ID] [--holder-key FILE] [--gateway URL]",
   example:
     "oct redeem --token-file token.jwt --provider carrier-b-edge --amount 100 --unit gpu-second:a100-sxm --idempotency-key order-17",
   help: [
@@ -163,6 +167,7 @@ export const redeem: Command = {
     "                          same redemption instead of spending twice; without it a key is",
     "                          generated and printed (on stderr) so that you can retry with it",
     TOKEN_HELP,
+    HOLDER_HELP,
     GATEWAY_HELP,
     "",
     "--json prints the redemption (spec §7.7) with two more members: idempotency_key, and",
@@ -173,6 +178,7 @@ export const redeem: Command = {
   options: {
     ...TOKEN_OPTIONS,
     ...GATEWAY_OPTION,
+    ...HOLDER_OPTION,
     ...ASK_OPTIONS,
     "idempotency-key": { type: "string" },
     quote: { type: "string" },
@@ -194,9 +200,13 @@ export const redeem: Command = {
     // Printed before the call: after a timeout, only this key can retry safely.
     if (typeof given !== "string")
       out.error(`oct redeem: Idempotency-Key ${key} (to retry safely: --idempotency-key ${key})`);
-    const answer = await clientFor(values, out).call<Redemption>("POST", "/v1/redemptions", {
+    const client = clientFor(values, out);
+    const answer = await client.call<Redemption>("POST", "/v1/redemptions", {
       json: body,
-      headers: { "idempotency-key": key },
+      headers: {
+        "idempotency-key": key,
+        ...(await holderHeaders(values, client, "POST", "/v1/redemptions", token)),
+      },
     });
     const r = answer.body;
     const replayed = answer.headers.get("idempotent-replayed") === "true";
@@ -218,14 +228,16 @@ export const redeem: Command = {
 export const balance: Command = {
   name: "balance",
   summary: "a token's face value, committed, reserved and remaining amounts (POST /v1/balance)",
-  usage: "oct balance (--token T | --token-file FILE) [--gateway URL]",
+  usage: "oct balance (--token T | --token-file FILE) [--holder-key FILE] [--gateway URL]",
   example: "oct balance --token-file token.jwt",
-  help: [TOKEN_HELP, GATEWAY_HELP, "", EXIT_HELP].join("\n"),
-  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION },
+  help: [TOKEN_HELP, HOLDER_HELP, GATEWAY_HELP, "", EXIT_HELP].join("\n"),
+  options: { ...TOKEN_OPTIONS, ...GATEWAY_OPTION, ...HOLDER_OPTION },
   async run(values, out) {
     const token = tokenOf(values);
-    const { body } = await clientFor(values, out).call<Balance>("POST", "/v1/balance", {
+    const client = clientFor(values, out);
+    const { body } = await client.call<Balance>("POST", "/v1/balance", {
       json: { token },
+      headers: await holderHeaders(values, client, "POST", "/v1/balance", token),
     });
     print(out, values, body, () =>
       [

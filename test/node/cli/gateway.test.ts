@@ -90,6 +90,62 @@ describe("oct against a running gateway", () => {
     );
   });
 
+  it("a token bound to a holder key: keys generate --holder, mint --holder-jwk, and --holder-key on quote, redeem and balance", async () => {
+    const holderKey = join(dir, "holder.private.jwk.json");
+    const generated = await run("keys", "generate", "--holder", "--out", holderKey, "--json");
+    expect(generated.status).toBe(0);
+    const { jkt } = JSON.parse(generated.stdout) as { jkt: string };
+    const publicHolder = join(dir, "holder.public.jwk.json");
+    const { d: _d, ...publicPart } = JSON.parse(readFileSync(holderKey, "utf8"));
+    writeFileSync(publicHolder, JSON.stringify(publicPart));
+    const minted = await run(
+      "mint",
+      "--key",
+      CARRIER_A_KEY,
+      "--iss",
+      "https://tokens.carrier-a.example",
+      "--sub",
+      "acct-holder",
+      "--amount",
+      "100",
+      "--unit",
+      "gpu-second:h100-sxm",
+      "--holder-jwk",
+      publicHolder,
+      "--json",
+    );
+    expect(JSON.parse(minted.stdout).claims.cnf).toEqual({ jkt });
+    const bound = join(dir, "bound.jwt");
+    writeFileSync(bound, JSON.parse(minted.stdout).token);
+    const g = ["--gateway", gateway.url];
+    const ask = ["--provider", "carrier-b-edge", "--amount", "10", "--unit", A100];
+    const holder = ["--holder-key", holderKey];
+
+    const refused = await run("balance", "--token-file", bound, ...g);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^oct balance: holder_proof_missing: /);
+    expect((await run("quote", "--token-file", bound, ...ask, ...holder, ...g)).status).toBe(0);
+    const redeemed = await run("redeem", "--token-file", bound, ...ask, ...holder, ...g, "--json");
+    expect(redeemed.status).toBe(0);
+    expect(JSON.parse(redeemed.stdout).remaining.amount).toBe("96");
+    const balance = await run("balance", "--token-file", bound, ...holder, ...g, "--json");
+    expect(JSON.parse(balance.stdout).remaining.amount).toBe("96");
+
+    const otherKey = join(dir, "other-holder.private.jwk.json");
+    await run("keys", "generate", "--holder", "--alg", "ES256", "--out", otherKey);
+    const stolen = await run(
+      "redeem",
+      "--token-file",
+      bound,
+      ...ask,
+      "--holder-key",
+      otherKey,
+      ...g,
+    );
+    expect(stolen.status).toBe(1);
+    expect(stolen.stderr).toMatch(/holder_key_mismatch: /);
+  });
+
   it("generates and prints an Idempotency-Key when none is given", async () => {
     const file = await mintFile("token-generated-key.jwt");
     const ask = ["--provider", "carrier-b-edge", "--amount", "10", "--unit", A100];
