@@ -34,6 +34,7 @@ import {
   type Command,
   type Values,
 } from "../command.ts";
+import { HOLDER_HELP, HOLDER_OPTION, holderHeaders } from "../holder.ts";
 import type { Quantity } from "../signed.ts";
 import { quantity } from "./gateway.ts";
 
@@ -152,9 +153,16 @@ function looksLikeInspection(value: unknown): value is InspectResponse {
  * from a gateway without it, its verdict (`POST /v1/verify`) placed on the
  * steps, with steps 1-4 rechecked here.
  */
-async function inspectOnline(token: string, client: GatewayClient): Promise<Inspection> {
+async function inspectOnline(
+  token: string,
+  client: GatewayClient,
+  values: Values,
+): Promise<Inspection> {
   try {
-    const { body } = await client.call("POST", "/v1/inspect", { json: { token } });
+    const { body } = await client.call("POST", "/v1/inspect", {
+      json: { token },
+      headers: await holderHeaders(values, client, "POST", "/v1/inspect", token),
+    });
     if (looksLikeInspection(body)) return { mode: "gateway", against: client.url, ...body };
   } catch (error) {
     const code = (error as GatewayError).code;
@@ -167,7 +175,10 @@ async function inspectOnline(token: string, client: GatewayClient): Promise<Insp
     detail?: string;
     claims?: Record<string, unknown>;
     remaining?: Quantity;
-  }>("POST", "/v1/verify", { json: { token } });
+  }>("POST", "/v1/verify", {
+    json: { token },
+    headers: await holderHeaders(values, client, "POST", "/v1/verify", token),
+  });
   const inspection: Inspection = {
     mode: "gateway",
     against: client.url,
@@ -338,7 +349,7 @@ export const inspect: Command = {
   summary:
     "decode a token and explain each verification step (offline with a JWKS, or via a gateway)",
   usage:
-    "oct inspect (TOKEN | --token T | --token-file FILE) [--jwks FILE [--iss URL] | --gateway URL]",
+    "oct inspect (TOKEN | --token T | --token-file FILE) [--jwks FILE [--iss URL] | --gateway URL [--holder-key FILE]]",
   example: "oct inspect --token-file token.jwt --jwks carrier-a.jwks.json",
   help: [
     "Shows the header and claims, then each step of spec/oct.md §6.2: passed, FAILED (with",
@@ -351,6 +362,8 @@ export const inspect: Command = {
     "  --gateway URL   ask a running gateway instead (POST /v1/inspect, else POST /v1/verify);",
     "                  $OCT_GATEWAY is used when neither --jwks nor --gateway is given",
     "  none of these   decode and check steps 1-4 only (no keys needed)",
+    HOLDER_HELP + ";",
+    "                      without it a gateway shows no balance of a bound token",
     "  --token-file -  reads the token from standard input",
     "",
     "A token accepted only thanks to the clock skew (exp just passed, nbf or iat just ahead)",
@@ -362,6 +375,7 @@ export const inspect: Command = {
   options: {
     ...TOKEN_OPTIONS,
     ...GATEWAY_OPTION,
+    ...HOLDER_OPTION,
     jwks: { type: "string" },
     iss: { type: "string" },
   },
@@ -370,6 +384,8 @@ export const inspect: Command = {
       throw new UsageError("give --jwks FILE (offline) or --gateway URL (online), not both");
     if (typeof values.iss === "string" && typeof values.jwks !== "string")
       throw new UsageError("--iss goes with --jwks FILE");
+    if (typeof values["holder-key"] === "string" && typeof values.jwks === "string")
+      throw new UsageError("--holder-key goes with a gateway: offline, no balance is shown");
     const token = tokenOf(values);
     // Online with --gateway, or with $OCT_GATEWAY when no --jwks asks for offline.
     const online =
@@ -379,6 +395,7 @@ export const inspect: Command = {
       ? await inspectOnline(
           token,
           new GatewayClient(gatewayOf(values), out.progress ? { progress: out.progress } : {}),
+          values,
         )
       : await inspectOffline(token, values);
     if (inspection.valid !== false) {

@@ -131,6 +131,12 @@ describe("oct against a running gateway", () => {
     const balance = await run("balance", "--token-file", bound, ...holder, ...g, "--json");
     expect(JSON.parse(balance.stdout).remaining.amount).toBe("96");
 
+    const hidden = await run("inspect", "--token-file", bound, ...g, "--json");
+    expect(JSON.parse(hidden.stdout)).toMatchObject({ valid: true });
+    expect(JSON.parse(hidden.stdout)).not.toHaveProperty("balance");
+    const shown = await run("inspect", "--token-file", bound, ...holder, ...g, "--json");
+    expect(JSON.parse(shown.stdout).balance.remaining.amount).toBe("96");
+
     const otherKey = join(dir, "other-holder.private.jwk.json");
     await run("keys", "generate", "--holder", "--alg", "ES256", "--out", otherKey);
     const stolen = await run(
