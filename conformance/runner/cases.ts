@@ -12,6 +12,7 @@ import {
   subsetMismatch,
   type Expectation,
 } from "./match.ts";
+import { buildProof } from "./holder-proofs.ts";
 import { statusListCase } from "./status-lists.ts";
 import { buildToken, type RecipeContext } from "./token-recipe.ts";
 import type { Case, Exchange, Step, Suite, TokenRecipe } from "./types.ts";
@@ -126,9 +127,10 @@ function fillSaved<T>(value: T, saved: Saved): T {
 async function sequenceCase(c: Case, ctx: RunContext, log: Exchange[]): Promise<void> {
   const minted = mint(c.input.token, ctx);
   const saved: Saved = {};
+  const proofs = new Map<string, string>();
   for (const [index, step] of (c.input.steps ?? []).entries()) {
     try {
-      await runStep(step, minted, saved, ctx, log);
+      await runStep(step, minted, saved, proofs, ctx, log);
     } catch (error) {
       if (error instanceof CaseFailure) {
         throw new CaseFailure(`step ${index + 1} (${step.do}): ${error.message}`, error.received);
@@ -142,6 +144,7 @@ async function runStep(
   step: Step,
   minted: { token: string; claims: Record<string, unknown> | undefined },
   saved: Saved,
+  proofs: Map<string, string>,
   ctx: RunContext,
   log: Exchange[],
 ): Promise<void> {
@@ -162,16 +165,38 @@ async function runStep(
   const body = { token, ...fillSaved(step.body ?? {}, saved) };
   const keyHeader = (key: string | null | undefined): Record<string, string> =>
     typeof key === "string" ? { "idempotency-key": key } : {};
+  /** The step's `DPoP` field, made for a POST to `path` under the gateway's id (§6.5). */
+  const dpop = async (path: string): Promise<Record<string, string>> => {
+    if (!step.proof) return {};
+    const { id } = await ctx.gateway(log);
+    const base = /^https?:\/\//i.test(id) ? id : ctx.client.base;
+    const proof = buildProof(step.proof, {
+      holders: ctx.recipe.holders ?? {},
+      token,
+      method: "POST",
+      url: new URL(path, base).href,
+      dialled: ctx.client.base + path,
+      now: ctx.now(),
+      saved: proofs,
+    });
+    return { dpop: proof };
+  };
   let answer;
   switch (step.do) {
     case "redeem":
-      answer = await ctx.client.postJson(log, "/v1/redemptions", body, keyHeader(step.key));
+      answer = await ctx.client.postJson(log, "/v1/redemptions", body, {
+        ...keyHeader(step.key),
+        ...(await dpop("/v1/redemptions")),
+      });
       break;
     case "quote":
-      answer = await ctx.client.postJson(log, "/v1/quotes", body);
+      answer = await ctx.client.postJson(log, "/v1/quotes", body, await dpop("/v1/quotes"));
       break;
     case "balance":
-      answer = await ctx.client.postJson(log, "/v1/balance", { token });
+      answer = await ctx.client.postJson(log, "/v1/balance", { token }, await dpop("/v1/balance"));
+      break;
+    case "verify":
+      answer = await ctx.client.postJson(log, "/v1/verify", { token }, await dpop("/v1/verify"));
       break;
     case "get":
       answer = await ctx.client.send(log, "GET", `/v1/redemptions/${String(saved[step.ref!]?.id)}`);

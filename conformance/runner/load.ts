@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { RecipeContext, SuiteKey } from "./token-recipe.ts";
+import { holderKeys } from "./holder-proofs.ts";
+import type { SuiteKey } from "./sign.ts";
+import type { RecipeContext } from "./token-recipe.ts";
 import type { Suite } from "./types.ts";
 
 export const CONFORMANCE_DIR = new URL("../", import.meta.url).pathname;
@@ -85,6 +87,7 @@ export function loadRecipeContext(dir = VECTORS_DIR): Omit<RecipeContext, "now">
   const statusListBase = network.carriers.find((c) => c.id === "carrier-a")?.status_lists?.[0];
   return {
     keys,
+    holders: holderKeys(),
     issuers: Object.fromEntries(network.carriers.map((c) => [c.id, c.issuer])),
     ...(statusListBase ? { statusListBase } : {}),
   };

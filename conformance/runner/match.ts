@@ -75,6 +75,8 @@ export interface Expectation {
   schema?: string;
   headers?: Record<string, string>;
   text?: string;
+  /** Members the JSON answer must not have (a balance shown to no one, §6.5). */
+  absent?: string[];
 }
 
 /** Checks an HTTP answer against an expectation; throws {@link CaseFailure}. */
@@ -122,5 +124,9 @@ export function expectAnswer(answer: Answer, expected: Expectation): void {
   if (expected.json !== undefined) {
     const mismatch = subsetMismatch(expected.json, answer.json);
     if (mismatch) throw new CaseFailure(`the answer differs at ${mismatch}`, received);
+  }
+  for (const member of expected.absent ?? []) {
+    if (typeof answer.json === "object" && answer.json !== null && member in answer.json)
+      throw new CaseFailure(`the answer must not have ${member}`, received);
   }
 }

@@ -5,15 +5,12 @@
  * recipes (raw header or payload text, mutations) produce what no JOSE
  * library would: duplicate members, padding, non-canonical encodings.
  */
-import { constants, createPrivateKey, randomUUID, sign, type KeyObject } from "node:crypto";
-import type { Mutation, TokenRecipe } from "./types.ts";
+import { randomUUID } from "node:crypto";
+import { thumbprintOf } from "./holder-proofs.ts";
+import { signBytes, type SuiteKey } from "./sign.ts";
 
-export interface SuiteKey {
-  kty: string;
-  kid: string;
-  alg: string;
-  [member: string]: unknown;
-}
+export { signBytes, type SuiteKey };
+import type { Mutation, TokenRecipe } from "./types.ts";
 
 export interface RecipeContext {
   keys: Record<string, SuiteKey>;
@@ -23,39 +20,11 @@ export interface RecipeContext {
   statusListBase?: string;
   /** Seconds since the epoch, the runner's clock. */
   now: number;
+  /** The runner's holder keys (`holder-proofs.ts`), for tokens bound to one. */
+  holders?: Record<string, SuiteKey>;
 }
 
 const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
-const privateKeys = new Map<SuiteKey, KeyObject>();
-
-function privateKeyOf(jwk: SuiteKey): KeyObject {
-  let key = privateKeys.get(jwk);
-  if (!key) privateKeys.set(jwk, (key = createPrivateKey({ key: jwk as never, format: "jwk" })));
-  return key;
-}
-
-/** A JWS signature (RFC 7518 §3) with node:crypto. */
-export function signBytes(data: Buffer, jwk: SuiteKey): Buffer {
-  const key = privateKeyOf(jwk);
-  switch (jwk.alg) {
-    case "EdDSA":
-      return sign(null, data, key);
-    case "ES256":
-      return sign("sha256", data, { key, dsaEncoding: "ieee-p1363" });
-    case "ES384":
-      return sign("sha384", data, { key, dsaEncoding: "ieee-p1363" });
-    case "PS256":
-      return sign("sha256", data, {
-        key,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: 32,
-      });
-    case "RS256":
-      return sign("sha256", data, { key, padding: constants.RSA_PKCS1_PADDING });
-    default:
-      throw new Error(`the suite cannot sign with ${jwk.alg}`);
-  }
-}
 
 /** Replaces `${now}`, `${now+N}`, `${now-N}`, `${jti}`, `${iss}`, `${kid}`, `${alg}` in text. */
 function substitute(
@@ -92,6 +61,12 @@ function merge(
     else out[k] = v;
   }
   return out;
+}
+
+function holderKey(context: RecipeContext, name: string): SuiteKey {
+  const key = context.holders?.[name];
+  if (!key) throw new Error(`unknown holder key ${name}`);
+  return key;
 }
 
 function carrierOfKey(keyName: string): string {
@@ -131,6 +106,7 @@ export function buildToken(recipe: TokenRecipe, context: RecipeContext): MintedT
         exp: "${now+3600}",
         jti: values.jti,
         oct: { ver: "0.1", amount: "1000", unit: "gpu-second:h100-sxm" },
+        ...(recipe.holder ? { cnf: { jkt: thumbprintOf(holderKey(context, recipe.holder)) } } : {}),
       },
       recipe.claims,
     ),

@@ -7,6 +7,7 @@ import type { Case } from "./generated/vectors.ts";
 
 export type {
   Case,
+  HolderProofRecipe as ProofRecipe,
   Mutation,
   RequestRecipe,
   Step,

@@ -15,6 +15,7 @@ import { ALLOWED_ALGORITHMS } from "../../src/core/token/header.ts";
 import { createGateway } from "../../src/gateway/app.ts";
 import type { GatewayPorts } from "../../src/gateway/ports.ts";
 import type { KeySource } from "../../src/ports/keys.ts";
+import type { Ledger } from "../../src/ports/ledger.ts";
 import type { SignatureVerifier } from "../../src/ports/signatures.ts";
 import type { StatusListSource } from "../../src/ports/status-lists.ts";
 import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists.ts";
@@ -99,6 +100,11 @@ const limits = (network: Network, change: Partial<Network["limits"]>): Network =
   ...network,
   limits: { ...network.limits, ...change },
 });
+
+/** A ledger that admits every holder proof, as if it kept no jti. */
+function forgettingProofs(ledger: Ledger): Ledger {
+  return Object.assign(Object.create(ledger) as Ledger, { admitProof: async () => true });
+}
 
 export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
   {
@@ -199,6 +205,24 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
         keys: searchingEveryCarrier(keys, network),
         signatures,
       }),
+    })),
+  },
+  {
+    name: "forgets-holder-proofs",
+    breaks: "a holder proof's jti is accepted at most once for a token",
+    section: "6.5 step 8",
+    suites: ["redemption"],
+    caughtBy: "rd-023",
+    build: withPorts(({ ledger }) => ({ ledger: forgettingProofs(ledger) })),
+  },
+  {
+    name: "unbounded-proof-age",
+    breaks: "a holder proof older than dpop_max_age_seconds and the skew is refused",
+    section: "6.5 step 5",
+    suites: ["redemption"],
+    caughtBy: "rd-028",
+    build: withPorts(({ network }) => ({
+      network: limits(network, { dpop_max_age_seconds: Number.MAX_SAFE_INTEGER }),
     })),
   },
   {

@@ -70,6 +70,10 @@ export interface TokenRecipe {
    * Pads the claims with a `padding` member of 'x's until the final compact token, mutations applied, is exactly this many bytes; the runner stops with an error when no padding can.
    */
   padTo?: number;
+  /**
+   * Binds the token to one of the runner's holder keys (holder-a EdDSA, holder-b ES256, fresh at each run): `cnf.jkt` is its thumbprint (Section 2.6).
+   */
+  holder?: "holder-a" | "holder-b";
 }
 /**
  * A change to the compact form of a minted token.
@@ -126,7 +130,8 @@ export interface Step {
     | "verify"
     | "setStatus"
     | "outage"
-    | "wait";
+    | "wait"
+    | "inspect";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
@@ -159,6 +164,60 @@ export interface Step {
    * wait: how long.
    */
   seconds?: number;
+  proof?: HolderProofRecipe;
+}
+/**
+ * A DPoP proof (Section 6.5) the runner makes for the step's request and sends as its `DPoP` field: right by default (the token's holder key, the step's method, the gateway's URL of the step's path under its `gateway.id`, `iat` now, `ath` of the step's token, a fresh `jti`), or wrong in the ways named.
+ */
+export interface HolderProofRecipe {
+  /**
+   * The holder key that signs (default holder-a).
+   */
+  key?: "holder-a" | "holder-b";
+  /**
+   * Another method than the step's.
+   */
+  htm?: string;
+  /**
+   * Another path than the step's, under the gateway's id.
+   */
+  path?: string;
+  /**
+   * htu is the URL the runner dialled, not the gateway's id.
+   */
+  dialled?: boolean;
+  /**
+   * Seconds added to now for iat.
+   */
+  iat?: number;
+  typ?: string;
+  /**
+   * Members added to the proof's header.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * The header's jwk carries the private key.
+   */
+  privateJwk?: boolean;
+  /**
+   * Claims left out.
+   */
+  omit?: ("jti" | "htm" | "htu" | "iat" | "ath")[];
+  /**
+   * ath is the hash of this text instead of the token.
+   */
+  athOf?: string;
+  corruptSignature?: boolean;
+  /**
+   * Keep the proof under this name for a later step.
+   */
+  save?: string;
+  /**
+   * Send the proof an earlier step saved under this name.
+   */
+  reuse?: string;
 }
 /**
  * A status list the runner serves at carrier A's status list URL (network.json), signed afresh on each request: `size` entries of `bits` bits, the given `statuses` set, signed with `key`; `ttl` and `exp` (seconds from now) as its claims; `sub` and `typ` replace the right values, `answer` replaces the whole HTTP answer.
