@@ -2,14 +2,9 @@
  * @module Carrier tooling: `oct keys generate`, `oct jwks`, `oct mint`.
  */
 import { chmodSync, writeFileSync } from "node:fs";
-import { calculateJwkThumbprint, type JWK } from "jose";
+import type { JWK } from "jose";
 import { holderThumbprint } from "../../core/holder/build.ts";
-import {
-  generateSigningKey,
-  publicJwkOf,
-  publicJwks,
-  type PrivateJwk,
-} from "../../core/signing/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
 import { isKnownUnit, unitIds } from "../../core/units/registry.ts";
@@ -55,13 +50,14 @@ export function privateKeyFile(path: string): PrivateJwk {
  * RFC 7638 thumbprint of its public members.
  */
 export async function holderJktOf(path: string): Promise<string> {
-  const jwk = readJson(path, "holder key file") as JWK | null;
+  const read = readJson(path, "holder key file") as (JWK & { keys?: JWK[] }) | null;
+  // A key set of one key (what `oct jwks` prints) names its key too.
+  const jwk = Array.isArray(read?.keys) && read.keys.length === 1 ? read.keys[0]! : read;
   if (typeof jwk !== "object" || jwk === null || typeof jwk.kty !== "string")
     throw new UsageError(`${path} must hold a JWK (see \`oct keys generate --holder\`)`);
   try {
-    return typeof jwk.d === "string"
-      ? await holderThumbprint(jwk as PrivateJwk)
-      : await calculateJwkThumbprint(publicJwkOf(jwk), "sha256");
+    // The thumbprint of the public members, whether the file has `d` or not.
+    return await holderThumbprint(jwk);
   } catch (error) {
     throw new UsageError(`${path}: not a usable public key: ${(error as Error).message}`);
   }

@@ -5,7 +5,7 @@
  * fixes `iat` to the wall clock (a holder or a test with its own clock could
  * not say when) and signs Ed25519 only under the name `Ed25519`.
  */
-import { calculateJwkThumbprint, importJWK, SignJWT } from "jose";
+import { calculateJwkThumbprint, importJWK, SignJWT, type JWK } from "jose";
 import { encodeBase64Url } from "../encoding/base64url.ts";
 import { generateSigningKey, publicJwkOf, type PrivateJwk } from "../signing/keys.ts";
 import type { Algorithm } from "../token/header.ts";
@@ -37,13 +37,13 @@ export function generateHolderKey(alg: Algorithm = "EdDSA"): Promise<PrivateJwk>
 }
 
 /**
- * The RFC 7638 thumbprint of a holder key's public part: the issuer signs it
- * into the token as `cnf.jkt`.
+ * The RFC 7638 thumbprint of a holder key's public part (a private or a
+ * public JWK): the issuer signs it into the token as `cnf.jkt`.
  *
  * @example
  * const claims = { ...rest, cnf: { jkt: await holderThumbprint(key) } };
  */
-export function holderThumbprint(key: PrivateJwk): Promise<string> {
+export function holderThumbprint(key: JWK): Promise<string> {
   return calculateJwkThumbprint(publicJwkOf(key), "sha256");
 }
 
