@@ -130,8 +130,7 @@ export interface Step {
     | "verify"
     | "setStatus"
     | "outage"
-    | "wait"
-    | "inspect";
+    | "wait";
   key?: string | null;
   keyPrefix?: string;
   count?: number;

@@ -19,7 +19,7 @@ import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../su
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = join(ROOT, "test-results/inspector.png");
 
-function demoToken(): Promise<string> {
+function demoToken(extra: Record<string, unknown> = {}): Promise<string> {
   const key = JSON.parse(
     readFileSync(join(ROOT, "config/demo/keys/carrier-a.private.jwk.json"), "utf8"),
   ) as PrivateJwk;
@@ -33,6 +33,7 @@ function demoToken(): Promise<string> {
       exp: now + 3600,
       jti: `browser-${now}-${Math.random().toString(36).slice(2)}`,
       oct: { ver: "0.1", amount: "250", unit: "gpu-second:h100-sxm" },
+      ...extra,
     },
     key,
   );
@@ -86,6 +87,19 @@ describe("pages in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await gateway?.stop();
+  });
+
+  it("a token bound to a holder key: valid, its balance and history not shown, and why", async () => {
+    const token = await demoToken({ cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" } });
+    const inspected = page.waitForResponse((r) => r.url() === `${gateway.url}/v1/inspect`);
+    await page.goto(`${gateway.url}/`);
+    await page.getByLabel("Encoded token").fill(token);
+    expect((await inspected).status()).toBe(200);
+    await page.locator("#verdict").waitFor();
+    expect(await page.locator("#verdict").innerText()).toContain("Valid");
+    expect(await page.locator("#holder-bound").innerText()).toContain("DPoP proof");
+    expect(await page.locator("#balance").count()).toBe(0);
+    expect(await page.locator("#redemptions").count()).toBe(0);
   });
 
   it("inspects a demo token: every step passed, the balance shown", async () => {
