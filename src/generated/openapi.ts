@@ -390,7 +390,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "e0e509e9-1ba3-4012-a48b-93e2165d81da"
+                      "request_id": "1fe74659-0d18-432e-9a7a-fbdae16402e4"
                     }
                   }
                 }
@@ -457,7 +457,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "0d3f4b41-4b94-4097-a54a-88e5cc2d58a5"
+                      "request_id": "f29b6c55-eeab-43da-a6a3-a1c72abe0aa8"
                     }
                   }
                 }
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.5). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.5). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.AJULQVketf3SqCEtdcqJrg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -550,7 +550,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.AJULQVketf3SqCEtdcqJrg.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -638,7 +638,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "c9e00a05-82c7-4d08-863a-b000bf5fe9b6"
+                      "request_id": "71019138-7915-47e5-a035-9ed27bb79500"
                     }
                   }
                 }
@@ -721,7 +721,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "a11fd7fb-f23b-494a-a281-2a8376fae6fb"
+                      "request_id": "e2d68953-afbd-4f86-85e1-5ae2fc58f55d"
                     }
                   },
                   "quote-provider-unknown": {
@@ -733,7 +733,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "264a02cd-d7e1-4d5b-9696-c08231ac21f3"
+                      "request_id": "126b84ea-7903-4de6-87ad-066ba385910b"
                     }
                   },
                   "quote-unit-unknown": {
@@ -745,7 +745,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "cc95afa9-8907-41cb-bacc-9de92a2c5246"
+                      "request_id": "fe0183b6-8340-47ff-a80c-684b5d4d0e7a"
                     }
                   }
                 }
@@ -803,7 +803,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWWZreHRFUmcybG5Oc1lNSEZIOEVoQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.a0mQJF74PS5U05M-nvtLBWjicwSCYHZEJ6VTbyeLhbQvQtCfGsrApA88wE8bdGcrV1jSr_tLlIofDKZx54j53w\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -879,7 +879,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -910,13 +910,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWWZreHRFUmcybG5Oc1lNSEZIOEVoQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.a0mQJF74PS5U05M-nvtLBWjicwSCYHZEJ6VTbyeLhbQvQtCfGsrApA88wE8bdGcrV1jSr_tLlIofDKZx54j53w"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -947,7 +947,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWWZreHRFUmcybG5Oc1lNSEZIOEVoQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.a0mQJF74PS5U05M-nvtLBWjicwSCYHZEJ6VTbyeLhbQvQtCfGsrApA88wE8bdGcrV1jSr_tLlIofDKZx54j53w"
                     }
                   }
                 }
@@ -975,7 +975,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "09ddaab7-aa9d-4a1d-9d46-ab18ce3c70c4"
+                      "request_id": "74fba201-b9af-4f2b-acc4-4cea5cd61c57"
                     }
                   }
                 }
@@ -1040,7 +1040,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "207b36fd-e318-48bc-9a6d-265bf031a71c"
+                      "request_id": "1562fdc9-628e-4947-bf29-23a15a1d225a"
                     }
                   }
                 }
@@ -1069,7 +1069,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "77735171-8cd3-416e-a3de-c47ba016afc3"
+                      "request_id": "b5eed8f9-6cd0-4dfc-8131-a65740f2bfae"
                     }
                   }
                 }
@@ -1095,10 +1095,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "15ed09a1-e70e-4c75-af2e-49f35488e281"
+                      "request_id": "6e5bd801-4052-42c3-9563-6258bfbedfe6"
                     }
                   }
                 }
@@ -1151,10 +1151,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.XcHifi8YXW4Y_ofKRmLQLg.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.AJULQVketf3SqCEtdcqJrg.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "3063234d-93e9-4ac2-84de-542e79101589"
+                      "request_id": "41c6e09b-8c8b-4888-b53f-efebd8c39dda"
                     }
                   }
                 }
@@ -1226,7 +1226,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA"
           }
         ],
         "responses": {
@@ -1241,7 +1241,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -1272,7 +1272,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUk81LXdyLW53WHllWkRNU3djQ1Z3ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.SZHAkc1teYb3UOOw5ja33tkVPsQHqhT0T4KIbFddSEPyh2mzSWz5Y18px-VK0zJ0hCwxNiijcBlxLNjMTdqyQQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWWZreHRFUmcybG5Oc1lNSEZIOEVoQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.a0mQJF74PS5U05M-nvtLBWjicwSCYHZEJ6VTbyeLhbQvQtCfGsrApA88wE8bdGcrV1jSr_tLlIofDKZx54j53w"
                     }
                   }
                 }
@@ -1312,7 +1312,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "8195ad6e-b687-47ac-889b-70341963f396"
+                      "request_id": "c84b29da-954c-4d05-abb7-ada0767b69be"
                     }
                   }
                 }
@@ -1472,7 +1472,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "fa55946d-d39d-4925-856c-20ad01dd70c9"
+                      "request_id": "e6a40a63-b5d5-4d95-a0c5-a12d75e9de0c"
+                    }
+                  },
+                  "balance-holder-proof-missing": {
+                    "summary": "A token bound to a holder key (cnf), without the holder's DPoP proof",
+                    "value": {
+                      "type": "urn:oct:error:holder_proof_missing",
+                      "title": "A request for a token bound to a holder key (cnf) carries no DPoP proof",
+                      "status": 401,
+                      "detail": "this token is bound to a holder key: the request needs a DPoP proof",
+                      "code": "holder_proof_missing",
+                      "instance": "/v1/balance",
+                      "request_id": "215064f7-edd0-420c-9941-7d50d7bd9288"
                     }
                   }
                 }
@@ -1656,7 +1668,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 1
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.aoSwJESkPGLTGHGQOTkXRXjXvSdRlDjZREE_AX0ZmiuextOQNRYEaQM4j0IOMECFN7keX2tIFnGt7WVK0p5Ewg"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.SIe1EvgLcQj3PCx16mG3Ej81Wgz3QRpTdND7id_v34tJPjCEd9f7CdyPhjGdKqQIj5csyhdnl9bgySfg2HvbKw"
                     }
                   }
                 }
@@ -1695,7 +1707,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "91a82963-e655-4f73-baea-d0ca0b8a935b"
+                      "request_id": "4e6c4a39-d7e4-49d1-ab1d-7a35413a930c"
                     }
                   }
                 }
@@ -2001,7 +2013,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.RO5-wr-nwXyeZDMSwcCVwg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YfkxtERg2lnNsYMHFH8EhA",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
