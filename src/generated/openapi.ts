@@ -1944,6 +1944,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 2147483647
               },
+              "authorization_ttl_seconds": {
+                "description": "How long an authorisation (a redemption with capture manual) holds its debit before it expires and releases it, in seconds (default 600, at most 86400).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400
+              },
               "quote_ttl_seconds": {
                 "description": "How long a quote stays usable, in seconds.",
                 "type": "integer",

@@ -915,6 +915,10 @@ export interface Limits {
    */
   reservation_ttl_seconds?: number;
   /**
+   * How long an authorisation (a redemption with capture manual) holds its debit before it expires and releases it, in seconds (default 600, at most 86400).
+   */
+  authorization_ttl_seconds?: number;
+  /**
    * How long a quote stays usable, in seconds.
    */
   quote_ttl_seconds?: number;

@@ -1,11 +1,23 @@
 /**
  * A token's Durable Object keeps only live quotes (spec §8.3): saving one
- * sets the object's alarm for its expiry, and the alarm deletes it.
+ * sets the object's alarm for its expiry, and the alarm deletes it. Its
+ * storage, written by the version before holds, is migrated in place.
  */
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { LedgerBindings } from "../../src/adapters/ledger/durable-object/bindings.ts";
+import { durableObjectSql } from "../../src/adapters/ledger/durable-object/storage-driver.ts";
+import { LEDGER_MIGRATIONS } from "../../src/adapters/ledger/sql/schema.ts";
+import { SettlementOutbox } from "../../src/adapters/ledger/sql/settlement-outbox.ts";
+import { SqlLedger } from "../../src/adapters/ledger/sql/sql-ledger.ts";
+import {
+  checkUpgraded,
+  EARLIER_LEDGER_TABLES,
+  EARLIER_TOKEN_KEY,
+  writeEarlierRows,
+} from "../support/ledger-before-holds.ts";
+import { NOW_SECONDS } from "../support/network.ts";
 import { quoteRecord } from "../support/quote-record.ts";
 
 const bindings = env as unknown as LedgerBindings;
@@ -33,5 +45,24 @@ describe("quotes in a token's Durable Object", () => {
     expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(
       now + 3_600_000,
     );
+  });
+});
+
+describe("a token's Durable Object written before holds", () => {
+  it("is brought forward in place: each redemption's reservation a hold, the balance as it was", async () => {
+    const stub = bindings.TOKEN_LEDGER.get(bindings.TOKEN_LEDGER.idFromName(EARLIER_TOKEN_KEY));
+    const now = NOW_SECONDS * 1000;
+    await runInDurableObject(stub, async (_, state) => {
+      // The object's storage as the version before holds left it.
+      const sql = state.storage.sql;
+      for (const table of ["holds", "tokens", "redemptions"]) sql.exec(`DROP TABLE ${table}`);
+      sql.exec("DELETE FROM schema_migrations WHERE id = 'holds'");
+      for (const statement of EARLIER_LEDGER_TABLES) sql.exec(statement);
+      const driver = durableObjectSql(state.storage, []);
+      writeEarlierRows(driver, now);
+      // What the object's constructor does on its next start.
+      const upgraded = durableObjectSql(state.storage, LEDGER_MIGRATIONS);
+      await checkUpgraded(new SqlLedger(upgraded, new SettlementOutbox(upgraded)), now);
+    });
   });
 });
