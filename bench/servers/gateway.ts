@@ -13,16 +13,15 @@ import { nodeCryptoSignatures } from "../../src/adapters/crypto/node-signatures.
 import { loadNetworkFile } from "../../src/adapters/config/file.ts";
 import { useSignatureVerifier } from "../../src/core/token/signature.ts";
 import { createGateway } from "../../src/gateway/app.ts";
-import { nodePorts } from "../../src/runtime/node-ports.ts";
+import { nodePorts, recoveryEveryMs } from "../../src/runtime/node-ports.ts";
 import { portFromEnv, stopOnSignal } from "./listen.ts";
 
 if (process.env.BENCH_SIGNATURES === "node") useSignatureVerifier(nodeCryptoSignatures);
 
 const network = loadNetworkFile(process.env.OCT_CONFIG!);
 const ports = nodePorts({ network, dbPath: process.env.OCT_DB! });
-const recovery = ports.startRecovery(
-  Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
-  (message) => console.error(message),
+const recovery = ports.startRecovery(recoveryEveryMs(network.limits), (message) =>
+  console.error(message),
 );
 const gateway = createGateway({
   ...ports,

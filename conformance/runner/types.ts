@@ -41,10 +41,22 @@ export interface RequestSpec {
 }
 
 export interface Step {
-  do: "redeem" | "quote" | "balance" | "get" | "concurrent" | "receipt" | "settlement";
+  do:
+    | "redeem"
+    | "quote"
+    | "balance"
+    | "get"
+    | "capture"
+    | "void"
+    | "wait"
+    | "concurrent"
+    | "receipt"
+    | "settlement";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
+  /** `wait`: how long, in seconds. */
+  seconds?: number;
   body?: Record<string, unknown>;
   token?: TokenRecipe & { sameIdentity?: boolean };
   ref?: string;

@@ -16,6 +16,8 @@ export interface OperationExtras {
   summary: string;
   tag: string;
   parameters?: Json[];
+  /** The request body may be left out (the table names its schema all the same). */
+  bodyOptional?: boolean;
   /** Success content beside (or, when the table names no schema file, instead of) the schema's JSON. */
   content?: Record<string, { schema: Json }>;
 }
@@ -25,6 +27,14 @@ export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name
 /** A definition of `common.schema.json`, by its `$id`. */
 const common = (definition: string) => ({
   $ref: `${SCHEMA_BASE_URI}common.schema.json#/$defs/${definition}`,
+});
+
+const redemptionId = (description: string) => ({
+  name: "id",
+  in: "path",
+  required: true,
+  description,
+  schema: common("identifier"),
 });
 
 const query = (name: string, description: string, schema: Json, required = false) => ({
@@ -38,7 +48,11 @@ const query = (name: string, description: string, schema: Json, required = false
 export const TAGS = [
   { name: "Discovery", description: "Gateway metadata and keys (Sections 7.3, 7.4)." },
   { name: "Tokens", description: "Verification and balance of a token (Sections 6, 7.5, 7.9)." },
-  { name: "Redemption", description: "Quotes and redemptions (Sections 7.6-7.8, 8)." },
+  {
+    name: "Redemption",
+    description:
+      "Quotes, redemptions, and the capture or void of authorisations (Sections 7.6-7.8, 8).",
+  },
   { name: "Settlement", description: "Who owes whom for a period (Sections 7.10, 10)." },
   { name: "Monitoring", description: "Liveness and metrics (Section 7.11)." },
 ];
@@ -84,15 +98,24 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getRedemption",
     summary: "A stored redemption",
     tag: "Redemption",
+    parameters: [redemptionId("The redemption id, as answered by POST /v1/redemptions.")],
+  },
+  "POST /v1/redemptions/{id}/capture": {
+    operationId: "captureAuthorization",
+    summary: "Capture an authorisation, for at most the amount it holds",
+    tag: "Redemption",
     parameters: [
-      {
-        name: "id",
-        in: "path",
-        required: true,
-        description: "The redemption id, as answered by POST /v1/redemptions.",
-        schema: common("identifier"),
-      },
+      redemptionId("The id of an authorisation (a redemption made with capture manual)."),
     ],
+  },
+  "POST /v1/redemptions/{id}/void": {
+    operationId: "voidAuthorization",
+    summary: "Void an authorisation, returning its whole debit",
+    tag: "Redemption",
+    parameters: [
+      redemptionId("The id of an authorisation (a redemption made with capture manual)."),
+    ],
+    bodyOptional: true,
   },
   "POST /v1/balance": { operationId: "getBalance", summary: "A token's balance", tag: "Tokens" },
   "GET /v1/settlements": {
@@ -265,7 +288,7 @@ export function buildOpenApi(files: readonly SchemaFile[], spec: string, version
         ? {
             requestBody: {
               description: String(schemas.get(row.request)!.title),
-              required: true,
+              required: !extras.bodyOptional,
               content: { "application/json": { schema: schemaRef(row.request) } },
             },
           }

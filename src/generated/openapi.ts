@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 13.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 13.4), as [RFC9110] requires for status 401.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -25,7 +25,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     },
     {
       "name": "Redemption",
-      "description": "Quotes and redemptions (Sections 7.6-7.8, 8)."
+      "description": "Quotes, redemptions, and the capture or void of authorisations (Sections 7.6-7.8, 8)."
     },
     {
       "name": "Settlement",
@@ -175,7 +175,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{ \"id\": \"r_01JDB…\", \"status\": \"committed\",\n  \"token\": { \"iss\": \"https://tokens.carrier-a.example\", \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\" },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\":   { \"amount\": \"40\",    \"unit\": \"gpu-second:h100-sxm\" },\n  \"credited\":  { \"amount\": \"100\",   \"unit\": \"gpu-second:a100-sxm\" },\n  \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"tariff\": { \"carrier\": \"carrier-a\", \"from\": \"gpu-second:h100-sxm\",\n              \"provider\": \"carrier-b-edge\", \"to\": \"gpu-second:a100-sxm\", \"rate\": \"2.5\",\n              \"valid_from\": \"2026-01-01T00:00:00Z\", \"valid_until\": \"2027-01-01T00:00:00Z\" },\n  \"created_at\": \"2026-12-01T10:00:00Z\", \"receipt\": \"<compact JWS>\" }\n```\n\n(Section 7.7 of the specification.)",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{ \"id\": \"r_01JDB…\", \"status\": \"committed\", \"capture\": \"automatic\",\n  \"token\": { \"iss\": \"https://tokens.carrier-a.example\", \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\" },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\":   { \"amount\": \"40\",    \"unit\": \"gpu-second:h100-sxm\" },\n  \"credited\":  { \"amount\": \"100\",   \"unit\": \"gpu-second:a100-sxm\" },\n  \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"tariff\": { \"carrier\": \"carrier-a\", \"from\": \"gpu-second:h100-sxm\",\n              \"provider\": \"carrier-b-edge\", \"to\": \"gpu-second:a100-sxm\", \"rate\": \"2.5\",\n              \"valid_from\": \"2026-01-01T00:00:00Z\", \"valid_until\": \"2027-01-01T00:00:00Z\" },\n  \"created_at\": \"2026-12-01T10:00:00Z\", \"expires_at\": \"2026-12-01T10:01:00Z\",\n  \"receipt\": \"<compact JWS>\" }\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{ \"id\": \"r_01JDC…\", \"status\": \"authorized\", \"capture\": \"manual\", \"token\": { \"…\": \"…\" },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\":    { \"amount\": \"40\",  \"unit\": \"gpu-second:h100-sxm\" },\n  \"credited\":   { \"amount\": \"100\", \"unit\": \"gpu-second:a100-sxm\" },\n  \"authorized\": { \"debited\":  { \"amount\": \"40\",  \"unit\": \"gpu-second:h100-sxm\" },\n                  \"credited\": { \"amount\": \"100\", \"unit\": \"gpu-second:a100-sxm\" } },\n  \"remaining\":  { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"tariff\": { \"…\": \"…\" },\n  \"created_at\": \"2026-12-01T10:00:00Z\", \"expires_at\": \"2026-12-01T10:10:00Z\" }\n```\n\n(Section 7.7 of the specification.)",
         "tags": [
           "Redemption"
         ],
@@ -226,7 +226,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)",
         "tags": [
           "Redemption"
         ],
@@ -261,11 +261,111 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         }
       }
     },
+    "/v1/redemptions/{id}/capture": {
+      "post": {
+        "operationId": "captureAuthorization",
+        "summary": "Capture an authorisation, for at most the amount it holds",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/identifier"
+            }
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/capture request",
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/capture-request"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/problem"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
+    "/v1/redemptions/{id}/void": {
+      "post": {
+        "operationId": "voidAuthorization",
+        "summary": "Void an authorisation, returning its whole debit",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/identifier"
+            }
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/void request",
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/void-request"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                }
+              }
+            }
+          },
+          "4XX": {
+            "$ref": "#/components/responses/problem"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
     "/v1/balance": {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{ \"token\": { \"iss\": \"…\", \"jti\": \"…\" },\n  \"face_value\": { \"amount\": \"1000.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"committed\":  { \"amount\": \"40\",     \"unit\": \"gpu-second:h100-sxm\" },\n  \"reserved\":   { \"amount\": \"0\",      \"unit\": \"gpu-second:h100-sxm\" },\n  \"remaining\":  { \"amount\": \"960.5\",  \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{ \"token\": { \"iss\": \"…\", \"jti\": \"…\" },\n  \"face_value\": { \"amount\": \"1000.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"committed\":  { \"amount\": \"40\",     \"unit\": \"gpu-second:h100-sxm\" },\n  \"reserved\":   { \"amount\": \"0\",      \"unit\": \"gpu-second:h100-sxm\" },\n  \"remaining\":  { \"amount\": \"960.5\",  \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. `reserved` is what the identity's\nopen holds hold: reservations in flight and authorisations not yet captured (Section 8.1). Lapsed\nholds count as expired when the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)",
         "tags": [
           "Tokens"
         ],
@@ -546,6 +646,28 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "reserved",
           "remaining"
         ]
+      },
+      "capture-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/capture-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/capture request",
+        "description": "Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.",
+        "type": "object",
+        "properties": {
+          "amount": {
+            "description": "The credit to capture, in the provider's unit: at most the authorised credit.",
+            "$ref": "common.schema.json#/$defs/positive-amount"
+          },
+          "unit": {
+            "description": "The provider's unit: the unit of the authorised credit.",
+            "$ref": "common.schema.json#/$defs/unit-id"
+          }
+        },
+        "required": [
+          "amount",
+          "unit"
+        ],
+        "additionalProperties": false
       },
       "common": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -2318,7 +2440,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
         "title": "POST /v1/redemptions request",
-        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.",
+        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). With capture manual the request creates an authorisation: the debit is held, not committed, until the authorisation is captured (for at most that amount), voided or expires. Closed.",
         "type": "object",
         "properties": {
           "token": {
@@ -2348,6 +2470,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "quote": {
             "description": "Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.",
             "$ref": "common.schema.json#/$defs/identifier"
+          },
+          "capture": {
+            "description": "automatic (the default): the provider is called and the debit committed at once. manual: an authorisation that holds the debit until POST /v1/redemptions/{id}/capture or /void, or its expiry.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
+            ]
           }
         },
         "required": [
@@ -2362,7 +2492,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://opencomputetoken.org/schemas/0.1/redemption.schema.json",
         "title": "Redemption",
-        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.",
+        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
@@ -2370,12 +2500,24 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "common.schema.json#/$defs/identifier"
           },
           "status": {
-            "description": "reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).",
+            "description": "Capture automatic: reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token). Capture manual: authorized (amount held until captured, voided or expired), captured (final: the captured amount committed, the rest returned, receipt issued), voided or expired (nothing debited, amount returned to the token).",
             "type": "string",
             "enum": [
               "reserved",
               "committed",
-              "released"
+              "released",
+              "authorized",
+              "captured",
+              "voided",
+              "expired"
+            ]
+          },
+          "capture": {
+            "description": "automatic, or manual for an authorisation. Absent: automatic.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
             ]
           },
           "token": {
@@ -2387,12 +2529,31 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "common.schema.json#/$defs/slug"
           },
           "debited": {
-            "description": "The amount taken from the token, in the token's unit.",
+            "description": "The amount taken from the token, in the token's unit: the amount held until the redemption is committed or captured; once captured, the captured debit.",
             "$ref": "common.schema.json#/$defs/quantity"
           },
           "credited": {
-            "description": "The amount credited at the provider, in the provider's unit.",
+            "description": "The amount credited at the provider, in the provider's unit: the credit asked for; once captured, the captured credit.",
             "$ref": "common.schema.json#/$defs/quantity"
+          },
+          "authorized": {
+            "description": "Capture manual: the amounts the authorisation holds, the most a capture may take.",
+            "type": "object",
+            "properties": {
+              "debited": {
+                "description": "The debit held, in the token's unit.",
+                "$ref": "common.schema.json#/$defs/quantity"
+              },
+              "credited": {
+                "description": "The credit authorised, in the provider's unit.",
+                "$ref": "common.schema.json#/$defs/quantity"
+              }
+            },
+            "required": [
+              "debited",
+              "credited"
+            ],
+            "additionalProperties": false
           },
           "remaining": {
             "description": "The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.",
@@ -2415,11 +2576,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "common.schema.json#/$defs/identifier"
           },
           "created_at": {
-            "description": "When the redemption was reserved.",
+            "description": "When the redemption was reserved or authorised.",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          },
+          "expires_at": {
+            "description": "When the amount held lapses unless committed or captured (the reservation's or authorisation's expiry).",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          },
+          "captured_at": {
+            "description": "Capture manual: when the capture was committed.",
             "$ref": "common.schema.json#/$defs/timestamp"
           },
           "receipt": {
-            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.",
+            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt), stating the committed or captured amounts. Present exactly when status is committed or captured.",
             "$ref": "common.schema.json#/$defs/compact-jws"
           }
         },
@@ -2438,7 +2607,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "type": "object",
           "properties": {
             "status": {
-              "const": "committed"
+              "enum": [
+                "committed",
+                "captured"
+              ]
             }
           },
           "required": [
@@ -2459,7 +2631,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "properties": {
             "receipt": false
           }
-        }
+        },
+        "allOf": [
+          {
+            "if": {
+              "type": "object",
+              "properties": {
+                "capture": {
+                  "const": "manual"
+                }
+              },
+              "required": [
+                "capture"
+              ]
+            },
+            "then": {
+              "type": "object",
+              "properties": {
+                "authorized": true,
+                "expires_at": true
+              },
+              "required": [
+                "authorized",
+                "expires_at"
+              ]
+            }
+          }
+        ]
       },
       "settlement-report": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3063,6 +3261,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "detail"
           ]
         }
+      },
+      "void-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/void-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/void request",
+        "description": "Body of a void of an authorisation, when one is sent: the empty object. A void may also be sent without a body. Closed.",
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
       }
     },
     "responses": {

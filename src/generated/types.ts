@@ -16,13 +16,21 @@ export type Amount = string;
  */
 export type UnitId = string;
 /**
+ * The credit to capture, in the provider's unit: at most the authorised credit.
+ */
+export type PositiveAmount = string;
+/**
+ * The provider's unit: the unit of the authorised credit.
+ */
+export type UnitId1 = string;
+/**
  * The gateway's id (the iss of its receipts).
  */
 export type AbsoluteURI = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId1 = string;
+export type UnitId2 = string;
 /**
  * The carrier's id.
  */
@@ -144,7 +152,7 @@ export type Slug5 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId2 = string;
+export type UnitId3 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -152,11 +160,11 @@ export type Slug6 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId3 = string;
+export type UnitId4 = string;
 /**
  * How many `to` units one `from` unit buys; an exact positive decimal.
  */
-export type PositiveAmount = string;
+export type PositiveAmount1 = string;
 /**
  * Start of validity, inclusive.
  */
@@ -176,11 +184,11 @@ export type Slug7 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
-export type PositiveAmount1 = string;
+export type PositiveAmount2 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId4 = string;
+export type UnitId5 = string;
 /**
  * The quote id, cited by a redemption's `quote` member.
  */
@@ -240,11 +248,11 @@ export type Slug12 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
-export type PositiveAmount2 = string;
+export type PositiveAmount3 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId5 = string;
+export type UnitId6 = string;
 /**
  * The kind of work a redemption pays for.
  */
@@ -257,6 +265,40 @@ export type Slug13 = string;
  * Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.
  */
 export type Identifier4 = string;
+/**
+ * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.
+ */
+export type Redemption = {
+  id: Identifier5;
+  /**
+   * Capture automatic: reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token). Capture manual: authorized (amount held until captured, voided or expired), captured (final: the captured amount committed, the rest returned, receipt issued), voided or expired (nothing debited, amount returned to the token).
+   */
+  status: "reserved" | "committed" | "released" | "authorized" | "captured" | "voided" | "expired";
+  /**
+   * automatic, or manual for an authorisation. Absent: automatic.
+   */
+  capture?: "automatic" | "manual";
+  token: TokenReference3;
+  provider: Slug14;
+  debited: Quantity10;
+  credited: Quantity11;
+  /**
+   * Capture manual: the amounts the authorisation holds, the most a capture may take.
+   */
+  authorized?: {
+    debited: Quantity12;
+    credited: Quantity13;
+  };
+  remaining: Quantity14;
+  tariff: Tariff3;
+  workload?: Workload2;
+  region?: Slug15;
+  quote?: Identifier6;
+  created_at: Timestamp4;
+  expires_at?: Timestamp5;
+  captured_at?: Timestamp6;
+  receipt?: CompactJWS;
+};
 /**
  * The redemption id; also the jti of its receipt.
  */
@@ -278,11 +320,19 @@ export type Slug15 = string;
  */
 export type Identifier6 = string;
 /**
- * When the redemption was reserved.
+ * When the redemption was reserved or authorised.
  */
 export type Timestamp4 = string;
 /**
- * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.
+ * When the amount held lapses unless committed or captured (the reservation's or authorisation's expiry).
+ */
+export type Timestamp5 = string;
+/**
+ * Capture manual: when the capture was committed.
+ */
+export type Timestamp6 = string;
+/**
+ * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt), stating the committed or captured amounts. Present exactly when status is committed or captured.
  */
 export type CompactJWS = string;
 /**
@@ -292,15 +342,15 @@ export type AbsoluteURI4 = string;
 /**
  * Start, inclusive.
  */
-export type Timestamp5 = string;
+export type Timestamp7 = string;
 /**
  * End, exclusive.
  */
-export type Timestamp6 = string;
+export type Timestamp8 = string;
 /**
  * When the report was produced.
  */
-export type Timestamp7 = string;
+export type Timestamp9 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -312,7 +362,7 @@ export type Slug17 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId6 = string;
+export type UnitId7 = string;
 /**
  * Exact sum of the debits, in `unit`.
  */
@@ -320,7 +370,7 @@ export type Amount1 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId7 = string;
+export type UnitId8 = string;
 /**
  * Exact sum of the credits, in `credit_unit`.
  */
@@ -356,11 +406,11 @@ export type Identifier7 = string;
 /**
  * Face value of the token, in `unit`: a positive canonical decimal string.
  */
-export type PositiveAmount3 = string;
+export type PositiveAmount4 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId8 = string;
+export type UnitId9 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -372,7 +422,7 @@ export type Workload3 = "inference" | "training" | "fine-tuning" | "batch" | "in
 /**
  * Largest debit, in the token's unit, that one redemption may take.
  */
-export type PositiveAmount4 = string;
+export type PositiveAmount5 = string;
 /**
  * RFC 7638 JWK SHA-256 thumbprint of the holder's public key, base64url (43 characters).
  */
@@ -381,7 +431,7 @@ export type SHA256DigestBase64Url1 = string;
  * One registered compute unit.
  */
 export type Unit = {
-  id: UnitId9;
+  id: UnitId10;
   /**
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
@@ -398,7 +448,7 @@ export type Unit = {
   accelerator?: Accelerator;
   tier?: ModelTier;
 } & {
-  id: UnitId9;
+  id: UnitId10;
   /**
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
@@ -418,7 +468,7 @@ export type Unit = {
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId9 = string;
+export type UnitId10 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -426,7 +476,7 @@ export type Slug19 = string;
 /**
  * Nominal peak dense (no structured sparsity) BF16 tensor throughput of one accelerator, in FLOP/s, as a decimal string.
  */
-export type PositiveAmount5 = string;
+export type PositiveAmount6 = string;
 
 /**
  * Body of a balance request. Closed. The token is verified as for /v1/verify; a token failure is answered with a problem carrying its error code.
@@ -483,6 +533,13 @@ export interface Quantity3 {
   unit: UnitId;
 }
 /**
+ * Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.
+ */
+export interface CaptureRequest {
+  amount: PositiveAmount;
+  unit: UnitId1;
+}
+/**
  * Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Open: clients ignore members they do not know.
  */
 export interface GatewayMetadata {
@@ -496,7 +553,7 @@ export interface GatewayMetadata {
   /**
    * Unit ids the gateway knows (its unit registry).
    */
-  units: UnitId1[];
+  units: UnitId2[];
   /**
    * The trusted carriers.
    */
@@ -535,7 +592,7 @@ export interface ProviderSummary {
    *
    * @minItems 1
    */
-  units: [UnitId1, ...UnitId1[]];
+  units: [UnitId2, ...UnitId2[]];
 }
 /**
  * The gateway's receipt public keys, inline.
@@ -703,7 +760,7 @@ export interface RedemptionSummary {
   /**
    * The redemption's status.
    */
-  status: "reserved" | "committed" | "released";
+  status: "reserved" | "committed" | "released" | "authorized" | "captured" | "voided" | "expired";
   provider: Slug2;
   debited: Quantity4;
   credited: Quantity5;
@@ -880,17 +937,17 @@ export interface Provider {
    *
    * @minItems 1
    */
-  units: [UnitId1, ...UnitId1[]];
+  units: [UnitId2, ...UnitId2[]];
 }
 /**
  * An exchange rate agreed between a carrier and a provider: 1 `from` unit of a token issued by `carrier` is worth `rate` `to` units at `provider`, from `valid_from` (inclusive) until `valid_until` (exclusive; absent means open-ended).
  */
 export interface Tariff {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId3;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
+  to: UnitId4;
+  rate: PositiveAmount1;
   valid_from: Timestamp1;
   valid_until?: Timestamp2;
 }
@@ -1027,8 +1084,8 @@ export interface QuoteRequest {
    */
   token: string;
   provider: Slug7;
-  amount: PositiveAmount1;
-  unit: UnitId4;
+  amount: PositiveAmount2;
+  unit: UnitId5;
 }
 /**
  * Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Open: clients ignore members they do not know.
@@ -1068,10 +1125,10 @@ export interface Quantity7 {
  */
 export interface Tariff1 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId3;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
+  to: UnitId4;
+  rate: PositiveAmount1;
   valid_from: Timestamp1;
   valid_until?: Timestamp2;
 }
@@ -1132,10 +1189,10 @@ export interface Quantity9 {
  */
 export interface Tariff2 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId3;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
+  to: UnitId4;
+  rate: PositiveAmount1;
   valid_from: Timestamp1;
   valid_until?: Timestamp2;
 }
@@ -1151,7 +1208,7 @@ export interface ReceiptHeader {
   kid: KeyId3;
 }
 /**
- * Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.
+ * Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). With capture manual the request creates an authorisation: the debit is held, not committed, until the authorisation is captured (for at most that amount), voided or expires. Closed.
  */
 export interface RedemptionRequest {
   /**
@@ -1159,32 +1216,15 @@ export interface RedemptionRequest {
    */
   token: string;
   provider: Slug12;
-  amount: PositiveAmount2;
-  unit: UnitId5;
+  amount: PositiveAmount3;
+  unit: UnitId6;
   workload?: Workload1;
   region?: Slug13;
   quote?: Identifier4;
-}
-/**
- * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.
- */
-export interface Redemption {
-  id: Identifier5;
   /**
-   * reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).
+   * automatic (the default): the provider is called and the debit committed at once. manual: an authorisation that holds the debit until POST /v1/redemptions/{id}/capture or /void, or its expiry.
    */
-  status: "reserved" | "committed" | "released";
-  token: TokenReference3;
-  provider: Slug14;
-  debited: Quantity10;
-  credited: Quantity11;
-  remaining: Quantity12;
-  tariff: Tariff3;
-  workload?: Workload2;
-  region?: Slug15;
-  quote?: Identifier6;
-  created_at: Timestamp4;
-  receipt?: CompactJWS;
+  capture?: "automatic" | "manual";
 }
 /**
  * Identity of the redeemed token.
@@ -1194,23 +1234,37 @@ export interface TokenReference3 {
   jti: Identifier;
 }
 /**
- * The amount taken from the token, in the token's unit.
+ * The amount taken from the token, in the token's unit: the amount held until the redemption is committed or captured; once captured, the captured debit.
  */
 export interface Quantity10 {
   amount: Amount;
   unit: UnitId;
 }
 /**
- * The amount credited at the provider, in the provider's unit.
+ * The amount credited at the provider, in the provider's unit: the credit asked for; once captured, the captured credit.
  */
 export interface Quantity11 {
   amount: Amount;
   unit: UnitId;
 }
 /**
- * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
+ * The debit held, in the token's unit.
  */
 export interface Quantity12 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * The credit authorised, in the provider's unit.
+ */
+export interface Quantity13 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
+ */
+export interface Quantity14 {
   amount: Amount;
   unit: UnitId;
 }
@@ -1219,10 +1273,10 @@ export interface Quantity12 {
  */
 export interface Tariff3 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId3;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
+  to: UnitId4;
+  rate: PositiveAmount1;
   valid_from: Timestamp1;
   valid_until?: Timestamp2;
 }
@@ -1232,7 +1286,7 @@ export interface Tariff3 {
 export interface SettlementReport {
   gateway: AbsoluteURI4;
   period: SettlementPeriod;
-  generated_at: Timestamp7;
+  generated_at: Timestamp9;
   /**
    * One entry per (carrier, provider, unit, credit_unit) with at least one committed redemption in the period.
    */
@@ -1243,8 +1297,8 @@ export interface SettlementReport {
  * The period covered: redemptions committed at or after `from` and before `to`.
  */
 export interface SettlementPeriod {
-  from: Timestamp5;
-  to: Timestamp6;
+  from: Timestamp7;
+  to: Timestamp8;
 }
 /**
  * What `carrier` owes `provider` for the period in one pair of units.
@@ -1252,9 +1306,9 @@ export interface SettlementPeriod {
 export interface SettlementTotal {
   carrier: Slug16;
   provider: Slug17;
-  unit: UnitId6;
+  unit: UnitId7;
   debited: Amount1;
-  credit_unit: UnitId7;
+  credit_unit: UnitId8;
   credited: Amount2;
   /**
    * Number of committed redemptions summed.
@@ -1286,8 +1340,8 @@ export interface OCTClaim {
    * Version of the OCT claim layout: "0.1".
    */
   ver: "0.1";
-  amount: PositiveAmount3;
-  unit: UnitId8;
+  amount: PositiveAmount4;
+  unit: UnitId9;
   redeem?: RedemptionConstraints;
 }
 /**
@@ -1314,7 +1368,7 @@ export interface RedemptionConstraints {
    * @minItems 1
    */
   workloads?: [Workload3, ...Workload3[]];
-  max_per_redemption?: PositiveAmount4;
+  max_per_redemption?: PositiveAmount5;
 }
 /**
  * Confirmation (RFC 7800). Optional; when present, every redemption MUST carry a proof of possession of the holder key.
@@ -1349,7 +1403,7 @@ export interface Accelerator {
    * Product name and variant (form factor, memory).
    */
   model: string;
-  bf16_dense_flops: PositiveAmount5;
+  bf16_dense_flops: PositiveAmount6;
   /**
    * Title of the vendor document the figure comes from.
    */
@@ -1394,7 +1448,7 @@ export interface VerifyResponse {
    */
   valid: boolean;
   claims?: TokenClaims1;
-  remaining?: Quantity13;
+  remaining?: Quantity15;
   /**
    * Why the token was refused (refused tokens only): the error code of the first failing verification step.
    */
@@ -1435,7 +1489,11 @@ export interface TokenClaims1 {
 /**
  * The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only).
  */
-export interface Quantity13 {
+export interface Quantity15 {
   amount: Amount;
   unit: UnitId;
 }
+/**
+ * Body of a void of an authorisation, when one is sent: the empty object. A void may also be sent without a body. Closed.
+ */
+export interface VoidRequest {}

@@ -19,6 +19,7 @@ import {
 } from "../support/ledger-before-holds.ts";
 import { NOW_SECONDS } from "../support/network.ts";
 import { quoteRecord } from "../support/quote-record.ts";
+import { redemptionRecord } from "../support/redemption-record.ts";
 
 const bindings = env as unknown as LedgerBindings;
 const TOKEN_KEY = "quote-alarm-token-key-000000000000000000000";
@@ -45,6 +46,47 @@ describe("quotes in a token's Durable Object", () => {
     expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(
       now + 3_600_000,
     );
+  });
+});
+
+describe("an authorisation in its token's Durable Object", () => {
+  it("left open, it is released by the alarm set at its expiry", async () => {
+    const tokenKey = "authorization-alarm-token-key-0000000000000";
+    const stub = bindings.TOKEN_LEDGER.get(bindings.TOKEN_LEDGER.idFromName(tokenKey));
+    const now = Date.now();
+    const record = redemptionRecord(
+      tokenKey,
+      { iss: "https://tokens.carrier-a.example", jti: tokenKey },
+      now,
+      {
+        status: "authorized",
+        captureMode: "manual",
+        expiresAt: now + 1500,
+        receipt: undefined,
+      },
+    );
+    expect(await stub.reserve({ record, faceValue: "100", now })).toMatchObject({
+      kind: "reserved",
+    });
+    expect(await stub.balance(tokenKey, now)).toMatchObject({ committed: "0", reserved: "40" });
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(now + 1500);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    // The alarm has fired by now, or fires here: either way it is the alarm's work.
+    await runDurableObjectAlarm(stub);
+    expect(await stub.get(tokenKey, record.id)).toMatchObject({
+      status: "expired",
+      remaining: "100",
+    });
+    expect(await stub.getHold(tokenKey, record.id)).toMatchObject({
+      kind: "authorization",
+      status: "closed",
+      closedBy: "expiry",
+      captured: "0",
+    });
+    expect(await stub.balance(tokenKey, Date.now())).toMatchObject({
+      committed: "0",
+      reserved: "0",
+    });
   });
 });
 
