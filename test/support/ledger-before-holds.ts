@@ -8,17 +8,11 @@
 import { expect } from "vitest";
 import type { SqlStatements } from "../../src/adapters/ledger/sql/driver.ts";
 import type { SqlLedger } from "../../src/adapters/ledger/sql/sql-ledger.ts";
+import { RESERVATION_EXPIRED, type RedemptionRecord } from "../../src/core/redemption/record.ts";
+import { redemptionRecord } from "./redemption-record.ts";
 
 export const EARLIER_TOKEN_KEY = "before-holds-token-key-00000000000000000000";
 const TOKEN = { iss: "https://tokens.carrier-a.example", jti: "before-holds" };
-const TARIFF = {
-  carrier: "carrier-a",
-  from: "gpu-second:h100-sxm",
-  provider: "carrier-b-edge",
-  to: "gpu-second:h100-sxm",
-  rate: "1",
-  valid_from: "2026-01-01T00:00:00Z",
-};
 
 /** The ledger tables of the migrations `ledger-1` and `quotes-expiry`, as they were. */
 export const EARLIER_LEDGER_TABLES = [
@@ -45,32 +39,36 @@ export function writeEarlierRows(sql: SqlStatements, now: number): void {
     TOKEN.iss,
     TOKEN.jti,
   );
-  const rows: [number, string, string, number, object][] = [
+  const rows: [number, string, string, number, Partial<RedemptionRecord>][] = [
     [1, "committed", "4", now - 10_000, {}],
     [2, "reserved", "3", now + 60_000, {}],
     [3, "reserved", "2", now - 1, {}],
-    [4, "released", "5", now - 5000, { failure: { code: "provider_unavailable", status: 502 } }],
-    [5, "released", "6", now - 5000, { failure: { code: "reservation_expired", status: 409 } }],
+    [
+      4,
+      "released",
+      "5",
+      now - 5000,
+      { failure: { code: "provider_unavailable", status: 502, detail: "refused" } },
+    ],
+    [5, "released", "6", now - 5000, { failure: RESERVATION_EXPIRED }],
   ];
   for (const [n, status, debit, expiresAt, extra] of rows) {
-    const record = {
-      id: id(n),
-      tokenKey: EARLIER_TOKEN_KEY,
-      token: TOKEN,
-      sub: "acct-before",
-      carrier: "carrier-a",
-      provider: "carrier-b-edge",
-      status,
-      debited: { amount: debit, unit: "gpu-second:h100-sxm" },
-      credited: { amount: debit, unit: "gpu-second:h100-sxm" },
-      tariff: TARIFF,
-      created_at: new Date(expiresAt - 60_000).toISOString(),
-      expiresAt,
-      idempotencyKey: `key-${n}`,
-      requestHash: `hash-${n}`,
-      receipt: `receipt-${n}`,
-      ...extra,
-    };
+    // As the version before holds stored it: no capture mode.
+    const { captureMode: _, ...record } = redemptionRecord(
+      EARLIER_TOKEN_KEY,
+      TOKEN,
+      expiresAt - 60_000,
+      {
+        id: id(n),
+        status: status as RedemptionRecord["status"],
+        debited: { amount: debit, unit: "gpu-second:h100-sxm" },
+        expiresAt,
+        idempotencyKey: `key-${n}`,
+        requestHash: `hash-${n}`,
+        receipt: `receipt-${n}`,
+        ...extra,
+      },
+    );
     sql.run(
       "INSERT INTO redemptions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       record.id,

@@ -6,6 +6,7 @@
  */
 import type { RedemptionRecord } from "../../src/core/redemption/record.ts";
 import type { TokenIdentity } from "../../src/core/token/verify.ts";
+import { EDGE_TARIFF } from "./network.ts";
 
 export function redemptionRecord(
   tokenKey: string,
@@ -24,15 +25,7 @@ export function redemptionRecord(
     captureMode: "automatic",
     debited: { amount: "40", unit: "gpu-second:h100-sxm" },
     credited: { amount: "100", unit: "gpu-second:a100-sxm" },
-    tariff: {
-      carrier: "carrier-a",
-      from: "gpu-second:h100-sxm",
-      provider: "carrier-b-edge",
-      to: "gpu-second:a100-sxm",
-      rate: "2.5",
-      valid_from: "2026-01-01T00:00:00Z",
-      valid_until: "2031-01-01T00:00:00Z",
-    },
+    tariff: EDGE_TARIFF,
     created_at: new Date(now).toISOString(),
     expiresAt: now + 60_000,
     idempotencyKey: "key",

@@ -275,37 +275,6 @@ describe("the hold state machine under random histories", () => {
               }
               break;
             }
-            case "capture": {
-              const i = pick(step.index);
-              if (i < 0) break;
-              const to = totalFor(holds[i]!, step.to);
-              const result = capture(account, holds[i]!, to);
-              if (result.ok) {
-                account = result.account;
-                holds[i] = result.hold;
-              }
-              break;
-            }
-            case "close": {
-              const i = pick(step.index);
-              if (i < 0) break;
-              const result = close(account, holds[i]!);
-              if (result.ok) {
-                account = result.account;
-                holds[i] = result.hold;
-              }
-              break;
-            }
-            case "captureAndClose": {
-              const i = pick(step.index);
-              if (i < 0) break;
-              const result = captureAndClose(account, holds[i]!, totalFor(holds[i]!, step.to));
-              if (result.ok) {
-                account = result.account;
-                holds[i] = result.hold;
-              }
-              break;
-            }
             case "expire": {
               now += step.advance;
               const result = expire(account, holds, now);
@@ -314,16 +283,23 @@ describe("the hold state machine under random histories", () => {
                 holds[holds.findIndex((h) => h.id === hold.id)] = hold;
               break;
             }
-            case "adjust": {
+            default: {
+              // A step on one hold already placed.
               const i = pick(step.index);
               if (i < 0) break;
-              const result = adjust(account, holds[i]!, totalFor(holds[i]!, step.to));
-              if (result.ok) {
-                if (result.changed) adjustedAt = i;
-                account = result.account;
-                holds[i] = result.hold;
-              }
-              break;
+              const hold = holds[i]!;
+              const result =
+                step.op === "close"
+                  ? close(account, hold)
+                  : { capture, captureAndClose, adjust }[step.op](
+                      account,
+                      hold,
+                      totalFor(hold, step.to),
+                    );
+              if (!result.ok) break;
+              if (step.op === "adjust" && result.changed) adjustedAt = i;
+              account = result.account;
+              holds[i] = result.hold;
             }
           }
 
