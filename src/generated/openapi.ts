@@ -2529,11 +2529,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "common.schema.json#/$defs/slug"
           },
           "debited": {
-            "description": "The amount taken from the token, in the token's unit: the amount held until the redemption is committed or captured; once captured, the captured debit.",
+            "description": "The amount taken from the token, in the token's unit. Until the redemption is committed or captured, the amount held; once an authorisation is captured, the captured debit.",
             "$ref": "common.schema.json#/$defs/quantity"
           },
           "credited": {
-            "description": "The amount credited at the provider, in the provider's unit: the credit asked for; once captured, the captured credit.",
+            "description": "The amount credited at the provider, in the provider's unit: the credit asked for; once an authorisation is captured, the captured credit.",
             "$ref": "common.schema.json#/$defs/quantity"
           },
           "authorized": {

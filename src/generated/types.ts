@@ -1234,14 +1234,14 @@ export interface TokenReference3 {
   jti: Identifier;
 }
 /**
- * The amount taken from the token, in the token's unit: the amount held until the redemption is committed or captured; once captured, the captured debit.
+ * The amount taken from the token, in the token's unit. Until the redemption is committed or captured, the amount held; once an authorisation is captured, the captured debit.
  */
 export interface Quantity10 {
   amount: Amount;
   unit: UnitId;
 }
 /**
- * The amount credited at the provider, in the provider's unit: the credit asked for; once captured, the captured credit.
+ * The amount credited at the provider, in the provider's unit: the credit asked for; once an authorisation is captured, the captured credit.
  */
 export interface Quantity11 {
   amount: Amount;
