@@ -76,21 +76,29 @@ export class CallbackServer {
     this.scripts.set(path, script);
   }
 
-  /** The requests made to `path` (every path when omitted), oldest first. */
-  received(path?: string): Received[] {
-    return this.seen.filter((r) => path === undefined || r.path === path);
+  /** How many requests the server has received, on any path: a mark for {@link received}. */
+  get count(): number {
+    return this.seen.length;
   }
 
-  /** Waits until `path` has received `count` requests, or `timeoutMs` passed. */
-  async waitFor(path: string, count: number, timeoutMs: number): Promise<Received[]> {
+  /**
+   * The requests made to `path` (every path when omitted), oldest first; only
+   * those after the first `since` requests of all, when given.
+   */
+  received(path?: string, since = 0): Received[] {
+    return this.seen.slice(since).filter((r) => path === undefined || r.path === path);
+  }
+
+  /** Waits until `path` has received `count` requests after mark `since`, or `timeoutMs` passed. */
+  async waitFor(path: string, count: number, timeoutMs: number, since = 0): Promise<Received[]> {
     const deadline = Date.now() + timeoutMs;
-    while (this.received(path).length < count && Date.now() < deadline) {
+    while (this.received(path, since).length < count && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, Math.max(1, deadline - Date.now()));
       });
     }
-    return this.received(path);
+    return this.received(path, since);
   }
 
   /** Answers every request held at `path` with `script`; returns how many were waiting. */

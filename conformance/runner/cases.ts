@@ -80,7 +80,7 @@ async function sequenceCase(c: Case, ctx: RunContext, log: Exchange[]): Promise<
     minted: mint(c.input.token, ctx),
     saved: {},
     pending: {},
-    receivedBefore: ctx.callback?.received().length ?? 0,
+    receivedBefore: ctx.callback?.count ?? 0,
   };
   for (const [index, step] of (c.input.steps ?? []).entries()) {
     try {

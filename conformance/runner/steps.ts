@@ -117,7 +117,7 @@ export async function runStep(
 ): Promise<void> {
   const now = ctx.now();
   const expect = fill(step.expect ?? {}, seq.saved, now) as StepExpectation;
-  let token = seq.minted.token;
+  let token = step.tokenOf !== undefined ? fill(step.tokenOf, seq.saved, now) : seq.minted.token;
   if (step.token) {
     const jti = step.token.sameIdentity ? seq.minted.claims?.jti : undefined;
     token = mint(
@@ -235,9 +235,7 @@ export async function runStep(
       return;
     }
     case "fetches": {
-      const count = callbackOf(ctx)
-        .received(step.path)
-        .filter((r) => callbackOf(ctx).received().indexOf(r) >= seq.receivedBefore).length;
+      const count = callbackOf(ctx).received(step.path, seq.receivedBefore).length;
       const wanted =
         expect.count !== undefined ? count === expect.count : count <= (expect.max ?? Infinity);
       if (!wanted)
@@ -285,9 +283,7 @@ async function hookReceived(
 ): Promise<void> {
   const callback = callbackOf(ctx);
   const wanted = expect.count ?? 1;
-  const all = (await callback.waitFor(step.path!, wanted, 15_000)).filter(
-    (r) => callback.received().indexOf(r) >= seq.receivedBefore,
-  );
+  const all = await callback.waitFor(step.path!, wanted, 15_000, seq.receivedBefore);
   if (all.length < wanted)
     throw new CaseFailure(
       `the provider at ${step.path} was called ${all.length} time(s), expected ${wanted}`,

@@ -214,6 +214,10 @@ export interface Step {
   headers?: {
     [k: string]: string;
   };
+  /**
+   * verify: the token is this saved value (${name.member}), e.g. a receipt presented as a token.
+   */
+  tokenOf?: string;
 }
 /**
  * What a path of the runner's callback server answers: a key set built from suite keys, or text, with a status, a delay, a redirect, or held until a release step.

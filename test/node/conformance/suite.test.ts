@@ -15,23 +15,27 @@ import { toJunit } from "../../../conformance/runner/reports/junit.ts";
 import { writeReports } from "../../../conformance/runner/reports/write.ts";
 import { runGatewaySuite } from "../../../conformance/runner/run.ts";
 import type { Report } from "../../../conformance/runner/types.ts";
-import { loadNetworkFile } from "../../../src/adapters/config/file.ts";
 import { createGateway } from "../../../src/gateway/app.ts";
 import { nodePorts } from "../../../src/runtime/node-ports.ts";
+import { conformanceNetwork, type ConformanceNetwork } from "../../support/conformance.ts";
 import { serveApp } from "../../support/serve.ts";
 import { WEAKENED_GATEWAYS } from "../../support/weakened-gateways.ts";
 
-const network = loadNetworkFile(join(VECTORS_DIR, "network.json"));
-
-const honestPorts = () => nodePorts({ network, dbPath: ":memory:" });
+let net: ConformanceNetwork;
+const honestPorts = () => nodePorts({ network: net.network, dbPath: ":memory:" });
 
 let ours: Report;
 let served: Awaited<ReturnType<typeof serveApp>>;
 
 beforeAll(async () => {
+  net = await conformanceNetwork();
   served = await serveApp(createGateway(honestPorts()));
-  ours = await runGatewaySuite({ url: served.url, name: "oct (Node, in-process)" });
-}, 120_000);
+  ours = await runGatewaySuite({
+    url: served.url,
+    name: "oct (Node, in-process)",
+    callback: net.callback,
+  });
+}, 180_000);
 afterAll(() => served?.close());
 
 describe("the vectors", () => {
@@ -43,6 +47,9 @@ describe("the vectors", () => {
       "conversion",
       "redemption",
       "receipts",
+      "settlement",
+      "key-sets",
+      "providers",
     ]);
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
@@ -116,6 +123,7 @@ describe("deliberately weakened gateways", () => {
           url: gateway.url,
           name: variant.name,
           suites: variant.suites,
+          callback: net.callback,
         });
         weakened.set(variant.name, report);
         const failed = report.results
