@@ -10,6 +10,8 @@ export interface Answer {
   headers: Headers;
   text: string;
   json: unknown;
+  /** When the runner had the whole answer, ms since the epoch (its clock). */
+  receivedAt: number;
 }
 
 /** An exchange with nothing clipped, for the checks that read every answer of a run. */
@@ -94,7 +96,13 @@ export class Client {
       } catch {
         json = undefined;
       }
-      const answer = { status: response.status, headers: response.headers, text, json };
+      const answer = {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json,
+        receivedAt: Date.now(),
+      };
       for (const tap of this.taps)
         tap({
           method,

@@ -161,7 +161,11 @@ export async function runGatewaySuite(options: GatewayRunOptions): Promise<Repor
       return report(options, startedAt, results, notes, reachable);
     }
     const skew = clockSkew(dates[0]);
-    if (skew !== undefined && Math.abs(skew) > CLOCK_TOLERANCE_SECONDS)
+    if (skew === undefined)
+      notes.push(
+        "the gateway's answers carry no Date header: the runner cannot compare clocks, and judges quote expiry by its own",
+      );
+    else if (Math.abs(skew) > CLOCK_TOLERANCE_SECONDS)
       notes.push(
         `the gateway's clock is ${Math.abs(skew)} s ${skew < 0 ? "behind" : "ahead of"} the runner's (its Date header): ` +
           `the time-sensitive cases assume the two agree within ${CLOCK_TOLERANCE_SECONDS} s`,

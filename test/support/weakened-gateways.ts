@@ -968,8 +968,8 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
     build: withPorts(({ ledger }) => ({
       ledger: faceValuesApart(ledger, async (tokenKey, face, debit) => {
         const { committed, reserved } = await ledger.balance(tokenKey, Date.now());
-        // Another request may reserve meanwhile: what this check read is stale.
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Other requests reserve meanwhile: what this check read is stale by then.
+        await new Promise((resolve) => setTimeout(resolve, 250));
         return (
           parseAmount(committed) + parseAmount(reserved) + parseAmount(debit) <= parseAmount(face)
         );

@@ -231,7 +231,7 @@ console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite);`,
     );
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain("conformant: every MUST case passed");
-  });
+  }, 180_000);
 
   it.skipIf(!OLD_NODE)(
     `on ${OLD_NODE?.version ?? "an older Node.js (none here)"}, \`oct\` says in one line that it needs a newer one`,
