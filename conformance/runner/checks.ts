@@ -197,7 +197,11 @@ const csvField = (value: string | number) => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** The CSV form of a report with these totals, exactly as spec §10.4 writes it. */
+/**
+ * The CSV form of a report with these totals, exactly as spec §10.4 writes
+ * it: written again here, not imported from the gateway, so that the
+ * runner's expectation is its own reading of the spec.
+ */
 export function csvOf(gateway: string, from: string, to: string, totals: readonly Total[]): string {
   const lines = [
     "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count",

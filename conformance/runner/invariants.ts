@@ -9,20 +9,10 @@
 import type { FullExchange } from "./client.ts";
 import type { RunContext } from "./context.ts";
 import { CaseFailure, schemaMismatch } from "./match.ts";
-import type { Exchange } from "./types.ts";
+import type { Case, Exchange } from "./types.ts";
 
-export type Invariant =
-  | "request-ids"
-  | "no-store"
-  | "problems"
-  | "problem-request-ids"
-  | "www-authenticate"
-  | "allow"
-  | "location"
-  | "json-types"
-  | "no-token-echo"
-  | "ids"
-  | "metrics";
+/** The rules a case may name (`input.invariant` of the vector schema). */
+export type Invariant = NonNullable<Case["input"]["invariant"]>;
 
 type Json = Record<string, any>;
 
