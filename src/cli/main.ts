@@ -19,6 +19,7 @@ import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 } from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
@@ -39,6 +40,7 @@ const COMMANDS: Command[] = [
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 ];
 
 export type { Output };
