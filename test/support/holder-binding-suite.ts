@@ -174,6 +174,24 @@ export function defineHolderBindingSuite(runtime: HolderBindingRuntime): void {
     });
   });
 
+  describe("authorise, then capture", () => {
+    it("an authorisation of a bound token needs a proof; its capture takes no token, so no proof", async () => {
+      const token = await boundToken();
+      const body = { ...ask(token, "10"), capture: "manual" };
+      const refused = await gw.post("/v1/redemptions", body, { "idempotency-key": "auth-0" });
+      await refusal(refused, "holder_proof_missing");
+      const authorised = await gw.post("/v1/redemptions", body, {
+        "idempotency-key": "auth-1",
+        dpop: await proof(token, "/v1/redemptions"),
+      });
+      expect(authorised.status).toBe(201);
+      const { id } = (await authorised.json()) as { id: string };
+      const captured = await gw.post(`/v1/redemptions/${id}/capture`, { amount: "5", unit: A100 });
+      expect(captured.status).toBe(200);
+      expect(await remaining(gw, token)).toBe("98");
+    });
+  });
+
   describe("refused with its code, nothing changed", () => {
     const cases: [string, string, (token: string) => Promise<string | undefined>][] = [
       ["without a proof", "holder_proof_missing", async () => undefined],
