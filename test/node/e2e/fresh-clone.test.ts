@@ -214,10 +214,71 @@ console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.
       join(project, "require.cjs"),
       `const oct = require("open-compute-token");
 const conformance = require("open-compute-token/conformance");
-console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite);`,
+const hono = require("open-compute-token/hono");
+const client = require("open-compute-token/client");
+console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite, typeof hono.octPayment, typeof client.payingFetch);`,
     );
     const required = await shell("node require.cjs", project, withNode22);
-    expect(required.stdout.trim(), required.stderr).toBe("function function");
+    expect(required.stdout.trim(), required.stderr).toBe("function function function function");
+  });
+
+  it("makes a route paid with the hono entry and reads its challenge with the client entry, with their types", async () => {
+    writeFileSync(
+      join(project, "pay.ts"),
+      `import { Hono } from "hono";
+import { octPayment, type OctPaymentEnv } from "open-compute-token/hono";
+import { challengeOf, payingFetch, receiptOf } from "open-compute-token/client";
+const app = new Hono<OctPaymentEnv>();
+app.get(
+  "/answer",
+  octPayment({
+    gateway: "${gateway.url}",
+    provider: "cloud-c",
+    price: { amount: "5", unit: "inference-token:llm-large" },
+    accepts: ["gpu-second:h100-sxm"],
+  }),
+  (c) => {
+    c.get("oct").charge("3");
+    return c.text("42");
+  },
+);
+const unpaid = await app.request("/answer");
+const pay = payingFetch({ token: "not.a.token", fetch: async (input, init) => app.request(input as Request, init) });
+const refused = await pay("http://app.example/answer");
+console.log(JSON.stringify({
+  status: unpaid.status,
+  challenge: challengeOf(unpaid.headers.get("www-authenticate")),
+  paid: refused.status,
+  code: ((await refused.json()) as { code: string }).code,
+  receipt: receiptOf(refused) ?? null,
+}));
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      readFileSync(join(project, "tsconfig.json"), "utf8").replace(
+        '["verify.ts"]',
+        '["verify.ts", "pay.ts"]',
+      ),
+    );
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const typed = await shell(`node ${tsc} -p tsconfig.json`, project, withNode22);
+    expect(typed.status, typed.stdout + typed.stderr).toBe(0);
+    const run = await shell("node pay.ts", project, withNode22);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      status: 402,
+      challenge: {
+        gateway: gateway.url,
+        provider: "cloud-c",
+        price: { amount: "5", unit: "inference-token:llm-large" },
+        units: ["gpu-second:h100-sxm"],
+      },
+      // The gateway refuses a token that is not one, and the app passes the refusal on.
+      paid: 401,
+      code: "token_malformed",
+      receipt: null,
+    });
   });
 
   it("runs `oct conformance gateway` against a gateway started from the repository", async () => {
