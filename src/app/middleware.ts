@@ -63,7 +63,9 @@ async function keyOf(c: Context, provider: string): Promise<string> {
     provider,
     method: c.req.method,
     target: url.pathname + url.search,
-    // Hono keeps the body it read: the handler reads it again as it likes.
+    // Hono keeps the body it read: the handler reads it again as it likes. (After a
+    // middleware that parsed it as JSON, Hono hands back that JSON serialised again:
+    // the same for the same request, which is what the key needs.)
     content: bodiless ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer()),
     clientKey,
   });

@@ -147,6 +147,15 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
     body: JSON.stringify(body),
   });
 
+  /** A request paid with `token` at once (no challenge first), to a new paid app: GET without a body. */
+  const paidRequest = (path: string, token: string, body?: Json) => {
+    const authorization = { authorization: `OCT ${token}` };
+    return paidApp().request(
+      path,
+      body ? generate(body, authorization) : { headers: authorization },
+    );
+  };
+
   describe("the challenge", () => {
     it("answers a request without a token 402 payment_required, the challenge in the header and the problem", async () => {
       const app = paidApp();
@@ -235,9 +244,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
 
     it("captures the whole price when the handler reports nothing", async () => {
       const token = await tokenOf();
-      const answer = await paidApp().request("/fixed", {
-        headers: { authorization: `OCT ${token}` },
-      });
+      const answer = await paidRequest("/fixed", token);
       expect(answer.status).toBe(200);
       expect(await answer.text()).toBe("paid");
       expect(answer.headers.get(RECEIPT_HEADER)).toMatch(/^ey/);
@@ -246,10 +253,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
 
     it("voids, and charges nothing, when the handler throws", async () => {
       const token = await tokenOf();
-      const answer = await paidApp().request(
-        "/generate",
-        generate({ max_words: 64, words: 5, fail: true }, { authorization: `OCT ${token}` }),
-      );
+      const answer = await paidRequest("/generate", token, { max_words: 64, words: 5, fail: true });
       expect(answer.status).toBe(500);
       expect(answer.headers.get(RECEIPT_HEADER)).toBeNull();
       expect(gatewayCalls.at(-1)).toMatch(/^POST \/v1\/redemptions\/.+\/void$/);
@@ -261,10 +265,11 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
 
     it("voids when the handler answers an error, its answer unchanged", async () => {
       const token = await tokenOf();
-      const answer = await paidApp().request(
-        "/generate",
-        generate({ max_words: 64, words: 5, status: 422 }, { authorization: `OCT ${token}` }),
-      );
+      const answer = await paidRequest("/generate", token, {
+        max_words: 64,
+        words: 5,
+        status: 422,
+      });
       expect(answer.status).toBe(422);
       expect((await json(answer)).charged).toBe("5");
       expect(gatewayCalls.at(-1)).toMatch(/\/void$/);
@@ -286,10 +291,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
       await api.void(held.id);
 
       // A handler reporting more than the price fails; nothing is charged.
-      const answer = await paidApp().request(
-        "/generate",
-        generate({ max_words: 4, words: 5 }, { authorization: `OCT ${token}` }),
-      );
+      const answer = await paidRequest("/generate", token, { max_words: 4, words: 5 });
       expect(answer.status).toBe(500);
       expect(await balance(token)).toMatchObject({
         committed: { amount: "0" },
@@ -334,9 +336,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
         claims({ exp: NOW_SECONDS - 120, iat: NOW_SECONDS - 600, nbf: NOW_SECONDS - 600 }),
         gw.keys.eddsa,
       );
-      const answer = await paidApp().request("/fixed", {
-        headers: { authorization: `OCT ${expired}` },
-      });
+      const answer = await paidRequest("/fixed", expired);
       expect(answer.status).toBe(401);
       expect(challengeOf(answer.headers.get("www-authenticate"))).toMatchObject({
         error: "token_expired",
@@ -350,9 +350,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
 
     it("answers 503 gateway_unavailable when the gateway cannot be reached", async () => {
       unreachable = /^\/v1\/redemptions$/;
-      const answer = await paidApp().request("/fixed", {
-        headers: { authorization: `OCT ${await tokenOf()}` },
-      });
+      const answer = await paidRequest("/fixed", await tokenOf());
       expect(answer.status).toBe(503);
       expect(await json(answer)).toMatchObject({ code: "gateway_unavailable" });
     });
@@ -415,10 +413,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
   describe("a streamed answer", () => {
     it("is captured once, for what it streamed, its receipt sent as its last event", async () => {
       const token = await tokenOf();
-      const answer = await paidApp().request(
-        "/stream",
-        generate({ max_words: 64, words: 6 }, { authorization: `OCT ${token}` }),
-      );
+      const answer = await paidRequest("/stream", token, { max_words: 64, words: 6 });
       expect(answer.status).toBe(200);
       const text = await answer.text();
       expect(text.match(/event: token/g)).toHaveLength(6);
@@ -433,10 +428,7 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
 
     it("settles what was streamed when the client goes away", async () => {
       const token = await tokenOf();
-      const answer = await paidApp().request(
-        "/stream",
-        generate({ max_words: 64, words: 40 }, { authorization: `OCT ${token}` }),
-      );
+      const answer = await paidRequest("/stream", token, { max_words: 64, words: 40 });
       const reader = answer.body!.getReader();
       await reader.read();
       await reader.cancel();

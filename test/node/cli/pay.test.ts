@@ -82,18 +82,13 @@ afterAll(async () => {
 
 describe("oct redeem --capture manual, oct capture, oct void", () => {
   const ask = ["--provider", "carrier-b-edge", "--amount", "100", "--unit", A100];
+  /** `oct redeem --capture manual` of 100 A100 seconds (40 of the token's H100 seconds). */
+  const authorise = (token: string, ...more: string[]) =>
+    run("redeem", "--token-file", token, ...ask, "--capture", "manual", ...g, ...more);
 
   it("authorises, captures part once, and says so; the receipt verifies as captured", async () => {
     const token = await mintFile("a", "100", "gpu-second:h100-sxm");
-    const authorised = await run(
-      "redeem",
-      "--token-file",
-      token,
-      ...ask,
-      "--capture",
-      "manual",
-      ...g,
-    );
+    const authorised = await authorise(token);
     expect(authorised.status, authorised.stderr).toBe(0);
     expect(authorised.stdout).toContain(
       "authorised 100 gpu-second:a100-sxm at carrier-b-edge: authorized",
@@ -132,16 +127,7 @@ describe("oct redeem --capture manual, oct capture, oct void", () => {
 
   it("voids, releasing the whole hold; a capture after it is refused", async () => {
     const token = await mintFile("a", "100", "gpu-second:h100-sxm");
-    const authorised = await run(
-      "redeem",
-      "--token-file",
-      token,
-      ...ask,
-      "--capture",
-      "manual",
-      ...g,
-      "--json",
-    );
+    const authorised = await authorise(token, "--json");
     const { id } = JSON.parse(authorised.stdout);
     const voided = await run("void", id, ...g);
     expect(voided.status, voided.stderr).toBe(0);
@@ -155,16 +141,7 @@ describe("oct redeem --capture manual, oct capture, oct void", () => {
 
   it("refuses a capture above the authorisation, and usage errors before any call", async () => {
     const token = await mintFile("a", "100", "gpu-second:h100-sxm");
-    const { stdout } = await run(
-      "redeem",
-      "--token-file",
-      token,
-      ...ask,
-      "--capture",
-      "manual",
-      ...g,
-      "--json",
-    );
+    const { stdout } = await authorise(token, "--json");
     const over = await run(
       "capture",
       JSON.parse(stdout).id,
@@ -188,10 +165,13 @@ describe("oct redeem --capture manual, oct capture, oct void", () => {
 
 describe("oct pay", () => {
   const body = ["--data", '{"words":36}'];
+  /** `oct pay` of the app's echo route with `token`. */
+  const payEcho = (token: string, ...more: string[]) =>
+    run("pay", `${app.url}/v1/echo`, "--token-file", token, ...more);
 
   it("pays when the app asks, prints its answer, and the receipt verified with the gateway's keys", async () => {
     const token = await mintFile("b", "1", A100);
-    const paid = await run("pay", `${app.url}/v1/echo`, "--token-file", token, ...body, ...g);
+    const paid = await payEcho(token, ...body, ...g);
     expect(paid.status, paid.stderr).toBe(0);
     expect(JSON.parse(paid.stdout)).toEqual({ echoed: 36 });
     expect(paid.stderr).toContain(
@@ -205,31 +185,14 @@ describe("oct pay", () => {
   it("never pays twice for one key: a retry with it is refused, nothing debited again", async () => {
     const token = await mintFile("b", "1", A100);
     const key = ["--idempotency-key", "order-9"];
-    const first = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      ...body,
-      ...key,
-      ...g,
-      "--json",
-    );
+    const first = await payEcho(token, ...body, ...key, ...g, "--json");
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({
       status: 200,
       idempotency_key: "order-9",
       receipt: expect.stringMatching(/^ey/),
     });
-    const again = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      ...body,
-      ...key,
-      ...g,
-    );
+    const again = await payEcho(token, ...body, ...key, ...g);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain("oct pay: authorization_captured:");
     expect(await committed(token)).toBe("0.03");
@@ -237,29 +200,12 @@ describe("oct pay", () => {
 
   it("does not pay above --max-price, nor at a gateway other than the one trusted", async () => {
     const token = await mintFile("b", "1", A100);
-    const thrifty = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      ...body,
-      "--max-price",
-      `100 ${LLM}`,
-      ...g,
-    );
+    const thrifty = await payEcho(token, ...body, "--max-price", `100 ${LLM}`, ...g);
     expect(thrifty.status).toBe(1);
     expect(thrifty.stderr).toContain(
       `payment_required: not paid: the price 120 ${LLM} is above the budget of 100`,
     );
-    const wary = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      ...body,
-      "--gateway",
-      "https://gw.other.example",
-    );
+    const wary = await payEcho(token, ...body, "--gateway", "https://gw.other.example");
     expect(wary.status).toBe(1);
     expect(wary.stderr).toContain(
       `not paid: the app redeems at ${gateway.url}, not at a gateway the holder pays at`,
@@ -269,15 +215,7 @@ describe("oct pay", () => {
 
   it("shows the app's refusal of a token over budget as code: detail", async () => {
     const token = await mintFile("b", "0.05", A100); // 60 tokens' worth, the price is 120
-    const refused = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      ...body,
-      ...g,
-      "--json",
-    );
+    const refused = await payEcho(token, ...body, ...g, "--json");
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("oct pay: insufficient_balance:");
     expect(JSON.parse(refused.stdout)).toMatchObject({
@@ -292,23 +230,9 @@ describe("oct pay", () => {
     expect((await run("pay", `${app.url}/v1/echo`, ...body)).stderr).toContain(
       "a token is required",
     );
-    const price = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      "--max-price",
-      "cheap",
-    );
+    const price = await payEcho(token, "--max-price", "cheap");
     expect(price.status).toBe(2);
-    const header = await run(
-      "pay",
-      `${app.url}/v1/echo`,
-      "--token-file",
-      token,
-      "--header",
-      "Authorization: Bearer x",
-    );
+    const header = await payEcho(token, "--header", "Authorization: Bearer x");
     expect(header.stderr).toContain("the token goes with --token or --token-file");
   });
 });
