@@ -21,6 +21,7 @@ import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 } from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
@@ -44,6 +45,7 @@ const COMMANDS: Command[] = [
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 ];
 
 export type { Output };
