@@ -11,7 +11,7 @@ import {
   type Fixtures,
 } from "./fixtures.ts";
 
-export type Operation = "bare" | "verify" | "redeem-spread" | "redeem-hot";
+export type Operation = "bare" | "verify" | "verify-cold" | "redeem-spread" | "redeem-hot";
 export type Verdict = "ok" | "refused" | "failed";
 
 export interface Endpoint {
@@ -70,6 +70,31 @@ export function verifyEndpoint(
     // A 200 that says the token is invalid would be a broken benchmark.
     judge: (status, body) =>
       status === 200 && (body === "" || body.includes('"valid":true')) ? "ok" : "failed",
+  };
+}
+
+/**
+ * `POST /v1/verify` with the next of `tokens` each request, round and round:
+ * the cold path. The pool is larger than the gateway's verified-token cache,
+ * so a token met again was evicted since (least recently used first).
+ */
+export function coldVerifyEndpoint(
+  server: string,
+  runtime: string,
+  path: string,
+  alg: BenchAlgorithm,
+  tokens: readonly string[],
+): Endpoint {
+  let turn = 0;
+  return {
+    ...verifyEndpoint(server, runtime, path, alg, tokens[0]!),
+    id: `${server}.verify-cold.${alg}`,
+    operation: "verify-cold",
+    next: () => ({
+      body: JSON.stringify({ token: tokens[turn++ % tokens.length] }),
+      headers: JSON_HEADERS,
+    }),
+    constant: false,
   };
 }
 

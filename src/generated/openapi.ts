@@ -4165,6 +4165,18 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 100
               },
+              "verify_cache_max_entries": {
+                "description": "Most tokens whose verification outcome the gateway keeps in its verified-token cache, when it has one (default 10000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "verify_cache_max_bytes": {
+                "description": "Most memory, in bytes as the gateway counts them, that its verified-token cache holds, when it has one (default 16777216).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
               "http_max_connections": {
                 "description": "Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).",
                 "type": "integer",

@@ -721,6 +721,14 @@ export interface Limits {
    */
   jwks_max_keys?: number;
   /**
+   * Most tokens whose verification outcome the gateway keeps in its verified-token cache, when it has one (default 10000).
+   */
+  verify_cache_max_entries?: number;
+  /**
+   * Most memory, in bytes as the gateway counts them, that its verified-token cache holds, when it has one (default 16777216).
+   */
+  verify_cache_max_bytes?: number;
+  /**
    * Most client connections the gateway's own HTTP server holds open at once; further connections are closed as they arrive (default 512). Ignored where a platform terminates connections (Cloudflare Workers).
    */
   http_max_connections?: number;

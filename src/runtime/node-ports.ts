@@ -2,7 +2,8 @@
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
  * settlement store and receipt key in one file, inline and fetched carrier
  * keys, signatures checked with `node:crypto` on the calling thread (without
- * Web Crypto's thread-pool round trip, `bench/README.md`), the provider
+ * Web Crypto's thread-pool round trip, `bench/README.md`), the verified-token
+ * cache of this configuration (spec §6.4), the provider
  * adapters, and the ledger's background work: recovery of lapsed
  * reservations, the purge of expired quotes, WAL checkpoints.
  */
@@ -20,6 +21,7 @@ import {
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
 import { isOctError } from "../core/errors.ts";
+import { VerifiedTokenCache } from "../core/token/verified-cache.ts";
 import type { PrivateJwk } from "../core/signing/keys.ts";
 import type { Network } from "../core/network/config.ts";
 import type { GatewayPorts } from "../gateway/ports.ts";
@@ -101,6 +103,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
       }),
     ),
     signatures: nodeCryptoSignatures,
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger,
     settlements,
     receiptKeys: configured?.length

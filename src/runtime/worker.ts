@@ -22,6 +22,7 @@ import {
 } from "../adapters/receipt-keys/receipt-keys.ts";
 import type { PrivateJwk } from "../core/signing/keys.ts";
 import { ConfigError, loadNetwork } from "../core/network/config.ts";
+import { VerifiedTokenCache } from "../core/token/verified-cache.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";
 import demoNetwork from "../../config/demo/network.json" with { type: "json" };
@@ -53,6 +54,8 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
       }),
     ),
     signatures: webCryptoSignatures,
+    // One per isolate and configuration: a new configuration starts empty (spec §6.4).
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
     receiptKeys: configured?.length

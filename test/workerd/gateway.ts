@@ -18,6 +18,7 @@ import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
+import { VerifiedTokenCache } from "../../src/core/token/verified-cache.ts";
 import { createGateway } from "../../src/gateway/app.ts";
 import type { Logger } from "../../src/gateway/env.ts";
 import { jsonPoster } from "../support/http.ts";
@@ -48,6 +49,7 @@ export async function workerGateway(
     ),
     clock,
     signatures: webCryptoSignatures,
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),

@@ -57,6 +57,8 @@ export interface Limits {
   jwks_fetch_timeout_ms: number;
   jwks_max_bytes: number;
   jwks_max_keys: number;
+  verify_cache_max_entries: number;
+  verify_cache_max_bytes: number;
   http_max_connections: number;
   http_headers_timeout_ms: number;
   http_request_timeout_ms: number;
@@ -79,6 +81,8 @@ export const DEFAULT_LIMITS: Limits = {
   jwks_fetch_timeout_ms: 5000,
   jwks_max_bytes: 65536,
   jwks_max_keys: 32,
+  verify_cache_max_entries: 10_000,
+  verify_cache_max_bytes: 16_777_216,
   http_max_connections: 512,
   http_headers_timeout_ms: 10000,
   http_request_timeout_ms: 30000,

@@ -16,6 +16,7 @@ import { checkHeader, type TokenHeader } from "./header.ts";
 import { decodeJsonObject, readHeader, splitCompact } from "./parse.ts";
 import { VERIFICATION_STEPS, type VerificationStep } from "./steps.ts";
 import { verifySignature } from "./signature.ts";
+import type { VerifiedTokenCache } from "./verified-cache.ts";
 
 export interface TokenIdentity {
   iss: string;
@@ -35,6 +36,8 @@ export interface VerifyContext {
   keys: KeySource;
   clock: Clock;
   signatures: SignatureVerifier;
+  /** Outcomes of steps 1 to 8 kept for tokens seen before (§6.4); none, none kept. */
+  verifiedTokens?: VerifiedTokenCache;
 }
 
 export interface VerifyOptions {
@@ -45,12 +48,28 @@ export interface VerifyOptions {
 const [SIZE, COMPACT, HEADER, PAYLOAD, ISSUER, KEY, SIGNATURE, CLAIMS] = VERIFICATION_STEPS;
 
 /**
- * Verifies an OCT token against the network's trust registry.
+ * Verifies an OCT token against the network's trust registry: steps 1 to 8,
+ * from the context's verified-token cache when it keeps the token's outcome.
  *
  * @example
  * const { claims, carrier } = await verifyToken(token, { network, keys, clock, signatures });
  */
 export async function verifyToken(
+  token: unknown,
+  context: VerifyContext,
+  options: VerifyOptions = {},
+): Promise<VerifiedToken> {
+  const cache = context.verifiedTokens;
+  return cache
+    ? cache.verify(token, context, (t, c) => verifySignedToken(t, c, options))
+    : verifySignedToken(token, context, options);
+}
+
+/**
+ * Steps 1 to 8 in full, never from a cache: what the verified-token cache
+ * keeps the outcome of (`verified-cache.ts`).
+ */
+export async function verifySignedToken(
   token: unknown,
   context: VerifyContext,
   options: VerifyOptions = {},
