@@ -49,9 +49,9 @@ const withBalance = new Hono().post("/v1/verify", async (c) => {
   return c.json({ valid: true, claims: verified.claims, remaining: balance.remaining });
 });
 
-// The same look-up without computing the token's ledger key (a SHA-256 by
-// crypto.subtle.digest) on each request: what that digest costs.
-const tokenKey = await tokenKeyOf((await verifyToken(token, ports)).identity);
+// The same look-up without computing the token's ledger key (a SHA-256) on
+// each request: what that digest costs.
+const tokenKey = tokenKeyOf((await verifyToken(token, ports)).identity);
 const withLedgerOnly = new Hono().post("/v1/verify", async (c) => {
   const { token } = await c.req.json();
   const verified = await verifyToken(token, ports);

@@ -10,7 +10,6 @@ export interface Logger {
 
 export interface GatewayEnv {
   Variables: RequestIdVariables & {
-    logger?: Logger;
     /** Set when the request failed because its client went away. */
     clientAborted?: boolean;
   };

@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { OctError, type ErrorCode, type OctErrorOptions } from "../core/errors.ts";
-import type { GatewayEnv } from "./env.ts";
+import type { GatewayEnv, Logger } from "./env.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -41,17 +41,19 @@ export function problem(
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
- * `app.onError`: typed errors become their problem; a failure because the
+ * `app.onError`, logging to `logger`: typed errors become their problem; a failure because the
  * client went away (its request aborted, its body cut short) is no fault of
  * the gateway and is neither logged nor answered as one; anything else is a
  * 500 that leaks nothing.
  */
-export function onError(error: Error, c: Context<GatewayEnv>): Response {
-  if (error instanceof OctError) return problemResponse(c, error);
-  if (c.req.raw.signal.aborted) {
-    c.set("clientAborted", true);
-    return new Response(null, { status: CLIENT_CLOSED_REQUEST });
-  }
-  c.get("logger")?.error("unexpected error", error);
-  return problem(c, "internal_error", "the gateway could not complete the request");
+export function onError(logger?: Logger): (error: Error, c: Context<GatewayEnv>) => Response {
+  return (error, c) => {
+    if (error instanceof OctError) return problemResponse(c, error);
+    if (c.req.raw.signal.aborted) {
+      c.set("clientAborted", true);
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
+    logger?.error("unexpected error", error);
+    return problem(c, "internal_error", "the gateway could not complete the request");
+  };
 }

@@ -406,7 +406,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const token = await mintToken(c, gw.keys.eddsa);
       const body = { token, provider: "carrier-b-edge", amount: "100", unit: A100 };
       const quote = await json(await gw.post("/v1/quotes", body));
-      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      const tokenKey = tokenKeyOf({ iss: c.iss, jti: c.jti });
       expect(await gw.ledger.getQuote(tokenKey, quote.id)).toMatchObject({ id: quote.id });
       clock.t += 300_000;
       await gw.recover(clock.t);
@@ -499,7 +499,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const c = claims();
       const token = await mintToken(c, gw.keys.eddsa);
       const body = ask(token);
-      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      const tokenKey = tokenKeyOf({ iss: c.iss, jti: c.jti });
       const record = redemptionRecord(tokenKey, { iss: c.iss, jti: c.jti }, clock.t, {
         sub: c.sub,
         idempotencyKey,

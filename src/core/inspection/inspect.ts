@@ -63,9 +63,6 @@ export async function inspectToken(token: string, deps: InspectDeps): Promise<In
     const code = error.code as TokenErrorCode; // claims_invalid, the one code of §6.3
     return { header, claims, steps, valid: false, error: code, detail: error.message };
   }
-  const history = await deps.ledger.history(
-    await tokenKeyOf(verified.identity),
-    INSPECT_HISTORY_LIMIT,
-  );
+  const history = await deps.ledger.history(tokenKeyOf(verified.identity), INSPECT_HISTORY_LIMIT);
   return { header, claims, steps, valid: true, balance, redemptions: history.map(summary) };
 }

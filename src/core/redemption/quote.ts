@@ -47,7 +47,7 @@ export async function createQuote(
       `the debit ${formatAmount(plan.debit)} exceeds the remaining ${balance.remaining.amount} ${balance.remaining.unit}`,
     );
   }
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const ttlEnd = now + deps.network.limits.quote_ttl_seconds * 1000;
   const tariffEnd =
     plan.tariff.valid_until === undefined ? Infinity : Date.parse(plan.tariff.valid_until);
@@ -87,7 +87,7 @@ export async function planFromQuote(
   quoteId: string,
   now: number,
 ): Promise<RedemptionPlan> {
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const ours = tokenKeyInId(quoteId, "qt") === tokenKey;
   const quote = ours ? await deps.ledger.getQuote(tokenKey, quoteId) : undefined;
   const expiresAt = quote

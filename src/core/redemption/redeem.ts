@@ -57,7 +57,7 @@ export async function redeem(
       "this token is bound to a holder key; proof of possession is not supported in OCT 0.1",
     );
   }
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const earlier = await deps.ledger.lookup(tokenKey, idempotencyKey);
   if (earlier) return settle(deps, verified, earlier, requestHash);
 
