@@ -116,6 +116,10 @@ export interface QuoteRecord {
 }
 
 const encoder = new TextEncoder();
+// By identity object: a verified-token cache hands out the same outcome, and
+// so the same identity, for a token seen before, which then costs no digest.
+// Identities are never changed once made (their members are readonly).
+const tokenKeys = new WeakMap<TokenIdentity, string>();
 
 /**
  * The key of a token's ledger: base64url(SHA-256(iss LF jti)), 43 characters.
@@ -130,7 +134,12 @@ const encoder = new TextEncoder();
  * tokenKeyOf({ iss: "https://tokens.carrier-a.example", jti: "01JD…" })
  */
 export function tokenKeyOf(identity: TokenIdentity): string {
-  return encodeBase64Url(sha256(encoder.encode(`${identity.iss}\n${identity.jti}`)));
+  let key = tokenKeys.get(identity);
+  if (key === undefined) {
+    key = encodeBase64Url(sha256(encoder.encode(`${identity.iss}\n${identity.jti}`)));
+    tokenKeys.set(identity, key);
+  }
+  return key;
 }
 
 function randomPart(): string {

@@ -19,8 +19,8 @@ import { verifySignature } from "./signature.ts";
 import type { VerifiedTokenCache } from "./verified-cache.ts";
 
 export interface TokenIdentity {
-  iss: string;
-  jti: string;
+  readonly iss: string;
+  readonly jti: string;
 }
 
 export interface VerifiedToken {
