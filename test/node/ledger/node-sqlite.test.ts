@@ -13,6 +13,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../src/adapters/ledger/sql/migrate.ts";
 import { ALL_MIGRATIONS } from "../../../src/adapters/ledger/sql/schema.ts";
+import { PAGE_SIZE_BYTES } from "../../../src/adapters/ledger/sqlite/node-sqlite.ts";
 import { isOctError } from "../../../src/core/errors.ts";
 import type { QuoteRecord } from "../../../src/core/redemption/record.ts";
 import { totalsOf } from "../../../src/core/settlement/report.ts";
@@ -116,6 +117,21 @@ describe("bounded storage", () => {
     expect(wal()).toBeGreaterThan(4 * 1024 * 1024);
     await ports.upkeep();
     expect(wal()).toBe(0);
+  });
+
+  it("a new file has pages of PAGE_SIZE_BYTES, where a redemption's record fits more than once", async () => {
+    const { other } = await ledgerFile();
+    expect(Number(other.prepare("PRAGMA page_size").get()!.page_size)).toBe(PAGE_SIZE_BYTES);
+  });
+
+  it("a file made with other pages keeps them", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "oct-sqlite-")), "oct.db");
+    const earlier = new DatabaseSync(path);
+    earlier.exec("PRAGMA page_size = 4096; CREATE TABLE t (x); PRAGMA journal_mode = WAL");
+    earlier.close();
+    const { ports, other } = await ledgerAt(path);
+    expect(Number(other.prepare("PRAGMA page_size").get()!.page_size)).toBe(4096);
+    expect(await ports.ledger.balance(tokenKey(1), NOW)).toMatchObject({ committed: "0" });
   });
 });
 
