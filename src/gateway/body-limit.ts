@@ -5,8 +5,7 @@
  *
  * Why not Hono's `bodyLimit` alone: it reads `c.req.raw.body` on every
  * request, which on Node makes @hono/node-server build a full `Request` and a
- * web stream over the socket's stream instead of reading the body directly;
- * a quarter of a fresh token's `POST /v1/verify` went there
+ * web stream over the socket's stream instead of reading the body directly
  * (`bench/README.md`). With a `Content-Length` (and no `Transfer-Encoding`,
  * which Node's parser refuses beside it anyway) the decision is the header's,
  * as Hono's own; only a body of unknown length goes through Hono's
