@@ -7,7 +7,9 @@ import { parseArgs } from "node:util";
 import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
+import { capture, voidAuthorization } from "./commands/authorization.ts";
 import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
 import {
   networkAddCarrier,
@@ -19,6 +21,7 @@ import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 } from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
@@ -33,12 +36,16 @@ const COMMANDS: Command[] = [
   inspect,
   quote,
   redeem,
+  capture,
+  voidAuthorization,
   balance,
+  pay,
   settlement,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 ];
 
 export type { Output };

@@ -35,21 +35,24 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   const bodyLimit = limitBody(maxBody, (c) =>
     problem(c, "payload_too_large", `the body is larger than ${maxBody} bytes`),
   );
-  // One middleware for the API's rules, in their order: each layer of
-  // Hono's chain costs every request.
-  app.use("/v1/*", (c, next) =>
-    bodyLimit(c, async () => {
+  // The rules of spec §7.1 before routing, on every path, as one middleware
+  // (each layer of Hono's chain costs every request): under /v1/ the answer
+  // is not to be stored; then, in order, the body's size and a token in the
+  // query; then routing, then each route's own checks.
+  app.use((c, next) => {
+    // Set before the answer is made, so that every answer under /v1/ is made
+    // with it (a problem by its path, `problemResponse`): set on an answer
+    // already made, Hono would rebuild it around its body as a stream, and
+    // @hono/node-server write it out the slow way.
+    if (c.req.path.startsWith("/v1/")) c.header("cache-control", "no-store");
+    return bodyLimit(c, async () => {
       // Tokens are credentials: never in a URL, where logs and caches keep them.
       if (c.req.query("token") !== undefined) {
         throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
       }
-      // Before the answer is made, so that it is made with the field: set on
-      // an answer already made, Hono would rebuild it around its body as a
-      // stream, and @hono/node-server write it out the slow way.
-      c.header("cache-control", "no-store");
       await next();
-    }),
-  );
+    });
+  });
 
   app.route("/", metadataRoutes(ports, metrics));
   app.route("/", verifyRoutes(ports));
