@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench` (about 5 minutes on 2 slow cores) or
+ * @module `npm run bench` (about 8 minutes on 2 slow cores) or
  * `npm run bench -- --quick` (about 1 minute, one short run of each: a
  * smoke test). Measures on this machine, side by side in one run: the
  * limit (raw signature verification), core verification, HTTP verify and
