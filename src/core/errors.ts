@@ -1,11 +1,11 @@
 /**
  * @module The error taxonomy of OCT: one class, stable codes from the
- * registry of `spec/oct.md` §11, each with its HTTP status. Every refusal in
+ * registry of `spec/oct.md` §12, each with its HTTP status. Every refusal in
  * the core is an {@link OctError}; the HTTP layer turns it into RFC 9457
  * problem details without a switch.
  */
 
-/** Every error code of `spec/oct.md` §11, with its HTTP status. */
+/** Every error code of `spec/oct.md` §12, with its HTTP status. */
 export const ERROR_STATUS = {
   token_malformed: 401,
   alg_not_allowed: 401,
@@ -32,6 +32,15 @@ export const ERROR_STATUS = {
   provider_unavailable: 502,
   keys_unavailable: 503,
   ledger_busy: 503,
+  home_unknown: 403,
+  home_unavailable: 503,
+  peer_unknown: 401,
+  peer_signature_invalid: 401,
+  document_invalid: 400,
+  grant_forbidden: 403,
+  grant_lapsed: 409,
+  usage_conflict: 409,
+  usage_invalid: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   header_fields_too_large: 431,
@@ -71,6 +80,15 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   provider_unavailable: "The provider did not accept the redemption",
   keys_unavailable: "The carrier's keys cannot be obtained",
   ledger_busy: "The ledger is busy; try again shortly",
+  home_unknown: "The token's home is not a gateway this gateway may federate with for its carrier",
+  home_unavailable: "The token's home cannot grant more now; try again shortly",
+  peer_unknown: "The document is not signed by a configured peer gateway",
+  peer_signature_invalid: "The document is not a valid JWS of the peer gateway",
+  document_invalid: "The document's claims are invalid or not meant for this gateway",
+  grant_forbidden: "The grant was issued to another gateway",
+  grant_lapsed: "The grant lapsed and counts as fully used; only its final report is accepted",
+  usage_conflict: "The usage report conflicts with the reports already applied",
+  usage_invalid: "The usage report's amount is outside the grant",
   payload_too_large: "The request body is too large",
   unsupported_media_type: "The request body must be application/json",
   header_fields_too_large: "The request's header section is too large",

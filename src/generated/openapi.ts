@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 13.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -97,7 +97,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{ \"valid\": true, \"claims\": { }, \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{ \"valid\": false, \"error\": \"token_expired\", \"detail\": \"exp is before now minus the allowed skew\" }\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{ \"valid\": true, \"claims\": { }, \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{ \"valid\": false, \"error\": \"token_expired\", \"detail\": \"exp is before now minus the allowed skew\" }\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)",
         "tags": [
           "Tokens"
         ],
@@ -265,7 +265,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{ \"token\": { \"iss\": \"…\", \"jti\": \"…\" },\n  \"face_value\": { \"amount\": \"1000.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"committed\":  { \"amount\": \"40\",     \"unit\": \"gpu-second:h100-sxm\" },\n  \"reserved\":   { \"amount\": \"0\",      \"unit\": \"gpu-second:h100-sxm\" },\n  \"remaining\":  { \"amount\": \"960.5\",  \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{ \"token\": { \"iss\": \"…\", \"jti\": \"…\" },\n  \"face_value\": { \"amount\": \"1000.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"committed\":  { \"amount\": \"40\",     \"unit\": \"gpu-second:h100-sxm\" },\n  \"reserved\":   { \"amount\": \"0\",      \"unit\": \"gpu-second:h100-sxm\" },\n  \"remaining\":  { \"amount\": \"960.5\",  \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)",
         "tags": [
           "Tokens"
         ],
@@ -515,7 +515,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://opencomputetoken.org/schemas/0.1/balance.schema.json",
         "title": "Balance",
-        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.",
+        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "token": {
@@ -537,6 +537,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "remaining": {
             "description": "What can still be redeemed.",
             "$ref": "common.schema.json#/$defs/quantity"
+          },
+          "home": {
+            "description": "Present at a visited gateway only: the gateway id of the token's home, where its balance lives.",
+            "$ref": "common.schema.json#/$defs/uri"
           }
         },
         "required": [
@@ -1089,6 +1093,39 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "federation-header": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/federation-header.schema.json",
+        "title": "OCT federation document JOSE header",
+        "description": "The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.",
+        "type": "object",
+        "properties": {
+          "alg": {
+            "description": "Signature algorithm, from the OCT allow-list; it matches the key's alg.",
+            "$ref": "common.schema.json#/$defs/algorithm"
+          },
+          "typ": {
+            "description": "The kind of document, exactly (case-sensitive, without an application/ prefix).",
+            "type": "string",
+            "enum": [
+              "oct-grant-request+jwt",
+              "oct-grant+jwt",
+              "oct-usage+jwt",
+              "oct-grant-report+jwt"
+            ]
+          },
+          "kid": {
+            "description": "Id of the signing gateway's key, as published in its JWK Set.",
+            "$ref": "common.schema.json#/$defs/kid"
+          }
+        },
+        "required": [
+          "alg",
+          "typ",
+          "kid"
+        ],
+        "additionalProperties": false
+      },
       "gateway-metadata": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://opencomputetoken.org/schemas/0.1/gateway-metadata.schema.json",
@@ -1214,6 +1251,367 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ]
           }
         }
+      },
+      "grant-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/grant-claims.schema.json",
+        "title": "OCT grant claims",
+        "description": "The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The home's id: the gateway that holds the token's balance and signs the grant.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "aud": {
+            "description": "The visited gateway's id: the only gateway that may redeem against the grant and report its usage.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "common.schema.json#/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The grant id, unique in the home, with at least 122 random bits.",
+            "$ref": "common.schema.json#/$defs/identifier"
+          },
+          "exp": {
+            "description": "valid_until: the visited gateway commits nothing against the grant from then on.",
+            "$ref": "common.schema.json#/$defs/numeric-date"
+          },
+          "oct_grant": {
+            "description": "What is granted.",
+            "$ref": "#/$defs/oct-grant"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "exp",
+          "oct_grant"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant": {
+            "title": "Grant body",
+            "description": "The grant's terms. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "request": {
+                "description": "The jti of the grant request this grant answers.",
+                "$ref": "common.schema.json#/$defs/identifier"
+              },
+              "token": {
+                "description": "Identity of the token the grant draws on.",
+                "$ref": "common.schema.json#/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The most the visited gateway may commit against the grant, in unit.",
+                "$ref": "common.schema.json#/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit.",
+                "$ref": "common.schema.json#/$defs/unit-id"
+              },
+              "face_value": {
+                "description": "The token's face value as the home recorded it, in unit.",
+                "$ref": "common.schema.json#/$defs/positive-amount"
+              },
+              "report_by": {
+                "description": "NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.",
+                "$ref": "common.schema.json#/$defs/numeric-date"
+              }
+            },
+            "required": [
+              "ver",
+              "request",
+              "token",
+              "amount",
+              "unit",
+              "face_value",
+              "report_by"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant-report": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/grant-report.schema.json",
+        "title": "Grant report",
+        "description": "Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "gateway": {
+            "description": "The id of the gateway that produced and signed the report.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "period": {
+            "description": "The period covered: grants issued at or after from and before to.",
+            "$ref": "settlement-report.schema.json#/$defs/period"
+          },
+          "peer": {
+            "description": "Present when the report was asked for one peer: only grants whose other party is that gateway.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "generated_at": {
+            "description": "When the report was produced.",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          },
+          "grants": {
+            "description": "The grants, sorted by id in code-point order.",
+            "type": "array",
+            "items": {
+              "description": "One grant.",
+              "$ref": "#/$defs/grant-entry"
+            }
+          },
+          "signature": {
+            "description": "JWS Compact Serialization, header {alg, typ: \"oct-grant-report+jwt\", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.",
+            "$ref": "common.schema.json#/$defs/compact-jws"
+          }
+        },
+        "required": [
+          "gateway",
+          "period",
+          "generated_at",
+          "grants"
+        ],
+        "$defs": {
+          "grant-entry": {
+            "title": "Grant report entry",
+            "description": "A grant as in grant.schema.json, without the signed grant itself.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The grant id.",
+                "$ref": "common.schema.json#/$defs/identifier"
+              },
+              "home": {
+                "description": "The home's gateway id (the grant's iss).",
+                "$ref": "common.schema.json#/$defs/uri"
+              },
+              "visited": {
+                "description": "The visited gateway's id (the grant's aud).",
+                "$ref": "common.schema.json#/$defs/uri"
+              },
+              "token": {
+                "description": "Identity of the token.",
+                "$ref": "common.schema.json#/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The amount granted, in the token's unit.",
+                "$ref": "common.schema.json#/$defs/quantity"
+              },
+              "used": {
+                "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+                "$ref": "common.schema.json#/$defs/quantity"
+              },
+              "seq": {
+                "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "status": {
+                "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+                "type": "string",
+                "enum": [
+                  "open",
+                  "closing",
+                  "closed",
+                  "lapsed"
+                ]
+              },
+              "issued_at": {
+                "description": "When the grant was issued (its iat).",
+                "$ref": "common.schema.json#/$defs/timestamp"
+              },
+              "valid_until": {
+                "description": "Its exp: nothing is committed against it from then on.",
+                "$ref": "common.schema.json#/$defs/timestamp"
+              },
+              "report_by": {
+                "description": "The time by which its final report is due.",
+                "$ref": "common.schema.json#/$defs/timestamp"
+              }
+            },
+            "required": [
+              "id",
+              "home",
+              "visited",
+              "token",
+              "amount",
+              "used",
+              "seq",
+              "status",
+              "issued_at",
+              "valid_until",
+              "report_by"
+            ]
+          }
+        }
+      },
+      "grant-request-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/grant-request-claims.schema.json",
+        "title": "OCT grant request claims",
+        "description": "The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the gateway that asks and signs.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the gateway asked.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "common.schema.json#/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.",
+            "$ref": "common.schema.json#/$defs/identifier"
+          },
+          "oct_grant_request": {
+            "description": "What is asked.",
+            "$ref": "#/$defs/oct-grant-request"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_grant_request"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant-request": {
+            "title": "Grant request body",
+            "description": "The token and the amounts asked, in the token's unit. Closed. min_amount <= amount is checked by the home after this schema.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "token": {
+                "description": "The token as the holder presented it; the home verifies it as for a redemption. Only required to be a string here: its content is judged by token verification.",
+                "type": "string"
+              },
+              "amount": {
+                "description": "The most the visited gateway asks for, in the token's unit.",
+                "$ref": "common.schema.json#/$defs/positive-amount"
+              },
+              "min_amount": {
+                "description": "The least it can use (normally the debit at hand), at most amount.",
+                "$ref": "common.schema.json#/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit (its oct.unit).",
+                "$ref": "common.schema.json#/$defs/unit-id"
+              }
+            },
+            "required": [
+              "ver",
+              "token",
+              "amount",
+              "min_amount",
+              "unit"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/grant.schema.json",
+        "title": "Grant",
+        "description": "A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "id": {
+            "description": "The grant id.",
+            "$ref": "common.schema.json#/$defs/identifier"
+          },
+          "grant": {
+            "description": "The signed grant (typ oct-grant+jwt), as the home issued it.",
+            "$ref": "common.schema.json#/$defs/compact-jws"
+          },
+          "home": {
+            "description": "The home's gateway id (the grant's iss).",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "visited": {
+            "description": "The visited gateway's id (the grant's aud).",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "token": {
+            "description": "Identity of the token.",
+            "$ref": "common.schema.json#/$defs/token-ref"
+          },
+          "amount": {
+            "description": "The amount granted, in the token's unit.",
+            "$ref": "common.schema.json#/$defs/quantity"
+          },
+          "used": {
+            "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+            "$ref": "common.schema.json#/$defs/quantity"
+          },
+          "seq": {
+            "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "status": {
+            "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+            "type": "string",
+            "enum": [
+              "open",
+              "closing",
+              "closed",
+              "lapsed"
+            ]
+          },
+          "issued_at": {
+            "description": "When the grant was issued (its iat).",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          },
+          "valid_until": {
+            "description": "Its exp: nothing is committed against it from then on.",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          },
+          "report_by": {
+            "description": "The time by which its final report is due.",
+            "$ref": "common.schema.json#/$defs/timestamp"
+          }
+        },
+        "required": [
+          "id",
+          "grant",
+          "home",
+          "visited",
+          "token",
+          "amount",
+          "used",
+          "seq",
+          "status",
+          "issued_at",
+          "valid_until",
+          "report_by"
+        ]
       },
       "inspect-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -1501,7 +1899,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://opencomputetoken.org/schemas/0.1/network-config.schema.json",
         "title": "OCT network configuration",
-        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.",
+        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.",
         "type": "object",
         "properties": {
           "gateway": {
@@ -1532,6 +1930,18 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "limits": {
             "description": "Operational limits. Each absent member takes its default.",
             "$ref": "#/$defs/limits"
+          },
+          "peers": {
+            "description": "The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.",
+            "type": "array",
+            "items": {
+              "$ref": "#/$defs/peer"
+            },
+            "maxItems": 256
+          },
+          "federation": {
+            "description": "Settings of federation (spec section 5.11). Each absent member takes its default.",
+            "$ref": "#/$defs/federation"
           }
         },
         "required": [
@@ -1823,6 +2233,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 9007199254740991
+              },
+              "homes": {
+                "description": "The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.",
+                "type": "array",
+                "items": {
+                  "$ref": "common.schema.json#/$defs/uri"
+                },
+                "minItems": 1,
+                "maxItems": 64,
+                "uniqueItems": true
               }
             },
             "required": [
@@ -2018,6 +2438,114 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "http_keep_alive_timeout_ms": {
                 "description": "How long an idle persistent connection is kept open after an answer, in milliseconds (default 5000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              }
+            },
+            "additionalProperties": false
+          },
+          "peer": {
+            "title": "Peer",
+            "description": "Another gateway this one federates with: its id, where to reach it, and the public keys it signs its documents with (its receipt keys). It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The peer's gateway id, as in its gateway.id; a token's oct.home and a document's iss name it.",
+                "$ref": "common.schema.json#/$defs/uri"
+              },
+              "url": {
+                "description": "Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.",
+                "$ref": "common.schema.json#/$defs/endpoint-url"
+              },
+              "jwks": {
+                "description": "Inline public keys of the peer.",
+                "$ref": "jwks.schema.json"
+              },
+              "jwks_uri": {
+                "description": "Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.",
+                "$ref": "common.schema.json#/$defs/endpoint-url"
+              }
+            },
+            "required": [
+              "id",
+              "url"
+            ],
+            "additionalProperties": false,
+            "anyOf": [
+              {
+                "properties": {
+                  "jwks": true
+                },
+                "required": [
+                  "jwks"
+                ]
+              },
+              {
+                "properties": {
+                  "jwks_uri": true
+                },
+                "required": [
+                  "jwks_uri"
+                ]
+              }
+            ]
+          },
+          "federation": {
+            "title": "Federation settings",
+            "description": "How this gateway grants, as a home, and draws on grants and reports usage, as a visited gateway (spec section 5.11). Each member is a positive integer (refill_below_debits may be 0); an absent member takes its default.",
+            "type": "object",
+            "properties": {
+              "grant_ttl_seconds": {
+                "description": "Home: a grant is valid for this long after it is issued, and never after the token's exp (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "report_window_seconds": {
+                "description": "Home: a grant's report_by is its valid_until plus this (default 300); at least twice clock_skew_seconds.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "prefetch_factor": {
+                "description": "Visited: a grant request asks for the debit times this, at most the face value; 1 asks for the debit alone (default 10).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000000
+              },
+              "refill_below_debits": {
+                "description": "Visited: after a commit, ask for the next grant at once when the room left is below this many debits; 0 never asks early (default 2).",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1000000
+              },
+              "report_threshold_percent": {
+                "description": "Visited: report usage when what was committed against a grant since the last report reaches this share of it (default 50).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100
+              },
+              "idle_release_seconds": {
+                "description": "Visited: close a grant, with a final report, when nothing was reserved against it for this long (default 60).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "home_retry_seconds": {
+                "description": "Visited: after a failed request to a home, send it nothing for this long; the Retry-After of home_unavailable (default 5).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "peer_timeout_ms": {
+                "description": "Timeout of one request to a peer, in milliseconds (default 5000, at most 30000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 30000
+              },
+              "peer_max_bytes": {
+                "description": "Largest answer read from a peer, in bytes (default 65536).",
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
@@ -2656,6 +3184,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "redeem": {
                 "description": "Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.",
                 "$ref": "#/$defs/redeem"
+              },
+              "home": {
+                "description": "The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.",
+                "$ref": "common.schema.json#/$defs/uri"
               }
             },
             "required": [
@@ -2954,6 +3486,83 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             },
             "required": [
               "model_type"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "usage-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://opencomputetoken.org/schemas/0.1/usage-claims.schema.json",
+        "title": "OCT usage report claims",
+        "description": "The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the grant's audience.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the grant's issuer.",
+            "$ref": "common.schema.json#/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "common.schema.json#/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "A unique id of this report, with at least 122 random bits.",
+            "$ref": "common.schema.json#/$defs/identifier"
+          },
+          "oct_usage": {
+            "description": "The usage.",
+            "$ref": "#/$defs/oct-usage"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_usage"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-usage": {
+            "title": "Usage report body",
+            "description": "Cumulative usage of one grant. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "grant": {
+                "description": "The grant id (the grant's jti).",
+                "$ref": "common.schema.json#/$defs/identifier"
+              },
+              "seq": {
+                "description": "Sequence number, strictly increasing over the reports of one grant.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 9007199254740991
+              },
+              "used": {
+                "description": "Everything committed against the grant so far, in its unit: never decreasing, at most its amount.",
+                "$ref": "common.schema.json#/$defs/amount"
+              },
+              "final": {
+                "description": "true when the visited gateway has closed the grant: used is its total for good.",
+                "type": "boolean"
+              }
+            },
+            "required": [
+              "ver",
+              "grant",
+              "seq",
+              "used",
+              "final"
             ],
             "additionalProperties": false
           }

@@ -16,9 +16,21 @@ export type Amount = string;
  */
 export type UnitId = string;
 /**
- * The gateway's id (the iss of its receipts).
+ * Present at a visited gateway only: the gateway id of the token's home, where its balance lives.
  */
 export type AbsoluteURI = string;
+/**
+ * Signature algorithm, from the OCT allow-list; it matches the key's alg.
+ */
+export type SignatureAlgorithm = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+/**
+ * Id of the signing gateway's key, as published in its JWK Set.
+ */
+export type KeyId = string;
+/**
+ * The gateway's id (the iss of its receipts).
+ */
+export type AbsoluteURI1 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
@@ -34,7 +46,7 @@ export type Issuer1 = string;
 /**
  * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
  */
-export type SignatureAlgorithm = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+export type SignatureAlgorithm1 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
 /**
  * The provider's id.
  */
@@ -42,15 +54,159 @@ export type Slug1 = string;
 /**
  * Where the gateway publishes its receipt public keys (GET /.well-known/jwks.json).
  */
-export type AbsoluteURI1 = string;
+export type AbsoluteURI2 = string;
 /**
  * Key id, unique within its key set; token and receipt headers select the key by this value.
  */
-export type KeyId = string;
+export type KeyId1 = string;
 /**
  * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
  */
-export type SignatureAlgorithm1 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+export type SignatureAlgorithm2 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+/**
+ * The home's id: the gateway that holds the token's balance and signs the grant.
+ */
+export type AbsoluteURI3 = string;
+/**
+ * The visited gateway's id: the only gateway that may redeem against the grant and report its usage.
+ */
+export type AbsoluteURI4 = string;
+/**
+ * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+ */
+export type NumericDate = number;
+/**
+ * The grant id, unique in the home, with at least 122 random bits.
+ */
+export type Identifier1 = string;
+/**
+ * valid_until: the visited gateway commits nothing against the grant from then on.
+ */
+export type NumericDate1 = number;
+/**
+ * The jti of the grant request this grant answers.
+ */
+export type Identifier2 = string;
+/**
+ * The most the visited gateway may commit against the grant, in unit.
+ */
+export type PositiveAmount = string;
+/**
+ * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
+ */
+export type UnitId2 = string;
+/**
+ * The token's face value as the home recorded it, in unit.
+ */
+export type PositiveAmount1 = string;
+/**
+ * NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.
+ */
+export type NumericDate2 = number;
+/**
+ * The id of the gateway that produced and signed the report.
+ */
+export type AbsoluteURI5 = string;
+/**
+ * Start, inclusive.
+ */
+export type Timestamp = string;
+/**
+ * End, exclusive.
+ */
+export type Timestamp1 = string;
+/**
+ * Present when the report was asked for one peer: only grants whose other party is that gateway.
+ */
+export type AbsoluteURI6 = string;
+/**
+ * When the report was produced.
+ */
+export type Timestamp2 = string;
+/**
+ * The grant id.
+ */
+export type Identifier3 = string;
+/**
+ * The home's gateway id (the grant's iss).
+ */
+export type AbsoluteURI7 = string;
+/**
+ * The visited gateway's id (the grant's aud).
+ */
+export type AbsoluteURI8 = string;
+/**
+ * When the grant was issued (its iat).
+ */
+export type Timestamp3 = string;
+/**
+ * Its exp: nothing is committed against it from then on.
+ */
+export type Timestamp4 = string;
+/**
+ * The time by which its final report is due.
+ */
+export type Timestamp5 = string;
+/**
+ * JWS Compact Serialization, header {alg, typ: "oct-grant-report+jwt", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.
+ */
+export type CompactJWS = string;
+/**
+ * The visited gateway's id: the gateway that asks and signs.
+ */
+export type AbsoluteURI9 = string;
+/**
+ * The home's id: the gateway asked.
+ */
+export type AbsoluteURI10 = string;
+/**
+ * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+ */
+export type NumericDate3 = number;
+/**
+ * The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.
+ */
+export type Identifier4 = string;
+/**
+ * The most the visited gateway asks for, in the token's unit.
+ */
+export type PositiveAmount2 = string;
+/**
+ * The least it can use (normally the debit at hand), at most amount.
+ */
+export type PositiveAmount3 = string;
+/**
+ * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
+ */
+export type UnitId3 = string;
+/**
+ * The grant id.
+ */
+export type Identifier5 = string;
+/**
+ * The signed grant (typ oct-grant+jwt), as the home issued it.
+ */
+export type CompactJWS1 = string;
+/**
+ * The home's gateway id (the grant's iss).
+ */
+export type AbsoluteURI11 = string;
+/**
+ * The visited gateway's id (the grant's aud).
+ */
+export type AbsoluteURI12 = string;
+/**
+ * When the grant was issued (its iat).
+ */
+export type Timestamp6 = string;
+/**
+ * Its exp: nothing is committed against it from then on.
+ */
+export type Timestamp7 = string;
+/**
+ * The time by which its final report is due.
+ */
+export type Timestamp8 = string;
 /**
  * The error code of the failure (failed steps only).
  */
@@ -58,7 +214,7 @@ export type ErrorCode = string;
 /**
  * The redemption id.
  */
-export type Identifier1 = string;
+export type Identifier6 = string;
 /**
  * Id of the provider.
  */
@@ -66,27 +222,27 @@ export type Slug2 = string;
 /**
  * When the redemption was reserved.
  */
-export type Timestamp = string;
-/**
- * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
- */
-export type SignatureAlgorithm2 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
-/**
- * Id of the issuer's signing key, looked up in that issuer's key set only.
- */
-export type KeyId1 = string;
-/**
- * The gateway's identifier (an absolute URI, normally its https origin); the iss of every receipt it signs.
- */
-export type AbsoluteURI2 = string;
-/**
- * Key id, published in the gateway's JWKS and placed in receipt headers.
- */
-export type KeyId2 = string;
+export type Timestamp9 = string;
 /**
  * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
  */
 export type SignatureAlgorithm3 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+/**
+ * Id of the issuer's signing key, looked up in that issuer's key set only.
+ */
+export type KeyId2 = string;
+/**
+ * The gateway's identifier (an absolute URI, normally its https origin); the iss of every receipt it signs.
+ */
+export type AbsoluteURI13 = string;
+/**
+ * Key id, published in the gateway's JWKS and placed in receipt headers.
+ */
+export type KeyId3 = string;
+/**
+ * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
+ */
+export type SignatureAlgorithm4 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
 /**
  * A trusted token issuer. It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set. Version 0.1 defines no claim profile member: a carrier entry that carries one is invalid.
  */
@@ -107,7 +263,7 @@ export type Carrier = (
    *
    * @minItems 1
    */
-  algorithms: [SignatureAlgorithm, ...SignatureAlgorithm[]];
+  algorithms: [SignatureAlgorithm1, ...SignatureAlgorithm1[]];
   /**
    * active or suspended: a suspended carrier's tokens are refused with carrier_suspended.
    */
@@ -116,6 +272,13 @@ export type Carrier = (
    * Largest allowed exp - iat of this carrier's tokens, in seconds. Default 34560000 (400 days).
    */
   max_token_lifetime?: number;
+  /**
+   * The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  homes?: [AbsoluteURI14, ...AbsoluteURI14[]];
 };
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
@@ -129,6 +292,10 @@ export type Issuer2 = string;
  * Where the carrier publishes its public JWK Set; fetched, cached and refreshed by the gateway (https only, except plain http on localhost and 127.0.0.1).
  */
 export type EndpointURL = string;
+/**
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
+ */
+export type AbsoluteURI14 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -144,7 +311,7 @@ export type Slug5 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId2 = string;
+export type UnitId4 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -152,19 +319,47 @@ export type Slug6 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId3 = string;
+export type UnitId5 = string;
 /**
  * How many `to` units one `from` unit buys; an exact positive decimal.
  */
-export type PositiveAmount = string;
+export type PositiveAmount4 = string;
 /**
  * Start of validity, inclusive.
  */
-export type Timestamp1 = string;
+export type Timestamp10 = string;
 /**
  * End of validity, exclusive. Absent: the tariff has no end.
  */
-export type Timestamp2 = string;
+export type Timestamp11 = string;
+/**
+ * Another gateway this one federates with: its id, where to reach it, and the public keys it signs its documents with (its receipt keys). It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set.
+ */
+export type Peer = (
+  | {
+      jwks: unknown;
+    }
+  | {
+      jwks_uri: unknown;
+    }
+) & {
+  id: AbsoluteURI15;
+  url: EndpointURL2;
+  jwks?: Jwks3;
+  jwks_uri?: EndpointURL3;
+};
+/**
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
+ */
+export type AbsoluteURI15 = string;
+/**
+ * Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.
+ */
+export type EndpointURL2 = string;
+/**
+ * Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.
+ */
+export type EndpointURL3 = string;
 /**
  * The stable error code (the suffix of type).
  */
@@ -176,15 +371,15 @@ export type Slug7 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
-export type PositiveAmount1 = string;
+export type PositiveAmount5 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId4 = string;
+export type UnitId6 = string;
 /**
  * The quote id, cited by a redemption's `quote` member.
  */
-export type Identifier2 = string;
+export type Identifier7 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -192,19 +387,19 @@ export type Slug8 = string;
 /**
  * After this instant the quote is refused with quote_expired.
  */
-export type Timestamp3 = string;
+export type Timestamp12 = string;
 /**
- * The gateway's id.
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
  */
-export type AbsoluteURI3 = string;
+export type AbsoluteURI16 = string;
 /**
  * NumericDate of the receipt's creation.
  */
-export type NumericDate = number;
+export type NumericDate4 = number;
 /**
  * The redemption id.
  */
-export type Identifier3 = string;
+export type Identifier8 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -228,11 +423,11 @@ export type SHA256DigestBase64Url = string;
 /**
  * A JWS signature algorithm (RFC 7518, RFC 8037) from the OCT allow-list. "none", HMAC algorithms and every other value are refused.
  */
-export type SignatureAlgorithm4 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+export type SignatureAlgorithm5 = "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
 /**
  * Id of the gateway key that signed the receipt, as published in the gateway's JWKS.
  */
-export type KeyId3 = string;
+export type KeyId4 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -240,11 +435,11 @@ export type Slug12 = string;
 /**
  * The credit wanted, in the provider's unit.
  */
-export type PositiveAmount2 = string;
+export type PositiveAmount6 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId5 = string;
+export type UnitId7 = string;
 /**
  * The kind of work a redemption pays for.
  */
@@ -256,11 +451,11 @@ export type Slug13 = string;
 /**
  * Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.
  */
-export type Identifier4 = string;
+export type Identifier9 = string;
 /**
  * The redemption id; also the jti of its receipt.
  */
-export type Identifier5 = string;
+export type Identifier10 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -276,31 +471,23 @@ export type Slug15 = string;
 /**
  * The quote cited by the request, if any.
  */
-export type Identifier6 = string;
+export type Identifier11 = string;
 /**
  * When the redemption was reserved.
  */
-export type Timestamp4 = string;
+export type Timestamp13 = string;
 /**
  * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.
  */
-export type CompactJWS = string;
+export type CompactJWS2 = string;
 /**
- * The id of the gateway that produced the report.
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
  */
-export type AbsoluteURI4 = string;
-/**
- * Start, inclusive.
- */
-export type Timestamp5 = string;
-/**
- * End, exclusive.
- */
-export type Timestamp6 = string;
+export type AbsoluteURI17 = string;
 /**
  * When the report was produced.
  */
-export type Timestamp7 = string;
+export type Timestamp14 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -312,7 +499,7 @@ export type Slug17 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId6 = string;
+export type UnitId8 = string;
 /**
  * Exact sum of the debits, in `unit`.
  */
@@ -320,7 +507,7 @@ export type Amount1 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId7 = string;
+export type UnitId9 = string;
 /**
  * Exact sum of the credits, in `credit_unit`.
  */
@@ -328,7 +515,7 @@ export type Amount2 = string;
 /**
  * JWS Compact Serialization, header {alg, typ: "oct-settlement+jwt", kid}, signed with a gateway receipt key, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.
  */
-export type CompactJWS1 = string;
+export type CompactJWS3 = string;
 /**
  * Issuer: MUST equal, byte for byte, the `issuer` of a carrier in the network configuration.
  */
@@ -340,27 +527,27 @@ export type Audience = "urn:oct:redeem" | [string, ...string[]];
 /**
  * Issued at (NumericDate). MUST NOT be later than exp, nor later than now plus the allowed clock skew.
  */
-export type NumericDate1 = number;
+export type NumericDate5 = number;
 /**
  * Not before (NumericDate). Optional; MUST NOT be later than exp. The token is refused before this time (minus the allowed clock skew).
  */
-export type NumericDate2 = number;
+export type NumericDate6 = number;
 /**
  * Expiry (NumericDate). The token is refused at and after this time (plus the allowed clock skew).
  */
-export type NumericDate3 = number;
+export type NumericDate7 = number;
 /**
  * Token id, unique per issuer. The pair (iss, jti) is the token's identity.
  */
-export type Identifier7 = string;
+export type Identifier12 = string;
 /**
  * Face value of the token, in `unit`: a positive canonical decimal string.
  */
-export type PositiveAmount3 = string;
+export type PositiveAmount7 = string;
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId8 = string;
+export type UnitId10 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -372,7 +559,11 @@ export type Workload3 = "inference" | "training" | "fine-tuning" | "batch" | "in
 /**
  * Largest debit, in the token's unit, that one redemption may take.
  */
-export type PositiveAmount4 = string;
+export type PositiveAmount8 = string;
+/**
+ * The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.
+ */
+export type AbsoluteURI18 = string;
 /**
  * RFC 7638 JWK SHA-256 thumbprint of the holder's public key, base64url (43 characters).
  */
@@ -381,7 +572,7 @@ export type SHA256DigestBase64Url1 = string;
  * One registered compute unit.
  */
 export type Unit = {
-  id: UnitId9;
+  id: UnitId11;
   /**
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
@@ -398,7 +589,7 @@ export type Unit = {
   accelerator?: Accelerator;
   tier?: ModelTier;
 } & {
-  id: UnitId9;
+  id: UnitId11;
   /**
    * What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).
    */
@@ -418,7 +609,7 @@ export type Unit = {
 /**
  * A compute unit identifier: "gpu-second:<accelerator class>", "pflop" or "inference-token:<model tier>". A syntactically valid id that is not listed in the unit registry (spec/units.json) is refused with unit_unknown.
  */
-export type UnitId9 = string;
+export type UnitId11 = string;
 /**
  * A short lowercase identifier used for carrier ids, provider ids and region names: 1 to 63 characters from a-z, 0-9 and '-', starting with a letter or digit.
  */
@@ -426,7 +617,31 @@ export type Slug19 = string;
 /**
  * Nominal peak dense (no structured sparsity) BF16 tensor throughput of one accelerator, in FLOP/s, as a decimal string.
  */
-export type PositiveAmount5 = string;
+export type PositiveAmount9 = string;
+/**
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
+ */
+export type AbsoluteURI19 = string;
+/**
+ * An absolute URI (scheme, ':' and at least one more character) of at most 2048 printable ASCII characters without spaces.
+ */
+export type AbsoluteURI20 = string;
+/**
+ * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+ */
+export type NumericDate8 = number;
+/**
+ * A unique id of this report, with at least 122 random bits.
+ */
+export type Identifier13 = string;
+/**
+ * The grant id (the grant's jti).
+ */
+export type Identifier14 = string;
+/**
+ * Everything committed against the grant so far, in its unit: never decreasing, at most its amount.
+ */
+export type Amount3 = string;
 
 /**
  * Body of a balance request. Closed. The token is verified as for /v1/verify; a token failure is answered with a problem carrying its error code.
@@ -438,7 +653,7 @@ export interface BalanceRequest {
   token: string;
 }
 /**
- * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.
+ * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.
  */
 export interface Balance {
   token: TokenReference;
@@ -446,6 +661,7 @@ export interface Balance {
   committed: Quantity1;
   reserved: Quantity2;
   remaining: Quantity3;
+  home?: AbsoluteURI;
 }
 /**
  * Identity of the token.
@@ -483,10 +699,21 @@ export interface Quantity3 {
   unit: UnitId;
 }
 /**
+ * The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.
+ */
+export interface FederationHeader {
+  alg: SignatureAlgorithm;
+  /**
+   * The kind of document, exactly (case-sensitive, without an application/ prefix).
+   */
+  typ: "oct-grant-request+jwt" | "oct-grant+jwt" | "oct-usage+jwt" | "oct-grant-report+jwt";
+  kid: KeyId;
+}
+/**
  * Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Open: clients ignore members they do not know.
  */
 export interface GatewayMetadata {
-  gateway: AbsoluteURI;
+  gateway: AbsoluteURI1;
   /**
    * OCT versions the gateway implements, for example ["0.1"].
    *
@@ -505,7 +732,7 @@ export interface GatewayMetadata {
    * The providers tokens can be redeemed at.
    */
   providers: ProviderSummary[];
-  jwks_uri: AbsoluteURI1;
+  jwks_uri: AbsoluteURI2;
   receipt_jwks: Jwks;
 }
 /**
@@ -519,7 +746,7 @@ export interface TrustedIssuer {
    *
    * @minItems 1
    */
-  algorithms: [SignatureAlgorithm, ...SignatureAlgorithm[]];
+  algorithms: [SignatureAlgorithm1, ...SignatureAlgorithm1[]];
   /**
    * active or suspended.
    */
@@ -577,8 +804,8 @@ export interface PublicJWK {
    * RSA public exponent, base64url.
    */
   e?: string;
-  kid: KeyId;
-  alg?: SignatureAlgorithm1;
+  kid: KeyId1;
+  alg?: SignatureAlgorithm2;
   /**
    * Public key use; only signature keys are accepted.
    */
@@ -589,6 +816,173 @@ export interface PublicJWK {
    * @minItems 1
    */
   key_ops?: ["verify", ..."verify"[]];
+}
+/**
+ * The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.
+ */
+export interface GrantClaims {
+  iss: AbsoluteURI3;
+  aud: AbsoluteURI4;
+  iat: NumericDate;
+  jti: Identifier1;
+  exp: NumericDate1;
+  oct_grant: GrantBody;
+}
+/**
+ * What is granted.
+ */
+export interface GrantBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  request: Identifier2;
+  token: TokenReference1;
+  amount: PositiveAmount;
+  unit: UnitId2;
+  face_value: PositiveAmount1;
+  report_by: NumericDate2;
+}
+/**
+ * Identity of the token the grant draws on.
+ */
+export interface TokenReference1 {
+  iss: Issuer;
+  jti: Identifier;
+}
+/**
+ * Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.
+ */
+export interface GrantReport {
+  gateway: AbsoluteURI5;
+  period: SettlementPeriod;
+  peer?: AbsoluteURI6;
+  generated_at: Timestamp2;
+  /**
+   * The grants, sorted by id in code-point order.
+   */
+  grants: GrantReportEntry[];
+  signature?: CompactJWS;
+}
+/**
+ * The period covered: grants issued at or after from and before to.
+ */
+export interface SettlementPeriod {
+  from: Timestamp;
+  to: Timestamp1;
+}
+/**
+ * One grant.
+ */
+export interface GrantReportEntry {
+  id: Identifier3;
+  home: AbsoluteURI7;
+  visited: AbsoluteURI8;
+  token: TokenReference2;
+  amount: Quantity4;
+  used: Quantity5;
+  /**
+   * The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.
+   */
+  seq: number;
+  /**
+   * open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).
+   */
+  status: "open" | "closing" | "closed" | "lapsed";
+  issued_at: Timestamp3;
+  valid_until: Timestamp4;
+  report_by: Timestamp5;
+}
+/**
+ * Identity of the token.
+ */
+export interface TokenReference2 {
+  iss: Issuer;
+  jti: Identifier;
+}
+/**
+ * The amount granted, in the token's unit.
+ */
+export interface Quantity4 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.
+ */
+export interface Quantity5 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.
+ */
+export interface GrantRequestClaims {
+  iss: AbsoluteURI9;
+  aud: AbsoluteURI10;
+  iat: NumericDate3;
+  jti: Identifier4;
+  oct_grant_request: GrantRequestBody;
+}
+/**
+ * What is asked.
+ */
+export interface GrantRequestBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  /**
+   * The token as the holder presented it; the home verifies it as for a redemption. Only required to be a string here: its content is judged by token verification.
+   */
+  token: string;
+  amount: PositiveAmount2;
+  min_amount: PositiveAmount3;
+  unit: UnitId3;
+}
+/**
+ * A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.
+ */
+export interface Grant {
+  id: Identifier5;
+  grant: CompactJWS1;
+  home: AbsoluteURI11;
+  visited: AbsoluteURI12;
+  token: TokenReference3;
+  amount: Quantity6;
+  used: Quantity7;
+  /**
+   * The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.
+   */
+  seq: number;
+  /**
+   * open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).
+   */
+  status: "open" | "closing" | "closed" | "lapsed";
+  issued_at: Timestamp6;
+  valid_until: Timestamp7;
+  report_by: Timestamp8;
+}
+/**
+ * Identity of the token.
+ */
+export interface TokenReference3 {
+  iss: Issuer;
+  jti: Identifier;
+}
+/**
+ * The amount granted, in the token's unit.
+ */
+export interface Quantity6 {
+  amount: Amount;
+  unit: UnitId;
+}
+/**
+ * At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.
+ */
+export interface Quantity7 {
+  amount: Amount;
+  unit: UnitId;
 }
 /**
  * Body of a token inspection request (OPTIONAL endpoint). Closed. Only the body's shape is checked here (request_invalid); the token's content is judged step by step by the verification algorithm and reported in the answer, never as a problem.
@@ -686,7 +1080,7 @@ export interface VerificationStep {
   detail?: string;
 }
 /**
- * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.
+ * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.
  */
 export interface Balance1 {
   token: TokenReference;
@@ -694,32 +1088,33 @@ export interface Balance1 {
   committed: Quantity1;
   reserved: Quantity2;
   remaining: Quantity3;
+  home?: AbsoluteURI;
 }
 /**
  * A redemption of the token, as listed by the inspector; the full resource is at GET /v1/redemptions/{id}.
  */
 export interface RedemptionSummary {
-  id: Identifier1;
+  id: Identifier6;
   /**
    * The redemption's status.
    */
   status: "reserved" | "committed" | "released";
   provider: Slug2;
-  debited: Quantity4;
-  credited: Quantity5;
-  created_at: Timestamp;
+  debited: Quantity8;
+  credited: Quantity9;
+  created_at: Timestamp9;
 }
 /**
  * The amount taken from the token, in the token's unit.
  */
-export interface Quantity4 {
+export interface Quantity8 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The amount credited at the provider, in the provider's unit.
  */
-export interface Quantity5 {
+export interface Quantity9 {
   amount: Amount;
   unit: UnitId;
 }
@@ -727,12 +1122,12 @@ export interface Quantity5 {
  * The protected header of an OCT token (JWS compact serialization). The header is closed: it MUST contain exactly alg, typ and kid. Any other member (crit, b64, jku, x5u, x5c, jwk, cty, ...) is refused with header_invalid; an alg outside the allow-list is refused with alg_not_allowed. Keys are never taken from the token.
  */
 export interface JoseHeader {
-  alg: SignatureAlgorithm2;
+  alg: SignatureAlgorithm3;
   /**
    * Media type of the token: exactly "oct+jwt" (case-sensitive).
    */
   typ: "oct+jwt";
-  kid: KeyId1;
+  kid: KeyId2;
 }
 /**
  * A JSON Web Key Set (RFC 7517 section 5) of public signature keys: a carrier's token keys (inline or at its jwks_uri) or a gateway's receipt keys. Private key members are refused. Key ids MUST be unique within the set; verifiers check this rule, which JSON Schema cannot express.
@@ -747,7 +1142,7 @@ export interface Jwks1 {
   keys: [PublicJWK, ...PublicJWK[]];
 }
 /**
- * The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.
+ * The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.
  */
 export interface NetworkConfig {
   gateway: Gateway;
@@ -764,12 +1159,19 @@ export interface NetworkConfig {
    */
   tariffs: Tariff[];
   limits?: Limits;
+  /**
+   * The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.
+   *
+   * @maxItems 256
+   */
+  peers?: Peer[];
+  federation?: FederationSettings;
 }
 /**
  * The gateway itself.
  */
 export interface Gateway {
-  id: AbsoluteURI2;
+  id: AbsoluteURI13;
   receipt_keys?: PrivateJWKSet;
 }
 /**
@@ -836,8 +1238,8 @@ export interface PrivateJWK {
    * RSA first CRT coefficient, base64url (RSA only).
    */
   qi?: string;
-  kid: KeyId2;
-  alg: SignatureAlgorithm3;
+  kid: KeyId3;
+  alg: SignatureAlgorithm4;
   /**
    * Key use; only signature keys are accepted.
    */
@@ -887,12 +1289,12 @@ export interface Provider {
  */
 export interface Tariff {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId4;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
-  valid_from: Timestamp1;
-  valid_until?: Timestamp2;
+  to: UnitId5;
+  rate: PositiveAmount4;
+  valid_from: Timestamp10;
+  valid_until?: Timestamp11;
 }
 /**
  * Operational limits. Each absent member takes its default.
@@ -968,6 +1370,59 @@ export interface Limits {
   http_keep_alive_timeout_ms?: number;
 }
 /**
+ * A JSON Web Key Set (RFC 7517 section 5) of public signature keys: a carrier's token keys (inline or at its jwks_uri) or a gateway's receipt keys. Private key members are refused. Key ids MUST be unique within the set; verifiers check this rule, which JSON Schema cannot express.
+ */
+export interface Jwks3 {
+  /**
+   * The public keys, 1 to 100.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  keys: [PublicJWK, ...PublicJWK[]];
+}
+/**
+ * Settings of federation (spec section 5.11). Each absent member takes its default.
+ */
+export interface FederationSettings {
+  /**
+   * Home: a grant is valid for this long after it is issued, and never after the token's exp (default 300).
+   */
+  grant_ttl_seconds?: number;
+  /**
+   * Home: a grant's report_by is its valid_until plus this (default 300); at least twice clock_skew_seconds.
+   */
+  report_window_seconds?: number;
+  /**
+   * Visited: a grant request asks for the debit times this, at most the face value; 1 asks for the debit alone (default 10).
+   */
+  prefetch_factor?: number;
+  /**
+   * Visited: after a commit, ask for the next grant at once when the room left is below this many debits; 0 never asks early (default 2).
+   */
+  refill_below_debits?: number;
+  /**
+   * Visited: report usage when what was committed against a grant since the last report reaches this share of it (default 50).
+   */
+  report_threshold_percent?: number;
+  /**
+   * Visited: close a grant, with a final report, when nothing was reserved against it for this long (default 60).
+   */
+  idle_release_seconds?: number;
+  /**
+   * Visited: after a failed request to a home, send it nothing for this long; the Retry-After of home_unavailable (default 5).
+   */
+  home_retry_seconds?: number;
+  /**
+   * Timeout of one request to a peer, in milliseconds (default 5000, at most 30000).
+   */
+  peer_timeout_ms?: number;
+  /**
+   * Largest answer read from a peer, in bytes (default 65536).
+   */
+  peer_max_bytes?: number;
+}
+/**
  * Body of every error answer (media type application/problem+json, RFC 9457). type is "urn:oct:error:" followed by the code, and code repeats it as a stable member. Open: RFC 9457 extension members are allowed.
  */
 export interface Problem {
@@ -1023,39 +1478,39 @@ export interface QuoteRequest {
    */
   token: string;
   provider: Slug7;
-  amount: PositiveAmount1;
-  unit: UnitId4;
+  amount: PositiveAmount5;
+  unit: UnitId6;
 }
 /**
  * Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Open: clients ignore members they do not know.
  */
 export interface Quote {
-  id: Identifier2;
-  token: TokenReference1;
+  id: Identifier7;
+  token: TokenReference4;
   provider: Slug8;
-  debit: Quantity6;
-  credit: Quantity7;
+  debit: Quantity10;
+  credit: Quantity11;
   tariff: Tariff1;
-  expires_at: Timestamp3;
+  expires_at: Timestamp12;
 }
 /**
  * Identity of the token the quote is for.
  */
-export interface TokenReference1 {
+export interface TokenReference4 {
   iss: Issuer;
   jti: Identifier;
 }
 /**
  * What the redemption would debit from the token, in the token's unit.
  */
-export interface Quantity6 {
+export interface Quantity10 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * What the provider would credit, in the provider's unit (the requested amount).
  */
-export interface Quantity7 {
+export interface Quantity11 {
   amount: Amount;
   unit: UnitId;
 }
@@ -1064,20 +1519,20 @@ export interface Quantity7 {
  */
 export interface Tariff1 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId4;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
-  valid_from: Timestamp1;
-  valid_until?: Timestamp2;
+  to: UnitId5;
+  rate: PositiveAmount4;
+  valid_from: Timestamp10;
+  valid_until?: Timestamp11;
 }
 /**
  * The claims set (JWS payload) of a redemption receipt signed by the gateway. Unknown top-level claims are allowed; `oct_receipt` is closed.
  */
 export interface ReceiptClaims {
-  iss: AbsoluteURI3;
-  iat: NumericDate;
-  jti: Identifier3;
+  iss: AbsoluteURI16;
+  iat: NumericDate4;
+  jti: Identifier8;
   oct_receipt: ReceiptBody;
 }
 /**
@@ -1088,15 +1543,15 @@ export interface ReceiptBody {
    * OCT version: "0.1".
    */
   ver: "0.1";
-  token: TokenReference2;
+  token: TokenReference5;
   /**
    * The token's sub claim (the holder's account at the issuer).
    */
   sub: string;
   provider: Slug9;
   carrier: Slug10;
-  debited: Quantity8;
-  credited: Quantity9;
+  debited: Quantity12;
+  credited: Quantity13;
   tariff: Tariff2;
   workload?: Workload;
   region?: Slug11;
@@ -1105,21 +1560,21 @@ export interface ReceiptBody {
 /**
  * Identity of the redeemed token.
  */
-export interface TokenReference2 {
+export interface TokenReference5 {
   iss: Issuer;
   jti: Identifier;
 }
 /**
  * The amount taken from the token, in the token's unit.
  */
-export interface Quantity8 {
+export interface Quantity12 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The amount credited at the provider, in the provider's unit.
  */
-export interface Quantity9 {
+export interface Quantity13 {
   amount: Amount;
   unit: UnitId;
 }
@@ -1128,23 +1583,23 @@ export interface Quantity9 {
  */
 export interface Tariff2 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId4;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
-  valid_from: Timestamp1;
-  valid_until?: Timestamp2;
+  to: UnitId5;
+  rate: PositiveAmount4;
+  valid_from: Timestamp10;
+  valid_until?: Timestamp11;
 }
 /**
  * The protected header of a redemption receipt, a JWS in compact serialization signed by the gateway with one of its receipt keys. The header is closed: exactly alg, typ and kid.
  */
 export interface ReceiptHeader {
-  alg: SignatureAlgorithm4;
+  alg: SignatureAlgorithm5;
   /**
    * Media type of the receipt: exactly "oct-receipt+jwt" (case-sensitive).
    */
   typ: "oct-receipt+jwt";
-  kid: KeyId3;
+  kid: KeyId4;
 }
 /**
  * Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.
@@ -1155,58 +1610,58 @@ export interface RedemptionRequest {
    */
   token: string;
   provider: Slug12;
-  amount: PositiveAmount2;
-  unit: UnitId5;
+  amount: PositiveAmount6;
+  unit: UnitId7;
   workload?: Workload1;
   region?: Slug13;
-  quote?: Identifier4;
+  quote?: Identifier9;
 }
 /**
  * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.
  */
 export interface Redemption {
-  id: Identifier5;
+  id: Identifier10;
   /**
    * reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).
    */
   status: "reserved" | "committed" | "released";
-  token: TokenReference3;
+  token: TokenReference6;
   provider: Slug14;
-  debited: Quantity10;
-  credited: Quantity11;
-  remaining: Quantity12;
+  debited: Quantity14;
+  credited: Quantity15;
+  remaining: Quantity16;
   tariff: Tariff3;
   workload?: Workload2;
   region?: Slug15;
-  quote?: Identifier6;
-  created_at: Timestamp4;
-  receipt?: CompactJWS;
+  quote?: Identifier11;
+  created_at: Timestamp13;
+  receipt?: CompactJWS2;
 }
 /**
  * Identity of the redeemed token.
  */
-export interface TokenReference3 {
+export interface TokenReference6 {
   iss: Issuer;
   jti: Identifier;
 }
 /**
  * The amount taken from the token, in the token's unit.
  */
-export interface Quantity10 {
+export interface Quantity14 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The amount credited at the provider, in the provider's unit.
  */
-export interface Quantity11 {
+export interface Quantity15 {
   amount: Amount;
   unit: UnitId;
 }
 /**
  * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
  */
-export interface Quantity12 {
+export interface Quantity16 {
   amount: Amount;
   unit: UnitId;
 }
@@ -1215,32 +1670,32 @@ export interface Quantity12 {
  */
 export interface Tariff3 {
   carrier: Slug5;
-  from: UnitId2;
+  from: UnitId4;
   provider: Slug6;
-  to: UnitId3;
-  rate: PositiveAmount;
-  valid_from: Timestamp1;
-  valid_until?: Timestamp2;
+  to: UnitId5;
+  rate: PositiveAmount4;
+  valid_from: Timestamp10;
+  valid_until?: Timestamp11;
 }
 /**
  * Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Open: clients ignore members they do not know.
  */
 export interface SettlementReport {
-  gateway: AbsoluteURI4;
-  period: SettlementPeriod;
-  generated_at: Timestamp7;
+  gateway: AbsoluteURI17;
+  period: SettlementPeriod1;
+  generated_at: Timestamp14;
   /**
    * One entry per (carrier, provider, unit, credit_unit) with at least one committed redemption in the period.
    */
   totals: SettlementTotal[];
-  signature?: CompactJWS1;
+  signature?: CompactJWS3;
 }
 /**
  * The period covered: redemptions committed at or after `from` and before `to`.
  */
-export interface SettlementPeriod {
-  from: Timestamp5;
-  to: Timestamp6;
+export interface SettlementPeriod1 {
+  from: Timestamp;
+  to: Timestamp1;
 }
 /**
  * What `carrier` owes `provider` for the period in one pair of units.
@@ -1248,9 +1703,9 @@ export interface SettlementPeriod {
 export interface SettlementTotal {
   carrier: Slug16;
   provider: Slug17;
-  unit: UnitId6;
+  unit: UnitId8;
   debited: Amount1;
-  credit_unit: UnitId7;
+  credit_unit: UnitId9;
   credited: Amount2;
   /**
    * Number of committed redemptions summed.
@@ -1267,10 +1722,10 @@ export interface TokenClaims {
    */
   sub: string;
   aud?: Audience;
-  iat: NumericDate1;
-  nbf?: NumericDate2;
-  exp: NumericDate3;
-  jti: Identifier7;
+  iat: NumericDate5;
+  nbf?: NumericDate6;
+  exp: NumericDate7;
+  jti: Identifier12;
   oct: OCTClaim;
   cnf?: Confirmation;
 }
@@ -1282,9 +1737,10 @@ export interface OCTClaim {
    * Version of the OCT claim layout: "0.1".
    */
   ver: "0.1";
-  amount: PositiveAmount3;
-  unit: UnitId8;
+  amount: PositiveAmount7;
+  unit: UnitId10;
   redeem?: RedemptionConstraints;
+  home?: AbsoluteURI18;
 }
 /**
  * Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.
@@ -1310,7 +1766,7 @@ export interface RedemptionConstraints {
    * @minItems 1
    */
   workloads?: [Workload3, ...Workload3[]];
-  max_per_redemption?: PositiveAmount4;
+  max_per_redemption?: PositiveAmount8;
 }
 /**
  * Confirmation (RFC 7800). Optional; when present, every redemption MUST carry a proof of possession of the holder key.
@@ -1345,7 +1801,7 @@ export interface Accelerator {
    * Product name and variant (form factor, memory).
    */
   model: string;
-  bf16_dense_flops: PositiveAmount5;
+  bf16_dense_flops: PositiveAmount9;
   /**
    * Title of the vendor document the figure comes from.
    */
@@ -1373,6 +1829,35 @@ export interface ModelTier {
   parameters_max?: number;
 }
 /**
+ * The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.
+ */
+export interface UsageClaims {
+  iss: AbsoluteURI19;
+  aud: AbsoluteURI20;
+  iat: NumericDate8;
+  jti: Identifier13;
+  oct_usage: UsageReportBody;
+}
+/**
+ * The usage.
+ */
+export interface UsageReportBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  grant: Identifier14;
+  /**
+   * Sequence number, strictly increasing over the reports of one grant.
+   */
+  seq: number;
+  used: Amount3;
+  /**
+   * true when the visited gateway has closed the grant: used is its total for good.
+   */
+  final: boolean;
+}
+/**
  * Body of a token verification request. Closed. Only the body's shape is checked here (request_invalid); the token's content is judged by the verification algorithm, whose failures are answered with 200 and valid: false.
  */
 export interface VerifyRequest {
@@ -1390,7 +1875,7 @@ export interface VerifyResponse {
    */
   valid: boolean;
   claims?: TokenClaims1;
-  remaining?: Quantity13;
+  remaining?: Quantity17;
   /**
    * Why the token was refused (refused tokens only): the error code of the first failing verification step.
    */
@@ -1421,17 +1906,17 @@ export interface TokenClaims1 {
    */
   sub: string;
   aud?: Audience;
-  iat: NumericDate1;
-  nbf?: NumericDate2;
-  exp: NumericDate3;
-  jti: Identifier7;
+  iat: NumericDate5;
+  nbf?: NumericDate6;
+  exp: NumericDate7;
+  jti: Identifier12;
   oct: OCTClaim;
   cnf?: Confirmation;
 }
 /**
  * The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only).
  */
-export interface Quantity13 {
+export interface Quantity17 {
   amount: Amount;
   unit: UnitId;
 }
