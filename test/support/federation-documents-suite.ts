@@ -20,7 +20,7 @@ import {
   verifyDocumentEvidence,
   type DocumentContext,
 } from "../../src/core/federation/verify-document.ts";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
 import { homeOf } from "../../src/core/federation/home.ts";
 import { loadNetwork, type Network } from "../../src/core/network/config.ts";
 import { verifyToken } from "../../src/core/token/verify.ts";
@@ -348,6 +348,31 @@ export function defineFederationDocumentSuite(): void {
         const [jws, kind, context] = await make();
         expect(await codeOf(verifyDocument(jws, kind, context))).toBe(code);
       });
+    });
+
+    it("fetches a peer's jwks_uri through the carriers' key-set fetcher, cached (spec §5.10, §5.5)", async () => {
+      const gw = await federatedGateways();
+      const uri = `${VISITED}/.well-known/jwks.json`;
+      const network = loadNetwork({
+        ...gw.home.document,
+        peers: [{ id: VISITED, url: VISITED, jwks_uri: uri }],
+      });
+      const asked: string[] = [];
+      const fetchKeys = (async (url: string) => {
+        asked.push(url);
+        return Response.json(publicJwks([gw.visitedKey]));
+      }) as unknown as typeof fetch;
+      const remote = new RemoteJwks({
+        clock: { now: () => NOW },
+        limits: network.limits,
+        fetch: fetchKeys,
+      });
+      const context = { ...documentContext(network), keys: new CarrierKeys(remote) };
+      for (let i = 0; i < 3; i++) {
+        const jws = await signDocument("usage", usage(), gw.visitedKey);
+        expect((await verifyDocument(jws, "usage", context)).peer.id).toBe(VISITED);
+      }
+      expect(asked).toEqual([uri]);
     });
 
     it("a grant verifies later as evidence, though no longer as it arrives", async () => {
