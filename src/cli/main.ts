@@ -9,6 +9,7 @@ import { hasJson, UsageError, type Command, type Output, type Values } from "./c
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
 import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
 import { inspect } from "./commands/inspect.ts";
+import { settlementReconcile } from "./commands/reconcile.ts";
 import {
   conformanceGateway,
   conformanceIssuer,
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   redeem,
   balance,
   settlement,
+  settlementReconcile,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,
