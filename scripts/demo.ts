@@ -12,6 +12,7 @@ import { mintToken } from "../src/core/issuer/mint.ts";
 import type { PrivateJwk } from "../src/core/issuer/keys.ts";
 import {
   DEFAULT_GATEWAY,
+  fetchGatewayKeys,
   GatewayClient,
   GatewayError,
   gatewayOf,
@@ -21,7 +22,6 @@ import {
 import type { Output } from "../src/cli/command.ts";
 import type { Redemption } from "../src/cli/commands/gateway.ts";
 import {
-  fetchGatewayKeys,
   verifyReceipt,
   verifySettlement,
   type Quantity,

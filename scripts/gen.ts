@@ -8,6 +8,7 @@
  *   node scripts/gen.ts --check   fail when a written file differs (stale)
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { bundleOfflineInspect, OUT as PAGE_BUNDLE, scriptModule } from "./lib/page-scripts.ts";
 import { join } from "node:path";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { compile } from "json-schema-to-typescript";
@@ -175,11 +176,23 @@ async function main(): Promise<void> {
     if (check) stale.push(`src/generated/${name}`);
     else writeFileSync(path, content);
   }
+  // The inspector's offline bundle is built from src/core and the validators
+  // just written, so it comes last; it is checked like every generated file.
+  const pageModule = await scriptModule("OFFLINE_INSPECT_BUNDLE", await bundleOfflineInspect());
+  const pageCurrent = existsSync(PAGE_BUNDLE) ? readFileSync(PAGE_BUNDLE, "utf8") : null;
+  if (pageCurrent !== pageModule) {
+    if (check) stale.push("src/gateway/pages/assets/offline-inspect.js");
+    else writeFileSync(PAGE_BUNDLE, pageModule);
+  }
   if (stale.length > 0) {
     console.error(`gen: stale generated files (run \`npm run gen\`): ${stale.join(", ")}`);
     process.exit(1);
   }
-  console.log(check ? "gen: generated files are up to date" : "gen: wrote src/generated/");
+  console.log(
+    check
+      ? "gen: generated files are up to date"
+      : "gen: wrote src/generated/ and the pages' offline bundle",
+  );
 }
 
 main().catch((error: unknown) => {

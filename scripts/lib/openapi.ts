@@ -1,12 +1,16 @@
 /**
  * @module Builds the OpenAPI 3.1 document of the gateway from `spec/`: the
  * operations from the table of `spec/oct.md` §7.1, their descriptions from
- * the §7 subsection naming each one, and `components.schemas` holding every
- * spec schema verbatim under its `$id`, so the relative references between
- * them resolve as in the spec. Only what the spec's prose does not say in a
- * machine-readable way (operation ids, summaries, parameters, non-JSON
- * bodies) is written here, and it is checked against the table.
+ * the §7 subsection naming each one, their error codes and statuses from the
+ * registry of §12, `components.schemas` holding every spec schema (its
+ * references rewritten to point into the document, which every OpenAPI tool
+ * follows, unlike references relative to a schema's `$id`), and the real
+ * requests and answers of `api-examples.json`. Only what the spec's prose
+ * does not say in a machine-readable way (operation ids, summaries,
+ * parameters, non-JSON bodies, the sections governing each operation) is
+ * written here, and it is checked against the spec.
  */
+import { API_EXAMPLES, withTokens, type ApiExample, type ApiExamples } from "./api-examples.ts";
 import { SCHEMA_BASE_URI, SpecFileError, type SchemaFile } from "./spec-files.ts";
 
 type Json = Record<string, unknown>;
@@ -15,6 +19,18 @@ export interface OperationExtras {
   operationId: string;
   summary: string;
   tag: string;
+  /**
+   * The sections, besides §7.1, whose refusals the operation answers: its
+   * error codes are the rows of §12 raised by one of them.
+   */
+  raisedBy: string[];
+  /** Token failures (§6, §6.3) are a 200 verdict, not a problem (§7.5, §7.12). */
+  verdicts?: boolean;
+  /**
+   * The examples (`api-examples.json`) that replace, in order, the spec's
+   * illustrative JSON in the operation's section: real answers, real ids.
+   */
+  illustrations?: string[];
   parameters?: Json[];
   /** Success content beside (or, when the table names no schema file, instead of) the schema's JSON. */
   content?: Record<string, { schema: Json }>;
@@ -22,9 +38,9 @@ export interface OperationExtras {
 
 /** `#/components/schemas/<name>`: the spec schema of `<name>.schema.json`. */
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-/** A definition of `common.schema.json`, by its `$id`. */
+/** A definition of `common.schema.json`. */
 const common = (definition: string) => ({
-  $ref: `${SCHEMA_BASE_URI}common.schema.json#/$defs/${definition}`,
+  $ref: `#/components/schemas/common/$defs/${definition}`,
 });
 
 const query = (name: string, description: string, schema: Json, required = false) => ({
@@ -49,22 +65,36 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getGatewayMetadata",
     summary: "Gateway metadata",
     tag: "Discovery",
+    raisedBy: [],
+    illustrations: ["metadata"],
   },
   "GET /.well-known/jwks.json": {
     operationId: "getReceiptKeys",
     summary: "The gateway's public receipt keys",
     tag: "Discovery",
+    raisedBy: [],
   },
-  "POST /v1/verify": { operationId: "verifyToken", summary: "Verify a token", tag: "Tokens" },
+  "POST /v1/verify": {
+    operationId: "verifyToken",
+    summary: "Verify a token",
+    tag: "Tokens",
+    raisedBy: ["6.2", "6.3"],
+    verdicts: true,
+    illustrations: ["verify-valid", "verify-expired"],
+  },
   "POST /v1/quotes": {
     operationId: "createQuote",
     summary: "Quote a redemption",
     tag: "Redemption",
+    raisedBy: ["6.2", "6.3", "8.3"],
+    illustrations: ["quote"],
   },
   "POST /v1/redemptions": {
     operationId: "createRedemption",
     summary: "Redeem a token at a provider",
     tag: "Redemption",
+    raisedBy: ["2.6", "6.2", "6.3", "8.4", "8.5", "8.6", "8.7"],
+    illustrations: ["redeem"],
     parameters: [
       {
         name: "Idempotency-Key",
@@ -84,6 +114,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getRedemption",
     summary: "A stored redemption",
     tag: "Redemption",
+    raisedBy: ["7.8"],
     parameters: [
       {
         name: "id",
@@ -94,11 +125,18 @@ export const OPERATIONS: Record<string, OperationExtras> = {
       },
     ],
   },
-  "POST /v1/balance": { operationId: "getBalance", summary: "A token's balance", tag: "Tokens" },
+  "POST /v1/balance": {
+    operationId: "getBalance",
+    summary: "A token's balance",
+    tag: "Tokens",
+    raisedBy: ["6.2", "6.3"],
+    illustrations: ["balance"],
+  },
   "GET /v1/settlements": {
     operationId: "getSettlementReport",
     summary: "Settlement report for a period",
     tag: "Settlement",
+    raisedBy: ["7.10", "10.2"],
     parameters: [
       query("from", "Start of the period, inclusive (Section 10.2).", common("timestamp"), true),
       query("to", "End of the period, exclusive; not before from.", common("timestamp"), true),
@@ -118,6 +156,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getHealth",
     summary: "Liveness",
     tag: "Monitoring",
+    raisedBy: [],
     content: {
       "application/json": {
         schema: {
@@ -132,6 +171,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getMetrics",
     summary: "Prometheus metrics",
     tag: "Monitoring",
+    raisedBy: [],
     content: {
       "text/plain; version=0.0.4": {
         schema: { type: "string", description: "The Prometheus text exposition format." },
@@ -142,6 +182,9 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "inspectToken",
     summary: "Explain a token's verification step by step (OPTIONAL)",
     tag: "Tokens",
+    raisedBy: ["6.2", "6.3"],
+    verdicts: true,
+    illustrations: ["inspect-expired"],
   },
 };
 
@@ -172,6 +215,17 @@ function sectionBody(text: string, heading: RegExp): { title: string; body: stri
   };
 }
 
+/** The cells of each row of a Markdown table, header and rule excluded. */
+function tableRows(body: string): string[][] {
+  return body.split("\n").flatMap((line) => {
+    const cells = /^\|(.*)\|$/
+      .exec(line.trim())?.[1]
+      ?.split("|")
+      .map((cell) => cell.trim());
+    return cells && !/^-+$/.test(cells[0]!) ? [cells] : [];
+  });
+}
+
 const schemaName = (cell: string) => /`([a-z0-9-]+)\.schema\.json`/.exec(cell)?.[1];
 
 /** The rows of the operations table of §7.1. */
@@ -179,14 +233,9 @@ export function apiRows(spec: string): ApiRow[] {
   const section = sectionBody(spec, /^### 7\.1\. /);
   if (!section) throw new SpecFileError(SPEC_PATH, "", "no section 7.1 (General Rules)");
   const rows: ApiRow[] = [];
-  for (const line of section.body.split("\n")) {
-    const cells = /^\|(.*)\|$/
-      .exec(line.trim())?.[1]
-      ?.split("|")
-      .map((cell) => cell.trim());
-    const operation =
-      cells && /^`(GET|POST|PUT|PATCH|DELETE) ([^`]+)`( \(OPTIONAL\))?$/.exec(cells[0]!);
-    if (!cells || !operation) continue;
+  for (const cells of tableRows(section.body)) {
+    const operation = /^`(GET|POST|PUT|PATCH|DELETE) ([^`]+)`( \(OPTIONAL\))?$/.exec(cells[0]!);
+    if (!operation) continue;
     const request = schemaName(cells[1] ?? "");
     const response = schemaName(cells[3] ?? "");
     rows.push({
@@ -202,15 +251,223 @@ export function apiRows(spec: string): ApiRow[] {
   return rows;
 }
 
+/** A row of the error code registry, §12. */
+export interface RegistryRow {
+  code: string;
+  /** One status, or two (`provider_unavailable`: 502 / 503). */
+  statuses: number[];
+  meaning: string;
+  /** The sections cited in "Raised by", e.g. `["6.2", "6.3"]`. */
+  raisedBy: string[];
+}
+
+/** The rows of the registry of §12, found by its title. */
+export function errorRegistry(spec: string): RegistryRow[] {
+  const start = spec.search(/\n## \d+\. Error Code Registry\n/);
+  if (start < 0) throw new SpecFileError(SPEC_PATH, "", "no section Error Code Registry");
+  const body = spec.slice(start, spec.indexOf("\n## ", start + 1));
+  const rows = tableRows(body).flatMap((cells): RegistryRow[] => {
+    const code = /^`([a-z_]+)`$/.exec(cells[0]!)?.[1];
+    if (!code) return [];
+    const statuses = (cells[1] ?? "").split("/").map((s) => Number(s.trim()));
+    if (statuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599))
+      throw new SpecFileError(SPEC_PATH, "", `the error code registry: ${code} has no HTTP status`);
+    const raisedBy = [...(cells[3] ?? "").matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1]!);
+    return [{ code, statuses, meaning: cells[2] ?? "", raisedBy }];
+  });
+  if (rows.length === 0)
+    throw new SpecFileError(SPEC_PATH, "", "the error code registry lists no code");
+  return rows;
+}
+
+/** The refusals of §7.1 every operation of a kind may answer. */
+function generalCodes(row: ApiRow): string[] {
+  return [
+    ...(row.request || row.path.startsWith("/v1/") ? ["request_invalid"] : []),
+    ...(row.request ? ["payload_too_large", "unsupported_media_type"] : []),
+    "internal_error",
+  ];
+}
+
+/** The registry rows of an operation's problems, and those it answers as a 200 verdict. */
+export function operationErrors(
+  row: ApiRow,
+  extras: OperationExtras,
+  registry: readonly RegistryRow[],
+): { problems: RegistryRow[]; verdicts: RegistryRow[] } {
+  const general = generalCodes(row);
+  const raised = registry.filter(
+    (r) => general.includes(r.code) || r.raisedBy.some((s) => extras.raisedBy.includes(s)),
+  );
+  // §7.5, §7.12: a token failure is the answer; keys_unavailable (503) is not the token's fault.
+  const isVerdict = (r: RegistryRow) =>
+    extras.verdicts === true &&
+    !general.includes(r.code) &&
+    r.raisedBy.some((s) => s === "6.2" || s === "6.3") &&
+    !r.statuses.includes(503);
+  return { problems: raised.filter((r) => !isVerdict(r)), verdicts: raised.filter(isVerdict) };
+}
+
+/**
+ * A spec schema as a component: each reference, relative to the `$id` that
+ * encloses it, rewritten to a JSON Pointer into the document, and the `$id`
+ * kept as `x-oct-schema-id` (an `$id` would make those pointers relative to it).
+ */
+function asComponent(schema: Json, names: ReadonlyMap<string, string>): Json {
+  const rewrite = (node: unknown, base: string): unknown => {
+    if (Array.isArray(node)) return node.map((n) => rewrite(n, base));
+    if (node === null || typeof node !== "object") return node;
+    const object = node as Json;
+    const here = typeof object.$id === "string" ? new URL(object.$id, base).href : base;
+    return Object.fromEntries(
+      Object.entries(object).map(([key, value]) => {
+        if (key === "$id") return ["x-oct-schema-id", value];
+        if (key !== "$ref" || typeof value !== "string") return [key, rewrite(value, here)];
+        const target = new URL(value, here);
+        const fragment = decodeURIComponent(target.hash.slice(1));
+        target.hash = "";
+        const name = names.get(target.href);
+        if (name === undefined)
+          throw new SpecFileError(SPEC_PATH, "", `the reference ${value} names no spec schema`);
+        return [key, `#/components/schemas/${name}${fragment}`];
+      }),
+    );
+  };
+  return rewrite(schema, SCHEMA_BASE_URI) as Json;
+}
+
+/**
+ * A section's text with its illustrative JSON replaced by real answers:
+ * the spec abbreviates (`"…"`) and its ids are only shaped like ids.
+ */
+function withRealAnswers(
+  text: string,
+  key: string,
+  names: readonly string[],
+  examples: ApiExamples,
+): string {
+  const blocks = text.match(/```json\n[\s\S]*?\n```/g) ?? [];
+  if (blocks.length !== names.length)
+    throw new SpecFileError(
+      SPEC_PATH,
+      "",
+      `${key}: its section has ${blocks.length} JSON examples, scripts/lib/openapi.ts replaces ${names.length}`,
+    );
+  let i = 0;
+  return text.replace(/```json\n[\s\S]*?\n```/g, () => {
+    const name = names[i++]!;
+    const example = examples.examples.find((e) => e.name === name && e.operation === key);
+    if (!example)
+      throw new SpecFileError(SPEC_PATH, "", `${key}: no example ${name} in api-examples.json`);
+    return "```json\n" + JSON.stringify(example.response.body, null, 2) + "\n```";
+  });
+}
+
+/** The steps of §6.2, for pages that explain a verification (`x-oct-verification-steps`). */
+export function verificationSteps(spec: string): { step: number; title: string; text: string }[] {
+  const section = sectionBody(spec, /^### 6\.2\. /);
+  if (!section) throw new SpecFileError(SPEC_PATH, "", "no section 6.2 (Algorithm)");
+  const items = section.body.split(/\n(?=\d+\. \*\*)/).filter((item) => /^\d+\. \*\*/.test(item));
+  return items.map((item) => {
+    const match = /^(\d+)\. \*\*([^*]+?)\.?\*\*\s*([\s\S]*)$/.exec(item.trim())!;
+    const text = match[3]!
+      .split("\n")
+      .map((line) => line.replace(/^ {3}/, ""))
+      .join("\n")
+      .replace(/\n\nThe token is then verified\.$/, "")
+      .trim();
+    return { step: Number(match[1]), title: match[2]!, text };
+  });
+}
+
+const codeList = (rows: readonly RegistryRow[]) => rows.map((r) => `\`${r.code}\``).join(", ");
+
+/** The Markdown table of an operation's errors, as the registry gives them. */
+function errorsTable(problems: RegistryRow[], verdicts: RegistryRow[]): string {
+  const lines = ["### Errors (Section 12)", ""];
+  if (verdicts.length > 0)
+    lines.push(
+      `A token failure is not an error here: the answer is 200 with \`valid\` false and its code in \`error\`: ${codeList(verdicts)}.`,
+      "",
+    );
+  lines.push(
+    "Problems (`application/problem+json`), by `code`:",
+    "",
+    "| Code | HTTP | Meaning |",
+    "|---|---|---|",
+    ...problems.map((r) => `| \`${r.code}\` | ${r.statuses.join(" / ")} | ${r.meaning} |`),
+  );
+  return lines.join("\n");
+}
+
+type ExampleObject = { summary: string; value: unknown };
+
+/** The operation's examples, keyed by name. */
+function examplesOf(examples: readonly ApiExample[], file: ApiExamples) {
+  const request: Record<string, ExampleObject> = {};
+  const responses: Record<string, Record<string, ExampleObject>> = {};
+  for (const example of examples) {
+    const sent = JSON.stringify(example.request.json);
+    const repeated = examples.some(
+      (e) => e !== example && request[e.name] && JSON.stringify(e.request.json) === sent,
+    );
+    if (example.request.json !== undefined && example.response.status < 300 && !repeated)
+      request[example.name] = {
+        summary: example.summary,
+        value: withTokens(example.request.json, file.tokens),
+      };
+    (responses[String(example.response.status)] ??= {})[example.name] = {
+      summary: example.summary,
+      value: example.response.body,
+    };
+  }
+  return { request, responses };
+}
+
+/** The response for a status: the codes it carries, their examples, the problem schema. */
+function problemResponse(
+  status: number,
+  rows: RegistryRow[],
+  examples: Record<string, ExampleObject> | undefined,
+): Json {
+  return {
+    description: rows.map((r) => `\`${r.code}\`: ${r.meaning}`).join(" "),
+    "x-oct-error-codes": rows.map((r) => r.code),
+    ...(status === 401
+      ? {
+          headers: {
+            "WWW-Authenticate": {
+              description: 'The scheme of Section 14.4: `OCT error="<code>"`.',
+              schema: { type: "string" },
+            },
+          },
+        }
+      : {}),
+    content: {
+      "application/problem+json": {
+        schema: schemaRef("problem"),
+        ...(examples ? { examples } : {}),
+      },
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document.
  *
  * @example
- * const document = buildOpenApi(loadSchemaFiles(), readFileSync("spec/oct.md", "utf8"));
+ * const document = buildOpenApi(loadSchemaFiles(), readFileSync("spec/oct.md", "utf8"), "0.1");
  */
-export function buildOpenApi(files: readonly SchemaFile[], spec: string, version: string): Json {
+export function buildOpenApi(
+  files: readonly SchemaFile[],
+  spec: string,
+  version: string,
+  examples: ApiExamples = API_EXAMPLES,
+): Json {
   const schemas = new Map(files.map((file) => [file.name, file.schema]));
+  const names = new Map(files.map((file) => [String(file.schema.$id), file.name]));
   const rows = apiRows(spec);
+  const registry = errorRegistry(spec);
   const keys = rows.map((row) => `${row.method} ${row.path}`);
   for (const key of Object.keys(OPERATIONS)) {
     if (!keys.includes(key))
@@ -218,6 +475,14 @@ export function buildOpenApi(files: readonly SchemaFile[], spec: string, version
         SPEC_PATH,
         "",
         `scripts/lib/openapi.ts describes ${key}, absent from the table of section 7.1`,
+      );
+  }
+  for (const example of examples.examples) {
+    if (!keys.includes(example.operation))
+      throw new SpecFileError(
+        SPEC_PATH,
+        "",
+        `api-examples.json: ${example.name} is for ${example.operation}, absent from section 7.1`,
       );
   }
   const paths: Record<string, Json> = {};
@@ -246,34 +511,83 @@ export function buildOpenApi(files: readonly SchemaFile[], spec: string, version
         "",
         `no subsection of section 7 is titled with \`${key}\``,
       );
-    const content: Record<string, { schema: Json }> = {
-      ...(row.response ? { "application/json": { schema: schemaRef(row.response) } } : {}),
-      ...extras.content,
+    const { problems, verdicts } = operationErrors(row, extras, registry);
+    const own = examplesOf(
+      examples.examples.filter((e) => e.operation === key),
+      examples,
+    );
+    // A text answer (CSV) goes with the text media type, any other with JSON.
+    const success = Object.entries(own.responses[row.status] ?? {});
+    const textMedia = Object.keys(extras.content ?? {}).find((m) => m !== "application/json");
+    const examplesFor = (media: string) => {
+      const chosen = success.filter(([, e]) =>
+        typeof e.value === "string" ? media === textMedia : media === "application/json",
+      );
+      return chosen.length > 0 ? { examples: Object.fromEntries(chosen) } : {};
     };
+    const content: Record<string, Json> = Object.fromEntries(
+      Object.entries({
+        ...(row.response ? { "application/json": { schema: schemaRef(row.response) } } : {}),
+        ...extras.content,
+      }).map(([media, entry]) => [media, { ...entry, ...examplesFor(media) }]),
+    );
     if (Object.keys(content).length === 0)
       throw new SpecFileError(SPEC_PATH, "", `${key}: no schema and no content for its answer`);
     const responseTitle = row.response ? String(schemas.get(row.response)!.title) : extras.summary;
+    const byStatus = new Map<number, RegistryRow[]>();
+    for (const r of problems)
+      for (const status of r.statuses) byStatus.set(status, [...(byStatus.get(status) ?? []), r]);
+    const parameters = extras.parameters?.map((parameter) =>
+      withParameterExample(
+        parameter,
+        examples.examples.find((e) => e.operation === key),
+      ),
+    );
     paths[row.path] ??= {};
     paths[row.path]![row.method.toLowerCase()] = {
       operationId: extras.operationId,
       summary: extras.summary,
-      description: `${section.body}\n\n(Section ${section.title.replace(/\.? .*$/, "")} of the specification.)`,
+      description: [
+        withRealAnswers(section.body, key, extras.illustrations ?? [], examples),
+        `(Section ${section.title.replace(/\.? .*$/, "")} of the specification.)`,
+        errorsTable(problems, verdicts),
+      ].join("\n\n"),
       tags: [extras.tag],
       ...(row.optional ? { "x-oct-optional": true } : {}),
-      ...(extras.parameters ? { parameters: extras.parameters } : {}),
+      ...(parameters ? { parameters } : {}),
       ...(row.request
         ? {
             requestBody: {
               description: String(schemas.get(row.request)!.title),
               required: true,
-              content: { "application/json": { schema: schemaRef(row.request) } },
+              content: {
+                "application/json": {
+                  schema: schemaRef(row.request),
+                  ...(Object.keys(own.request).length > 0 ? { examples: own.request } : {}),
+                },
+              },
             },
           }
         : {}),
       responses: {
-        [row.status]: { description: responseTitle, content },
-        "4XX": { $ref: "#/components/responses/problem" },
-        "5XX": { $ref: "#/components/responses/problem" },
+        [row.status]: {
+          description:
+            verdicts.length > 0
+              ? `${responseTitle}; a refused token is answered here too, with its code in error: ${verdicts.map((r) => r.code).join(", ")}.`
+              : responseTitle,
+          ...(verdicts.length > 0 ? { "x-oct-verdict-codes": verdicts.map((r) => r.code) } : {}),
+          ...successHeaders(key),
+          content,
+        },
+        ...Object.fromEntries(
+          [...byStatus.keys()]
+            .sort()
+            .map((status) => [
+              String(status),
+              problemResponse(status, byStatus.get(status)!, own.responses[String(status)]),
+            ]),
+        ),
+        default: { $ref: "#/components/responses/problem" },
       },
     };
   }
@@ -288,7 +602,8 @@ export function buildOpenApi(files: readonly SchemaFile[], spec: string, version
       summary: "Verify Open Compute Tokens and redeem them across carriers.",
       description: [
         "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).",
-        "Every schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.",
+        "Every schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.",
+        `The examples are real: requests to the demo gateway (\`config/demo/\`) at ${examples.clock}, with tokens of its carriers' keys, and the answers it gave.`,
         "### General rules (Section 7.1)",
         general,
         "### Errors (Section 7.2)",
@@ -296,17 +611,55 @@ export function buildOpenApi(files: readonly SchemaFile[], spec: string, version
       ].join("\n\n"),
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
+    // Relative: the origin serving the document; the gateway names itself when it serves it.
+    servers: [{ url: "/", description: "The gateway serving this document" }],
     tags: TAGS,
     paths,
     components: {
-      schemas: Object.fromEntries(files.map((file) => [file.name, file.schema])),
+      schemas: Object.fromEntries(
+        files.map((file) => [file.name, asComponent(file.schema, names)]),
+      ),
       responses: {
         problem: {
           description:
-            "An error: RFC 9457 problem details whose code member is the OCT error code (Section 7.2).",
+            "Any other error (e.g. 404 not_found for an unknown path, 405 method_not_allowed): RFC 9457 problem details whose code member is the OCT error code (Section 7.2).",
           content: { "application/problem+json": { schema: schemaRef("problem") } },
         },
       },
     },
+    "x-oct-verification-steps": verificationSteps(spec),
   };
+}
+
+/** The header fields a success answer documents. */
+function successHeaders(key: string): Json {
+  if (key !== "POST /v1/redemptions") return {};
+  return {
+    headers: {
+      Location: {
+        description: "The redemption's resource, `/v1/redemptions/{id}`.",
+        schema: { type: "string" },
+      },
+      "Idempotent-Replayed": {
+        description: "`true` on an answer replayed for a repeated request (Section 8.5).",
+        schema: { const: "true" },
+      },
+    },
+  };
+}
+
+/** A parameter with the value the operation's first example gives it, when it gives one. */
+function withParameterExample(parameter: Json, example: ApiExample | undefined): Json {
+  if (!example) return parameter;
+  const { name, in: where } = parameter as { name: string; in: string };
+  let value: string | null | undefined;
+  if (where === "header") {
+    const headers = example.request.headers ?? {};
+    value = Object.entries(headers).find(([h]) => h.toLowerCase() === name.toLowerCase())?.[1];
+  } else if (where === "query") {
+    value = new URL(example.request.path, "http://gateway.example").searchParams.get(name);
+  } else if (where === "path") {
+    value = (example.response.body as { id?: string } | null)?.id;
+  }
+  return value === undefined || value === null ? parameter : { ...parameter, example: value };
 }

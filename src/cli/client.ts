@@ -4,7 +4,9 @@
  * a problem+json refusal, something that is not an OCT gateway) into clear
  * errors, and shows a progress line while a call is slow.
  */
+import type { JSONWebKeySet } from "jose";
 import { UsageError, type Output, type Values, type WithJson } from "./command.ts";
+import type { GatewayKeys } from "./signed.ts";
 
 /** Where `npm start` listens. */
 export const DEFAULT_GATEWAY = "http://127.0.0.1:8787";
@@ -163,6 +165,21 @@ export class GatewayClient {
       if (shown) progress(undefined);
     };
   }
+}
+
+/**
+ * The gateway's id and receipt keys, from its metadata and JWKS.
+ *
+ * @example
+ * const keys = await fetchGatewayKeys(new GatewayClient("http://127.0.0.1:8787"));
+ */
+export async function fetchGatewayKeys(client: GatewayClient): Promise<GatewayKeys> {
+  const metadata = await client.call<{ gateway?: unknown }>("GET", "/.well-known/oct-gateway");
+  const jwks = await client.call<JSONWebKeySet>("GET", "/.well-known/jwks.json");
+  if (typeof metadata.body.gateway !== "string" || !Array.isArray(jwks.body?.keys)) {
+    throw new Error(`${client.url} does not publish OCT gateway metadata and a JWK Set`);
+  }
+  return { id: metadata.body.gateway, jwks: jwks.body };
 }
 
 function parseJson(text: string): unknown {

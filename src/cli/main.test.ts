@@ -61,12 +61,30 @@ describe("oct", () => {
       ["balance"],
       ["settlement"],
       ["receipt", "verify"],
+      ["network", "init"],
+      ["network", "add-carrier"],
+      ["network", "add-provider"],
+      ["network", "add-tariff"],
     ];
     for (const command of commands) {
       const { status, stdout } = await run(...command, "--help");
       expect(status).toBe(0);
       expect(stdout).toContain("example: oct ");
     }
+  });
+
+  it("lists a group's commands when given the group alone", async () => {
+    const keys = await run("keys");
+    expect(keys.status).toBe(0);
+    expect(keys.stderr).toBe("");
+    expect(keys.stdout).toContain("keys generate");
+    expect(keys.stdout).not.toContain("unknown command");
+    expect((await run("receipt")).stdout).toContain("receipt verify");
+    expect((await run("conformance")).stdout).toContain("conformance issuer");
+    const wrong = await run("keys", "frobnicate");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('unknown command "keys frobnicate"');
+    expect(wrong.stderr).toContain("keys generate");
   });
 
   it("refuses bad input clearly, with a non-zero status", async () => {

@@ -11,6 +11,12 @@ import { balance, quote, receiptVerify, redeem, settlement } from "./commands/ga
 import { inspect } from "./commands/inspect.ts";
 import { settlementReconcile } from "./commands/reconcile.ts";
 import {
+  networkAddCarrier,
+  networkAddProvider,
+  networkAddTariff,
+  networkInit,
+} from "./commands/network.ts";
+import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
@@ -21,6 +27,10 @@ const COMMANDS: Command[] = [
   keysGenerate,
   jwks,
   mint,
+  networkInit,
+  networkAddCarrier,
+  networkAddProvider,
+  networkAddTariff,
   inspect,
   quote,
   redeem,
@@ -56,6 +66,20 @@ export function overview(): string {
     `Commands that call a gateway take --gateway URL (default $OCT_GATEWAY, else ${DEFAULT_GATEWAY}).`,
   );
   return lines.join("\n");
+}
+
+/** The commands under a first word (`oct keys` -> `keys generate`), to list when one is not given. */
+function groupOf(word: string | undefined): Command[] {
+  return COMMANDS.filter((c) => c.name.includes(" ") && c.name.split(" ")[0] === word);
+}
+
+function groupOverview(word: string, commands: Command[]): string {
+  return [
+    `oct ${word}: ${commands.length} command${commands.length > 1 ? "s" : ""}`,
+    ...commands.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`),
+    "",
+    `\`oct ${word} <command> --help\` shows a command's options and an example.`,
+  ].join("\n");
 }
 
 function find(argv: string[]): Command | undefined {
@@ -95,6 +119,16 @@ export async function main(argv: string[], out: Output): Promise<number> {
     if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
       out.print(overview());
       return 0;
+    }
+    const group = groupOf(argv[0]);
+    if (group.length > 0) {
+      const rest = argv.slice(1);
+      if (rest.length === 0 || rest[0] === "--help" || rest[0] === "-h") {
+        out.print(groupOverview(argv[0]!, group));
+        return 0;
+      }
+      out.error(`oct: unknown command "${argv.join(" ")}"\n\n${groupOverview(argv[0]!, group)}`);
+      return 2;
     }
     out.error(`oct: unknown command "${argv.join(" ")}"\n\n${overview()}`);
     return 2;

@@ -18,7 +18,6 @@ import { SETTLEMENT_TYPE, type SettlementReport } from "../core/settlement/repor
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../core/token/header.ts";
 import { decodeJsonObject, parseCompact } from "../core/token/parse.ts";
 import { validateReceiptClaims } from "../generated/validators.js";
-import type { GatewayClient } from "./client.ts";
 
 /** Receipts and report signatures are small; anything larger is refused unread. */
 const SIGNED_MAX_BYTES = 65_536;
@@ -66,21 +65,6 @@ export class SignatureError extends Error {
     super(message);
     this.code = code;
   }
-}
-
-/**
- * The gateway's id and receipt keys, from its metadata and JWKS.
- *
- * @example
- * const keys = await fetchGatewayKeys(new GatewayClient("http://127.0.0.1:8787"));
- */
-export async function fetchGatewayKeys(client: GatewayClient): Promise<GatewayKeys> {
-  const metadata = await client.call<{ gateway?: unknown }>("GET", "/.well-known/oct-gateway");
-  const jwks = await client.call<JSONWebKeySet>("GET", "/.well-known/jwks.json");
-  if (typeof metadata.body.gateway !== "string" || !Array.isArray(jwks.body?.keys)) {
-    throw new Error(`${client.url} does not publish OCT gateway metadata and a JWK Set`);
-  }
-  return { id: metadata.body.gateway, jwks: jwks.body };
 }
 
 /** jose's failures, by their `code`, in OCT's words. */

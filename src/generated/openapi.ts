@@ -8,12 +8,18 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), kept under its `$id`; references between schemas are relative to those ids.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
     }
   },
+  "servers": [
+    {
+      "url": "/",
+      "description": "The gateway serving this document"
+    }
+  ],
   "tags": [
     {
       "name": "Discovery",
@@ -41,7 +47,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getGatewayMetadata",
         "summary": "Gateway metadata",
-        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{ \"gateway\": \"https://gw.example\", \"versions\": [\"0.1\"],\n  \"units\": [\"gpu-second:a100-sxm\", \"gpu-second:h100-sxm\"],\n  \"issuers\": [ { \"carrier\": \"carrier-a\",\n                 \"issuer\": \"https://tokens.carrier-a.example\",\n                 \"algorithms\": [\"EdDSA\", \"ES256\"], \"status\": \"active\" } ],\n  \"providers\": [ { \"id\": \"carrier-b-edge\", \"units\": [\"gpu-second:a100-sxm\"] } ],\n  \"jwks_uri\": \"https://gw.example/.well-known/jwks.json\",\n  \"receipt_jwks\": { \"keys\": [ ] } }\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\n(Section 7.3 of the specification.)",
+        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Discovery"
         ],
@@ -52,14 +58,100 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/gateway-metadata"
+                },
+                "examples": {
+                  "metadata": {
+                    "summary": "The demo gateway's metadata",
+                    "value": {
+                      "gateway": "http://localhost:8787",
+                      "versions": [
+                        "0.1"
+                      ],
+                      "units": [
+                        "gpu-second:h100-sxm",
+                        "gpu-second:h100-pcie",
+                        "gpu-second:h200-sxm",
+                        "gpu-second:a100-sxm",
+                        "gpu-second:a100-pcie",
+                        "gpu-second:l40s",
+                        "gpu-second:l4",
+                        "gpu-second:b200",
+                        "gpu-second:mi300x",
+                        "gpu-second:mi250x",
+                        "pflop",
+                        "inference-token:llm-small",
+                        "inference-token:llm-medium",
+                        "inference-token:llm-large",
+                        "inference-token:embedding"
+                      ],
+                      "issuers": [
+                        {
+                          "carrier": "carrier-a",
+                          "issuer": "https://tokens.carrier-a.example",
+                          "algorithms": [
+                            "EdDSA"
+                          ],
+                          "status": "active"
+                        },
+                        {
+                          "carrier": "carrier-b",
+                          "issuer": "https://tokens.carrier-b.example",
+                          "algorithms": [
+                            "ES256"
+                          ],
+                          "status": "active"
+                        }
+                      ],
+                      "providers": [
+                        {
+                          "id": "carrier-b-edge",
+                          "units": [
+                            "gpu-second:a100-sxm",
+                            "gpu-second:h100-sxm"
+                          ]
+                        },
+                        {
+                          "id": "carrier-a-cloud",
+                          "units": [
+                            "inference-token:llm-large",
+                            "pflop"
+                          ]
+                        }
+                      ],
+                      "jwks_uri": "http://localhost:8787/.well-known/jwks.json",
+                      "receipt_jwks": {
+                        "keys": [
+                          {
+                            "kty": "EC",
+                            "crv": "P-256",
+                            "x": "93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo",
+                            "y": "R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ",
+                            "kid": "-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8",
+                            "alg": "ES256",
+                            "use": "sig"
+                          }
+                        ]
+                      }
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -69,7 +161,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getReceiptKeys",
         "summary": "The gateway's public receipt keys",
-        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It contains no\nprivate members.\n\n(Section 7.4 of the specification.)",
+        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It contains no\nprivate members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Discovery"
         ],
@@ -80,14 +172,42 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/jwks"
+                },
+                "examples": {
+                  "receipt-keys": {
+                    "summary": "The demo gateway's receipt keys",
+                    "value": {
+                      "keys": [
+                        {
+                          "kty": "EC",
+                          "crv": "P-256",
+                          "x": "93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo",
+                          "y": "R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ",
+                          "kid": "-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8",
+                          "alg": "ES256",
+                          "use": "sig"
+                        }
+                      ]
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -97,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{ \"valid\": true, \"claims\": { }, \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{ \"valid\": false, \"error\": \"token_expired\", \"detail\": \"exp is before now minus the allowed skew\" }\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Tokens"
         ],
@@ -108,25 +228,228 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/verify-request"
+              },
+              "examples": {
+                "verify-valid": {
+                  "summary": "A valid token",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ"
+                  }
+                },
+                "verify-expired": {
+                  "summary": "An expired token (a token failure: still 200)",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5MDAwMDAwMCwibmJmIjoxNzkwMDAwMDAwLCJleHAiOjE3OTUwMDAwMDAsImp0aSI6IjAxSkNaMEIxRDNGNUg3SzlNMVAzUjVUN1Y5Iiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjUwIiwidW5pdCI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0ifX0.yWr8rYmJmNQ3jVYpX0tw-hnpZhxHFQti4Ocvxlz57DGMDpYVJjHQtJpG98WFQYEV8uGVnZtbK4QJnytMOEvWDQ"
+                  }
+                },
+                "verify-signature-invalid": {
+                  "summary": "A token whose signature does not verify",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.ARaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ"
+                  }
+                },
+                "verify-malformed": {
+                  "summary": "Not a token at all",
+                  "value": {
+                    "token": "not-a-token"
+                  }
+                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "POST /v1/verify response",
+            "description": "POST /v1/verify response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "x-oct-verdict-codes": [
+              "token_malformed",
+              "alg_not_allowed",
+              "header_invalid",
+              "issuer_untrusted",
+              "key_unknown",
+              "signature_invalid",
+              "token_expired",
+              "token_not_yet_valid",
+              "claims_invalid",
+              "carrier_suspended",
+              "unit_unknown"
+            ],
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/verify-response"
+                },
+                "examples": {
+                  "verify-valid": {
+                    "summary": "A valid token",
+                    "value": {
+                      "valid": true,
+                      "claims": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "sub": "acct-42",
+                        "aud": "urn:oct:redeem",
+                        "iat": 1795000000,
+                        "nbf": 1795000000,
+                        "exp": 1826536000,
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M",
+                        "oct": {
+                          "ver": "0.1",
+                          "amount": "1000.5",
+                          "unit": "gpu-second:h100-sxm",
+                          "redeem": {
+                            "providers": [
+                              "carrier-b-edge"
+                            ],
+                            "regions": [
+                              "eu-west"
+                            ],
+                            "workloads": [
+                              "inference",
+                              "training",
+                              "fine-tuning"
+                            ],
+                            "max_per_redemption": "100"
+                          }
+                        }
+                      },
+                      "remaining": {
+                        "amount": "1000.5",
+                        "unit": "gpu-second:h100-sxm"
+                      }
+                    }
+                  },
+                  "verify-expired": {
+                    "summary": "An expired token (a token failure: still 200)",
+                    "value": {
+                      "valid": false,
+                      "error": "token_expired",
+                      "detail": "exp 1795000000 is in the past"
+                    }
+                  },
+                  "verify-signature-invalid": {
+                    "summary": "A token whose signature does not verify",
+                    "value": {
+                      "valid": false,
+                      "error": "signature_invalid",
+                      "detail": "the signature does not verify"
+                    }
+                  },
+                  "verify-malformed": {
+                    "summary": "Not a token at all",
+                    "value": {
+                      "valid": false,
+                      "error": "token_malformed",
+                      "detail": "a compact JWS has 3 segments, this token has 1"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "verify-request-invalid": {
+                    "summary": "A body without token",
+                    "value": {
+                      "type": "urn:oct:error:request_invalid",
+                      "title": "The request is invalid",
+                      "status": 400,
+                      "detail": "the body must have required property 'token'",
+                      "code": "request_invalid",
+                      "errors": [
+                        {
+                          "pointer": "",
+                          "message": "must have required property 'token'"
+                        },
+                        {
+                          "pointer": "",
+                          "message": "must NOT have additional properties"
+                        }
+                      ],
+                      "instance": "/v1/verify",
+                      "request_id": "ed44c05c-b1c9-42ed-8b2b-cd0460c2d336"
+                    }
+                  }
+                }
+              }
+            }
           },
-          "5XX": {
+          "413": {
+            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "verify-unsupported-media-type": {
+                    "summary": "A body sent as text/plain",
+                    "value": {
+                      "type": "urn:oct:error:unsupported_media_type",
+                      "title": "The request body must be application/json",
+                      "status": 415,
+                      "detail": "send the request body as application/json",
+                      "code": "unsupported_media_type",
+                      "instance": "/v1/verify",
+                      "request_id": "8e2df740-d88d-44ac-a857-2c8ad9afb240"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "x-oct-error-codes": [
+              "keys_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -136,7 +459,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{ \"id\": \"q_5Jx…\", \"token\": { \"iss\": \"…\", \"jti\": \"…\" }, \"provider\": \"carrier-b-edge\",\n  \"debit\":  { \"amount\": \"40\",  \"unit\": \"gpu-second:h100-sxm\" },\n  \"credit\": { \"amount\": \"100\", \"unit\": \"gpu-second:a100-sxm\" },\n  \"tariff\": { \"carrier\": \"carrier-a\", \"from\": \"gpu-second:h100-sxm\",\n              \"provider\": \"carrier-b-edge\", \"to\": \"gpu-second:a100-sxm\", \"rate\": \"2.5\",\n              \"valid_from\": \"2026-01-01T00:00:00Z\", \"valid_until\": \"2027-01-01T00:00:00Z\" },\n  \"expires_at\": \"2026-12-01T10:05:00Z\" }\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `no_tariff` | 422 | No tariff in force for the conversion. |\n| `provider_unknown` | 422 | `provider` names no configured provider. |\n| `constraint_violated` | 403 | A `redeem` constraint forbids the request. |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance, or the home cannot grant the least amount asked. |\n| `too_many_quotes` | 429 | The token identity already holds `quote_max_live_per_token` unexpired quotes; `Retry-After` says when one expires. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `ledger_busy` | 503 | The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Redemption"
         ],
@@ -147,6 +470,17 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/quote-request"
+              },
+              "examples": {
+                "quote": {
+                  "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "100",
+                    "unit": "gpu-second:a100-sxm"
+                  }
+                }
               }
             }
           }
@@ -158,14 +492,244 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/quote"
+                },
+                "examples": {
+                  "quote": {
+                    "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
+                    "value": {
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debit": {
+                        "amount": "40",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credit": {
+                        "amount": "100",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "expires_at": "2026-12-01T10:05:00.000Z"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "401": {
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger.",
+            "x-oct-error-codes": [
+              "token_malformed",
+              "alg_not_allowed",
+              "header_invalid",
+              "issuer_untrusted",
+              "key_unknown",
+              "signature_invalid",
+              "token_expired",
+              "token_not_yet_valid",
+              "claims_invalid"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "quote-token-expired": {
+                    "summary": "An expired token (a problem here, unlike POST /v1/verify)",
+                    "value": {
+                      "type": "urn:oct:error:token_expired",
+                      "title": "The token has expired",
+                      "status": 401,
+                      "detail": "exp 1795000000 is in the past",
+                      "code": "token_expired",
+                      "instance": "/v1/quotes",
+                      "request_id": "6d914a94-d2d4-4b3d-86a8-729e7075a533"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "402": {
+            "description": "`insufficient_balance`: The debit exceeds the remaining balance, or the home cannot grant the least amount asked.",
+            "x-oct-error-codes": [
+              "insufficient_balance"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`carrier_suspended`: The issuing carrier is suspended. `constraint_violated`: A `redeem` constraint forbids the request.",
+            "x-oct-error-codes": [
+              "carrier_suspended",
+              "constraint_violated"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`unit_unknown`: Unit id not in the registry. `no_tariff`: No tariff in force for the conversion. `provider_unknown`: `provider` names no configured provider.",
+            "x-oct-error-codes": [
+              "unit_unknown",
+              "no_tariff",
+              "provider_unknown"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "quote-no-tariff": {
+                    "summary": "No tariff of the token's carrier at that provider",
+                    "value": {
+                      "type": "urn:oct:error:no_tariff",
+                      "title": "No tariff is in force for this redemption",
+                      "status": 422,
+                      "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
+                      "code": "no_tariff",
+                      "instance": "/v1/quotes",
+                      "request_id": "2f42b5e4-37e8-47b9-9be5-9d616b3bf2fb"
+                    }
+                  },
+                  "quote-provider-unknown": {
+                    "summary": "A provider the gateway does not know",
+                    "value": {
+                      "type": "urn:oct:error:provider_unknown",
+                      "title": "The provider is not part of this network",
+                      "status": 422,
+                      "detail": "provider carrier-z-edge is not part of this network",
+                      "code": "provider_unknown",
+                      "instance": "/v1/quotes",
+                      "request_id": "e6226620-2666-40a8-a5ee-1d38d613f14e"
+                    }
+                  },
+                  "quote-unit-unknown": {
+                    "summary": "A unit not in the registry",
+                    "value": {
+                      "type": "urn:oct:error:unit_unknown",
+                      "title": "The unit is not in the registry",
+                      "status": 422,
+                      "detail": "unit gpu-second:b900-sxm is not in the registry",
+                      "code": "unit_unknown",
+                      "instance": "/v1/quotes",
+                      "request_id": "de26b80c-523b-42cf-b5b8-68485d80c015"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "`too_many_quotes`: The token identity already holds `quote_max_live_per_token` unexpired quotes; `Retry-After` says when one expires.",
+            "x-oct-error-codes": [
+              "too_many_quotes"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. `ledger_busy`: The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`.",
+            "x-oct-error-codes": [
+              "keys_unavailable",
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -175,7 +739,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{ \"id\": \"r_01JDB…\", \"status\": \"committed\",\n  \"token\": { \"iss\": \"https://tokens.carrier-a.example\", \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\" },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\":   { \"amount\": \"40\",    \"unit\": \"gpu-second:h100-sxm\" },\n  \"credited\":  { \"amount\": \"100\",   \"unit\": \"gpu-second:a100-sxm\" },\n  \"remaining\": { \"amount\": \"960.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"tariff\": { \"carrier\": \"carrier-a\", \"from\": \"gpu-second:h100-sxm\",\n              \"provider\": \"carrier-b-edge\", \"to\": \"gpu-second:a100-sxm\", \"rate\": \"2.5\",\n              \"valid_from\": \"2026-01-01T00:00:00Z\", \"valid_until\": \"2027-01-01T00:00:00Z\" },\n  \"created_at\": \"2026-12-01T10:00:00Z\", \"receipt\": \"<compact JWS>\" }\n```\n\n(Section 7.7 of the specification.)",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `no_tariff` | 422 | No tariff in force for the conversion. |\n| `provider_unknown` | 422 | `provider` names no configured provider. |\n| `constraint_violated` | 403 | A `redeem` constraint forbids the request. |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance, or the home cannot grant the least amount asked. |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a `cnf` token. |\n| `idempotency_key_required` | 400 | `Idempotency-Key` missing or empty. |\n| `idempotency_conflict` | 409 | Key reused with a different body, or a grant request id reused with a different request. |\n| `reservation_expired` | 409 | The key's reservation expired and was released. |\n| `quote_expired` | 409 | The cited quote has expired. |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone. |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `ledger_busy` | 503 | The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Redemption"
         ],
@@ -188,7 +752,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "type": "string",
               "pattern": "^[\\x21-\\x2B\\x2D-\\x7E]([\\x20-\\x2B\\x2D-\\x7E]{0,253}[\\x21-\\x2B\\x2D-\\x7E])?$"
-            }
+            },
+            "example": "order-7731-attempt"
           }
         ],
         "requestBody": {
@@ -198,6 +763,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/redemption-request"
+              },
+              "examples": {
+                "redeem": {
+                  "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "100",
+                    "unit": "gpu-second:a100-sxm",
+                    "workload": "inference",
+                    "region": "eu-west"
+                  }
+                }
               }
             }
           }
@@ -205,18 +783,344 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "responses": {
           "201": {
             "description": "Redemption",
+            "headers": {
+              "Location": {
+                "description": "The redemption's resource, `/v1/redemptions/{id}`.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "`true` on an answer replayed for a repeated request (Section 8.5).",
+                "schema": {
+                  "const": "true"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "redeem": {
+                    "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "status": "committed",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "40",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "100",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "remaining": {
+                        "amount": "960.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                    }
+                  },
+                  "redeem-replayed": {
+                    "summary": "The same request again: the stored answer",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "status": "committed",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "40",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "100",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "remaining": {
+                        "amount": "960.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`idempotency_key_required`: `Idempotency-Key` missing or empty. `request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "idempotency_key_required",
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redeem-idempotency-key-required": {
+                    "summary": "No Idempotency-Key",
+                    "value": {
+                      "type": "urn:oct:error:idempotency_key_required",
+                      "title": "An Idempotency-Key header is required",
+                      "status": 400,
+                      "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
+                      "code": "idempotency_key_required",
+                      "instance": "/v1/redemptions",
+                      "request_id": "ecc7c5d7-fc0b-40be-9dad-93ac5820d63e"
+                    }
+                  }
+                }
+              }
+            }
           },
-          "5XX": {
+          "401": {
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. `holder_proof_invalid`: Missing or invalid holder proof for a `cnf` token.",
+            "x-oct-error-codes": [
+              "token_malformed",
+              "alg_not_allowed",
+              "header_invalid",
+              "issuer_untrusted",
+              "key_unknown",
+              "signature_invalid",
+              "token_expired",
+              "token_not_yet_valid",
+              "claims_invalid",
+              "holder_proof_invalid"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "402": {
+            "description": "`insufficient_balance`: The debit exceeds the remaining balance, or the home cannot grant the least amount asked.",
+            "x-oct-error-codes": [
+              "insufficient_balance"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redeem-insufficient-balance": {
+                    "summary": "A debit beyond the remaining balance",
+                    "value": {
+                      "type": "urn:oct:error:insufficient_balance",
+                      "title": "The token's remaining balance is too small",
+                      "status": 402,
+                      "detail": "the debit 40 exceeds the face value 30",
+                      "code": "insufficient_balance",
+                      "instance": "/v1/redemptions",
+                      "request_id": "57c613ec-2d1d-4232-a9f7-caad2c9cbc51"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`carrier_suspended`: The issuing carrier is suspended. `constraint_violated`: A `redeem` constraint forbids the request.",
+            "x-oct-error-codes": [
+              "carrier_suspended",
+              "constraint_violated"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redeem-constraint-violated": {
+                    "summary": "A region the token's redeem constraints exclude",
+                    "value": {
+                      "type": "urn:oct:error:constraint_violated",
+                      "title": "The redemption breaks one of the token's constraints",
+                      "status": 403,
+                      "detail": "the token may not be redeemed in region us-east",
+                      "code": "constraint_violated",
+                      "instance": "/v1/redemptions",
+                      "request_id": "2d9978ca-32d4-405c-bade-3233f3066b89"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`idempotency_conflict`: Key reused with a different body, or a grant request id reused with a different request. `reservation_expired`: The key's reservation expired and was released. `quote_expired`: The cited quote has expired.",
+            "x-oct-error-codes": [
+              "idempotency_conflict",
+              "reservation_expired",
+              "quote_expired"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redeem-idempotency-conflict": {
+                    "summary": "The same key with another amount",
+                    "value": {
+                      "type": "urn:oct:error:idempotency_conflict",
+                      "title": "The Idempotency-Key was used with a different request",
+                      "status": 409,
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ with a different request",
+                      "code": "idempotency_conflict",
+                      "instance": "/v1/redemptions",
+                      "request_id": "3b7ce5d6-fa3b-4761-bb6c-a4eb29c5a2db"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`unit_unknown`: Unit id not in the registry. `no_tariff`: No tariff in force for the conversion. `provider_unknown`: `provider` names no configured provider. `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone.",
+            "x-oct-error-codes": [
+              "unit_unknown",
+              "no_tariff",
+              "provider_unknown",
+              "quote_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redeem-quote-invalid": {
+                    "summary": "A quote issued for another token",
+                    "value": {
+                      "type": "urn:oct:error:quote_invalid",
+                      "title": "The quote does not match this redemption",
+                      "status": 422,
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000 was not issued for this token",
+                      "code": "quote_invalid",
+                      "instance": "/v1/redemptions",
+                      "request_id": "3296578d-0e0c-4c37-a56f-a3c02d8d7065"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released.",
+            "x-oct-error-codes": [
+              "provider_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released. `keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. `ledger_busy`: The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`.",
+            "x-oct-error-codes": [
+              "provider_unavailable",
+              "keys_unavailable",
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -226,7 +1130,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)",
+        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `not_found` | 404 | Unknown path or resource. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Redemption"
         ],
@@ -237,8 +1141,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "required": true,
             "description": "The redemption id, as answered by POST /v1/redemptions.",
             "schema": {
-              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/identifier"
-            }
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            },
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ"
           }
         ],
         "responses": {
@@ -248,14 +1153,103 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "redemption": {
+                    "summary": "The redemption committed above",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "status": "committed",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "40",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "100",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "remaining": {
+                        "amount": "960.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "404": {
+            "description": "`not_found`: Unknown path or resource.",
+            "x-oct-error-codes": [
+              "not_found"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redemption-not-found": {
+                    "summary": "An id no redemption has",
+                    "value": {
+                      "type": "urn:oct:error:not_found",
+                      "title": "Not found",
+                      "status": 404,
+                      "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
+                      "code": "not_found",
+                      "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
+                      "request_id": "78badac7-dfef-41cc-86bc-f05c36b5ddda"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -265,7 +1259,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{ \"token\": { \"iss\": \"…\", \"jti\": \"…\" },\n  \"face_value\": { \"amount\": \"1000.5\", \"unit\": \"gpu-second:h100-sxm\" },\n  \"committed\":  { \"amount\": \"40\",     \"unit\": \"gpu-second:h100-sxm\" },\n  \"reserved\":   { \"amount\": \"0\",      \"unit\": \"gpu-second:h100-sxm\" },\n  \"remaining\":  { \"amount\": \"960.5\",  \"unit\": \"gpu-second:h100-sxm\" } }\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Tokens"
         ],
@@ -276,6 +1270,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/balance-request"
+              },
+              "examples": {
+                "balance": {
+                  "summary": "The balance after the redemption above",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ"
+                  }
+                }
               }
             }
           }
@@ -287,14 +1289,172 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/balance"
+                },
+                "examples": {
+                  "balance": {
+                    "summary": "The balance after the redemption above",
+                    "value": {
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "face_value": {
+                        "amount": "1000.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "committed": {
+                        "amount": "40",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "reserved": {
+                        "amount": "0",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "remaining": {
+                        "amount": "960.5",
+                        "unit": "gpu-second:h100-sxm"
+                      }
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "401": {
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger.",
+            "x-oct-error-codes": [
+              "token_malformed",
+              "alg_not_allowed",
+              "header_invalid",
+              "issuer_untrusted",
+              "key_unknown",
+              "signature_invalid",
+              "token_expired",
+              "token_not_yet_valid",
+              "claims_invalid"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "balance-signature-invalid": {
+                    "summary": "A token whose signature does not verify",
+                    "value": {
+                      "type": "urn:oct:error:signature_invalid",
+                      "title": "The signature does not verify",
+                      "status": 401,
+                      "detail": "the signature does not verify",
+                      "code": "signature_invalid",
+                      "instance": "/v1/balance",
+                      "request_id": "4779eb9d-9bf7-45f7-91c7-882333787a41"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`carrier_suspended`: The issuing carrier is suspended.",
+            "x-oct-error-codes": [
+              "carrier_suspended"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`unit_unknown`: Unit id not in the registry.",
+            "x-oct-error-codes": [
+              "unit_unknown"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "x-oct-error-codes": [
+              "keys_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -304,7 +1464,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, is refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10.\n\n(Section 7.10 of the specification.)",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, is refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Settlement"
         ],
@@ -315,8 +1475,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "Start of the period, inclusive (Section 10.2).",
             "required": true,
             "schema": {
-              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/timestamp"
-            }
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            },
+            "example": "2026-12-01T00:00:00Z"
           },
           {
             "name": "to",
@@ -324,8 +1485,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "End of the period, exclusive; not before from.",
             "required": true,
             "schema": {
-              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/timestamp"
-            }
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            },
+            "example": "2027-01-01T00:00:00Z"
           },
           {
             "name": "carrier",
@@ -333,7 +1495,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "Only entries of this carrier's tokens.",
             "required": false,
             "schema": {
-              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/slug"
+              "$ref": "#/components/schemas/common/$defs/slug"
             }
           },
           {
@@ -342,7 +1504,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "Only entries of redemptions at this provider.",
             "required": false,
             "schema": {
-              "$ref": "https://opencomputetoken.org/schemas/0.1/common.schema.json#/$defs/slug"
+              "$ref": "#/components/schemas/common/$defs/slug"
             }
           },
           {
@@ -367,20 +1529,88 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/settlement-report"
+                },
+                "examples": {
+                  "settlement": {
+                    "summary": "December 2026, as JSON",
+                    "value": {
+                      "gateway": "http://localhost:8787",
+                      "period": {
+                        "from": "2026-12-01T00:00:00Z",
+                        "to": "2027-01-01T00:00:00Z"
+                      },
+                      "generated_at": "2026-12-01T10:00:00.000Z",
+                      "totals": [
+                        {
+                          "carrier": "carrier-a",
+                          "provider": "carrier-b-edge",
+                          "unit": "gpu-second:h100-sxm",
+                          "credit_unit": "gpu-second:a100-sxm",
+                          "debited": "40",
+                          "credited": "100",
+                          "count": 1
+                        }
+                      ],
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.o8W2VO2F0WyfXdaqsd5K-IikevYwnjzx78jRronaBnY_DDU-E1RAr1CK1BpSNfmEvogTJF95UpLD3lZgVDba3w"
+                    }
+                  }
                 }
               },
               "text/csv": {
                 "schema": {
                   "type": "string",
                   "description": "The CSV form, Section 10.4."
+                },
+                "examples": {
+                  "settlement-csv": {
+                    "summary": "December 2026, as CSV",
+                    "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,40,gpu-second:a100-sxm,100,1\r\n"
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "settlement-request-invalid": {
+                    "summary": "A period without its end",
+                    "value": {
+                      "type": "urn:oct:error:request_invalid",
+                      "title": "The request is invalid",
+                      "status": 400,
+                      "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
+                      "code": "request_invalid",
+                      "instance": "/v1/settlements",
+                      "request_id": "8bffdd7b-dd4b-4124-8d63-ff086f2eeb58"
+                    }
+                  }
+                }
+              }
+            }
           },
-          "5XX": {
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -390,7 +1620,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)",
+        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Monitoring"
         ],
@@ -409,14 +1639,32 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "required": [
                     "status"
                   ]
+                },
+                "examples": {
+                  "health": {
+                    "summary": "Serving",
+                    "value": {
+                      "status": "ok"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -426,7 +1674,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getMetrics",
         "summary": "Prometheus metrics",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)",
+        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Monitoring"
         ],
@@ -442,10 +1690,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -455,7 +1713,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{ \"header\": { \"alg\": \"EdDSA\", \"typ\": \"oct+jwt\", \"kid\": \"carrier-a-2026-01\" },\n  \"claims\": { \"iss\": \"https://tokens.carrier-a.example\", \"exp\": 1795003600, \"…\": \"…\" },\n  \"steps\": [ { \"step\": 1, \"title\": \"Size cap\", \"section\": \"6.2 step 1\", \"status\": \"passed\" },\n             \"…\",\n             { \"step\": 8, \"title\": \"Claims, units and time\", \"section\": \"6.2 step 8\",\n               \"status\": \"failed\", \"code\": \"token_expired\", \"detail\": \"exp 1795003600 is in the past\" } ],\n  \"valid\": false, \"error\": \"token_expired\", \"detail\": \"exp 1795003600 is in the past\" }\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
         "tags": [
           "Tokens"
         ],
@@ -467,25 +1725,322 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/inspect-request"
+              },
+              "examples": {
+                "inspect-valid": {
+                  "summary": "A valid token: every step passed, its balance and history",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ"
+                  }
+                },
+                "inspect-expired": {
+                  "summary": "An expired token: failed at step 8",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5MDAwMDAwMCwibmJmIjoxNzkwMDAwMDAwLCJleHAiOjE3OTUwMDAwMDAsImp0aSI6IjAxSkNaMEIxRDNGNUg3SzlNMVAzUjVUN1Y5Iiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjUwIiwidW5pdCI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0ifX0.yWr8rYmJmNQ3jVYpX0tw-hnpZhxHFQti4Ocvxlz57DGMDpYVJjHQtJpG98WFQYEV8uGVnZtbK4QJnytMOEvWDQ"
+                  }
+                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "POST /v1/inspect response",
+            "description": "POST /v1/inspect response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "x-oct-verdict-codes": [
+              "token_malformed",
+              "alg_not_allowed",
+              "header_invalid",
+              "issuer_untrusted",
+              "key_unknown",
+              "signature_invalid",
+              "token_expired",
+              "token_not_yet_valid",
+              "claims_invalid",
+              "carrier_suspended",
+              "unit_unknown"
+            ],
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/inspect-response"
+                },
+                "examples": {
+                  "inspect-valid": {
+                    "summary": "A valid token: every step passed, its balance and history",
+                    "value": {
+                      "header": {
+                        "alg": "EdDSA",
+                        "typ": "oct+jwt",
+                        "kid": "S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk"
+                      },
+                      "claims": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "sub": "acct-42",
+                        "aud": "urn:oct:redeem",
+                        "iat": 1795000000,
+                        "nbf": 1795000000,
+                        "exp": 1826536000,
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M",
+                        "oct": {
+                          "ver": "0.1",
+                          "amount": "1000.5",
+                          "unit": "gpu-second:h100-sxm",
+                          "redeem": {
+                            "providers": [
+                              "carrier-b-edge"
+                            ],
+                            "regions": [
+                              "eu-west"
+                            ],
+                            "workloads": [
+                              "inference",
+                              "training",
+                              "fine-tuning"
+                            ],
+                            "max_per_redemption": "100"
+                          }
+                        }
+                      },
+                      "steps": [
+                        {
+                          "step": 1,
+                          "title": "Size cap",
+                          "section": "6.2 step 1",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 2,
+                          "title": "Compact serialization",
+                          "section": "6.2 step 2",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 3,
+                          "title": "JOSE header profile",
+                          "section": "6.2 step 3",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 4,
+                          "title": "Payload is strict JSON",
+                          "section": "6.2 step 4",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 5,
+                          "title": "Trusted, active issuer",
+                          "section": "6.2 step 5",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 6,
+                          "title": "Carrier key by kid",
+                          "section": "6.2 step 6",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 7,
+                          "title": "Signature",
+                          "section": "6.2 step 7",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 8,
+                          "title": "Claims, units and time",
+                          "section": "6.2 step 8",
+                          "status": "passed"
+                        }
+                      ],
+                      "valid": true,
+                      "balance": {
+                        "token": {
+                          "iss": "https://tokens.carrier-a.example",
+                          "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                        },
+                        "face_value": {
+                          "amount": "1000.5",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "committed": {
+                          "amount": "40",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "reserved": {
+                          "amount": "0",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "remaining": {
+                          "amount": "960.5",
+                          "unit": "gpu-second:h100-sxm"
+                        }
+                      },
+                      "redemptions": [
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                          "status": "committed",
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "40",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "100",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "created_at": "2026-12-01T10:00:00.000Z"
+                        }
+                      ]
+                    }
+                  },
+                  "inspect-expired": {
+                    "summary": "An expired token: failed at step 8",
+                    "value": {
+                      "header": {
+                        "alg": "EdDSA",
+                        "typ": "oct+jwt",
+                        "kid": "S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk"
+                      },
+                      "claims": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "sub": "acct-42",
+                        "aud": "urn:oct:redeem",
+                        "iat": 1790000000,
+                        "nbf": 1790000000,
+                        "exp": 1795000000,
+                        "jti": "01JCZ0B1D3F5H7K9M1P3R5T7V9",
+                        "oct": {
+                          "ver": "0.1",
+                          "amount": "50",
+                          "unit": "gpu-second:h100-sxm"
+                        }
+                      },
+                      "steps": [
+                        {
+                          "step": 1,
+                          "title": "Size cap",
+                          "section": "6.2 step 1",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 2,
+                          "title": "Compact serialization",
+                          "section": "6.2 step 2",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 3,
+                          "title": "JOSE header profile",
+                          "section": "6.2 step 3",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 4,
+                          "title": "Payload is strict JSON",
+                          "section": "6.2 step 4",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 5,
+                          "title": "Trusted, active issuer",
+                          "section": "6.2 step 5",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 6,
+                          "title": "Carrier key by kid",
+                          "section": "6.2 step 6",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 7,
+                          "title": "Signature",
+                          "section": "6.2 step 7",
+                          "status": "passed"
+                        },
+                        {
+                          "step": 8,
+                          "title": "Claims, units and time",
+                          "section": "6.2 step 8",
+                          "status": "failed",
+                          "code": "token_expired",
+                          "detail": "exp 1795000000 is in the past"
+                        }
+                      ],
+                      "valid": false,
+                      "error": "token_expired",
+                      "detail": "exp 1795000000 is in the past"
+                    }
+                  }
                 }
               }
             }
           },
-          "4XX": {
-            "$ref": "#/components/responses/problem"
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid.",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
           },
-          "5XX": {
+          "413": {
+            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "x-oct-error-codes": [
+              "keys_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
             "$ref": "#/components/responses/problem"
           }
         }
@@ -496,7 +2051,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "schemas": {
       "balance-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/balance-request.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/balance-request.schema.json",
         "title": "POST /v1/balance request",
         "description": "Body of a balance request. Closed. The token is verified as for /v1/verify; a token failure is answered with a problem carrying its error code.",
         "type": "object",
@@ -513,34 +2068,34 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "balance": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/balance.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/balance.schema.json",
         "title": "Balance",
         "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "token": {
             "description": "Identity of the token.",
-            "$ref": "common.schema.json#/$defs/token-ref"
+            "$ref": "#/components/schemas/common/$defs/token-ref"
           },
           "face_value": {
             "description": "The token's face value (its oct.amount).",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "committed": {
             "description": "Sum of committed redemptions.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "reserved": {
             "description": "Sum of reservations not yet committed or released.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "remaining": {
             "description": "What can still be redeemed.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "home": {
             "description": "Present at a visited gateway only: the gateway id of the token's home, where its balance lives.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           }
         },
         "required": [
@@ -553,7 +2108,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "common": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/common.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/common.schema.json",
         "title": "OCT common definitions",
         "description": "Shared definitions referenced by the other OCT 0.1 schemas. This document validates no instance by itself; other schemas refer to its $defs with relative references such as \"common.schema.json#/$defs/amount\".",
         "$defs": {
@@ -676,11 +2231,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "amount": {
                 "description": "How many units, as a canonical decimal string.",
-                "$ref": "#/$defs/amount"
+                "$ref": "#/components/schemas/common/$defs/amount"
               },
               "unit": {
                 "description": "The unit the amount is counted in.",
-                "$ref": "#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               }
             },
             "required": [
@@ -696,11 +2251,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "iss": {
                 "description": "The token's issuer (its iss claim).",
-                "$ref": "#/$defs/issuer"
+                "$ref": "#/components/schemas/common/$defs/issuer"
               },
               "jti": {
                 "description": "The token's id (its jti claim).",
-                "$ref": "#/$defs/identifier"
+                "$ref": "#/components/schemas/common/$defs/identifier"
               }
             },
             "required": [
@@ -716,31 +2271,31 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "carrier": {
                 "description": "Id of the carrier whose tokens the tariff applies to.",
-                "$ref": "#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "from": {
                 "description": "The token's unit (the unit debited).",
-                "$ref": "#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "provider": {
                 "description": "Id of the provider where the tokens are spent.",
-                "$ref": "#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "to": {
                 "description": "The provider's unit (the unit credited).",
-                "$ref": "#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "rate": {
                 "description": "How many `to` units one `from` unit buys; an exact positive decimal.",
-                "$ref": "#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "valid_from": {
                 "description": "Start of validity, inclusive.",
-                "$ref": "#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               },
               "valid_until": {
                 "description": "End of validity, exclusive. Absent: the tariff has no end.",
-                "$ref": "#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               }
             },
             "required": [
@@ -1062,11 +2617,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "kid": {
                 "description": "Key id, unique within its key set; token and receipt headers select the key by this value.",
-                "$ref": "#/$defs/kid"
+                "$ref": "#/components/schemas/common/$defs/kid"
               },
               "alg": {
                 "description": "The only algorithm this key may be used with. When present it MUST equal the JWS header alg.",
-                "$ref": "#/$defs/algorithm"
+                "$ref": "#/components/schemas/common/$defs/algorithm"
               },
               "use": {
                 "description": "Public key use; only signature keys are accepted.",
@@ -1089,20 +2644,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "kid"
             ],
             "additionalProperties": false,
-            "$ref": "#/$defs/jwk-key-rules"
+            "$ref": "#/components/schemas/common/$defs/jwk-key-rules"
           }
         }
       },
       "federation-header": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/federation-header.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/federation-header.schema.json",
         "title": "OCT federation document JOSE header",
         "description": "The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.",
         "type": "object",
         "properties": {
           "alg": {
             "description": "Signature algorithm, from the OCT allow-list; it matches the key's alg.",
-            "$ref": "common.schema.json#/$defs/algorithm"
+            "$ref": "#/components/schemas/common/$defs/algorithm"
           },
           "typ": {
             "description": "The kind of document, exactly (case-sensitive, without an application/ prefix).",
@@ -1116,7 +2671,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "kid": {
             "description": "Id of the signing gateway's key, as published in its JWK Set.",
-            "$ref": "common.schema.json#/$defs/kid"
+            "$ref": "#/components/schemas/common/$defs/kid"
           }
         },
         "required": [
@@ -1128,14 +2683,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "gateway-metadata": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/gateway-metadata.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/gateway-metadata.schema.json",
         "title": "Gateway metadata",
         "description": "Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "gateway": {
             "description": "The gateway's id (the iss of its receipts).",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "versions": {
             "description": "OCT versions the gateway implements, for example [\"0.1\"].",
@@ -1151,7 +2706,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "Unit ids the gateway knows (its unit registry).",
             "type": "array",
             "items": {
-              "$ref": "common.schema.json#/$defs/unit-id"
+              "$ref": "#/components/schemas/common/$defs/unit-id"
             },
             "uniqueItems": true
           },
@@ -1159,23 +2714,23 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "The trusted carriers.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/issuer"
+              "$ref": "#/components/schemas/gateway-metadata/$defs/issuer"
             }
           },
           "providers": {
             "description": "The providers tokens can be redeemed at.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/provider"
+              "$ref": "#/components/schemas/gateway-metadata/$defs/provider"
             }
           },
           "jwks_uri": {
             "description": "Where the gateway publishes its receipt public keys (GET /.well-known/jwks.json).",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "receipt_jwks": {
             "description": "The gateway's receipt public keys, inline.",
-            "$ref": "jwks.schema.json"
+            "$ref": "#/components/schemas/jwks"
           }
         },
         "required": [
@@ -1195,17 +2750,17 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "carrier": {
                 "description": "The carrier's id.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "issuer": {
                 "description": "The iss value of the carrier's tokens.",
-                "$ref": "common.schema.json#/$defs/issuer"
+                "$ref": "#/components/schemas/common/$defs/issuer"
               },
               "algorithms": {
                 "description": "The signature algorithms accepted for the carrier's tokens.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/algorithm"
+                  "$ref": "#/components/schemas/common/$defs/algorithm"
                 },
                 "minItems": 1,
                 "uniqueItems": true
@@ -1233,13 +2788,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The provider's id.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "units": {
                 "description": "The units the provider sells.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/unit-id"
+                  "$ref": "#/components/schemas/common/$defs/unit-id"
                 },
                 "minItems": 1,
                 "uniqueItems": true
@@ -1254,34 +2809,34 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "grant-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/grant-claims.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-claims.schema.json",
         "title": "OCT grant claims",
         "description": "The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.",
         "type": "object",
         "properties": {
           "iss": {
             "description": "The home's id: the gateway that holds the token's balance and signs the grant.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "aud": {
             "description": "The visited gateway's id: the only gateway that may redeem against the grant and report its usage.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "iat": {
             "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "jti": {
             "description": "The grant id, unique in the home, with at least 122 random bits.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "exp": {
             "description": "valid_until: the visited gateway commits nothing against the grant from then on.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "oct_grant": {
             "description": "What is granted.",
-            "$ref": "#/$defs/oct-grant"
+            "$ref": "#/components/schemas/grant-claims/$defs/oct-grant"
           }
         },
         "required": [
@@ -1306,27 +2861,27 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "request": {
                 "description": "The jti of the grant request this grant answers.",
-                "$ref": "common.schema.json#/$defs/identifier"
+                "$ref": "#/components/schemas/common/$defs/identifier"
               },
               "token": {
                 "description": "Identity of the token the grant draws on.",
-                "$ref": "common.schema.json#/$defs/token-ref"
+                "$ref": "#/components/schemas/common/$defs/token-ref"
               },
               "amount": {
                 "description": "The most the visited gateway may commit against the grant, in unit.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "unit": {
                 "description": "The token's unit.",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "face_value": {
                 "description": "The token's face value as the home recorded it, in unit.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "report_by": {
                 "description": "NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.",
-                "$ref": "common.schema.json#/$defs/numeric-date"
+                "$ref": "#/components/schemas/common/$defs/numeric-date"
               }
             },
             "required": [
@@ -1344,38 +2899,38 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "grant-report": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/grant-report.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-report.schema.json",
         "title": "Grant report",
         "description": "Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "gateway": {
             "description": "The id of the gateway that produced and signed the report.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "period": {
             "description": "The period covered: grants issued at or after from and before to.",
-            "$ref": "settlement-report.schema.json#/$defs/period"
+            "$ref": "#/components/schemas/settlement-report/$defs/period"
           },
           "peer": {
             "description": "Present when the report was asked for one peer: only grants whose other party is that gateway.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "generated_at": {
             "description": "When the report was produced.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "grants": {
             "description": "The grants, sorted by id in code-point order.",
             "type": "array",
             "items": {
               "description": "One grant.",
-              "$ref": "#/$defs/grant-entry"
+              "$ref": "#/components/schemas/grant-report/$defs/grant-entry"
             }
           },
           "signature": {
             "description": "JWS Compact Serialization, header {alg, typ: \"oct-grant-report+jwt\", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.",
-            "$ref": "common.schema.json#/$defs/compact-jws"
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
           }
         },
         "required": [
@@ -1392,27 +2947,27 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The grant id.",
-                "$ref": "common.schema.json#/$defs/identifier"
+                "$ref": "#/components/schemas/common/$defs/identifier"
               },
               "home": {
                 "description": "The home's gateway id (the grant's iss).",
-                "$ref": "common.schema.json#/$defs/uri"
+                "$ref": "#/components/schemas/common/$defs/uri"
               },
               "visited": {
                 "description": "The visited gateway's id (the grant's aud).",
-                "$ref": "common.schema.json#/$defs/uri"
+                "$ref": "#/components/schemas/common/$defs/uri"
               },
               "token": {
                 "description": "Identity of the token.",
-                "$ref": "common.schema.json#/$defs/token-ref"
+                "$ref": "#/components/schemas/common/$defs/token-ref"
               },
               "amount": {
                 "description": "The amount granted, in the token's unit.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "used": {
                 "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "seq": {
                 "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
@@ -1432,15 +2987,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "issued_at": {
                 "description": "When the grant was issued (its iat).",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               },
               "valid_until": {
                 "description": "Its exp: nothing is committed against it from then on.",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               },
               "report_by": {
                 "description": "The time by which its final report is due.",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               }
             },
             "required": [
@@ -1461,30 +3016,30 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "grant-request-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/grant-request-claims.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-request-claims.schema.json",
         "title": "OCT grant request claims",
         "description": "The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.",
         "type": "object",
         "properties": {
           "iss": {
             "description": "The visited gateway's id: the gateway that asks and signs.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "aud": {
             "description": "The home's id: the gateway asked.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "iat": {
             "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "jti": {
             "description": "The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "oct_grant_request": {
             "description": "What is asked.",
-            "$ref": "#/$defs/oct-grant-request"
+            "$ref": "#/components/schemas/grant-request-claims/$defs/oct-grant-request"
           }
         },
         "required": [
@@ -1512,15 +3067,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "amount": {
                 "description": "The most the visited gateway asks for, in the token's unit.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "min_amount": {
                 "description": "The least it can use (normally the debit at hand), at most amount.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "unit": {
                 "description": "The token's unit (its oct.unit).",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               }
             },
             "required": [
@@ -1536,38 +3091,38 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "grant": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/grant.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant.schema.json",
         "title": "Grant",
         "description": "A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
             "description": "The grant id.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "grant": {
             "description": "The signed grant (typ oct-grant+jwt), as the home issued it.",
-            "$ref": "common.schema.json#/$defs/compact-jws"
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
           },
           "home": {
             "description": "The home's gateway id (the grant's iss).",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "visited": {
             "description": "The visited gateway's id (the grant's aud).",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "token": {
             "description": "Identity of the token.",
-            "$ref": "common.schema.json#/$defs/token-ref"
+            "$ref": "#/components/schemas/common/$defs/token-ref"
           },
           "amount": {
             "description": "The amount granted, in the token's unit.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "used": {
             "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "seq": {
             "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
@@ -1587,15 +3142,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "issued_at": {
             "description": "When the grant was issued (its iat).",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "valid_until": {
             "description": "Its exp: nothing is committed against it from then on.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "report_by": {
             "description": "The time by which its final report is due.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           }
         },
         "required": [
@@ -1615,7 +3170,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "inspect-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/inspect-request.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/inspect-request.schema.json",
         "title": "POST /v1/inspect request",
         "description": "Body of a token inspection request (OPTIONAL endpoint). Closed. Only the body's shape is checked here (request_invalid); the token's content is judged step by step by the verification algorithm and reported in the answer, never as a problem.",
         "type": "object",
@@ -1632,7 +3187,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "inspect-response": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/inspect-response.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/inspect-response.schema.json",
         "title": "POST /v1/inspect response",
         "description": "Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance and latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.",
         "type": "object",
@@ -1651,7 +3206,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "minItems": 8,
             "maxItems": 8,
             "items": {
-              "$ref": "#/$defs/step"
+              "$ref": "#/components/schemas/inspect-response/$defs/step"
             }
           },
           "valid": {
@@ -1660,7 +3215,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "error": {
             "description": "Why the token was refused (refused tokens only): the code of the failing step, or claims_invalid when every step passed but the binding to the ledger (Section 6.3) failed.",
-            "$ref": "verify-response.schema.json#/properties/error"
+            "$ref": "#/components/schemas/verify-response/properties/error"
           },
           "detail": {
             "description": "Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.",
@@ -1668,14 +3223,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "balance": {
             "description": "The token's balance (valid tokens only).",
-            "$ref": "balance.schema.json"
+            "$ref": "#/components/schemas/balance"
           },
           "redemptions": {
             "description": "The token's latest redemptions, newest first, at most 20 (valid tokens only).",
             "type": "array",
             "maxItems": 20,
             "items": {
-              "$ref": "#/$defs/redemption"
+              "$ref": "#/components/schemas/inspect-response/$defs/redemption"
             }
           }
         },
@@ -1698,10 +3253,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "type": "object",
           "properties": {
             "header": {
-              "$ref": "jose-header.schema.json"
+              "$ref": "#/components/schemas/jose-header"
             },
             "claims": {
-              "$ref": "token-claims.schema.json"
+              "$ref": "#/components/schemas/token-claims"
             },
             "balance": true,
             "redemptions": true,
@@ -1761,7 +3316,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "code": {
                 "description": "The error code of the failure (failed steps only).",
-                "$ref": "common.schema.json#/$defs/error-code"
+                "$ref": "#/components/schemas/common/$defs/error-code"
               },
               "detail": {
                 "description": "Human-readable explanation of the failure (failed steps only).",
@@ -1811,27 +3366,27 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The redemption id.",
-                "$ref": "common.schema.json#/$defs/identifier"
+                "$ref": "#/components/schemas/common/$defs/identifier"
               },
               "status": {
                 "description": "The redemption's status.",
-                "$ref": "redemption.schema.json#/properties/status"
+                "$ref": "#/components/schemas/redemption/properties/status"
               },
               "provider": {
                 "description": "Id of the provider.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "debited": {
                 "description": "The amount taken from the token, in the token's unit.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "credited": {
                 "description": "The amount credited at the provider, in the provider's unit.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "created_at": {
                 "description": "When the redemption was reserved.",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               }
             },
             "required": [
@@ -1847,14 +3402,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "jose-header": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/jose-header.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/jose-header.schema.json",
         "title": "OCT token JOSE header",
         "description": "The protected header of an OCT token (JWS compact serialization). The header is closed: it MUST contain exactly alg, typ and kid. Any other member (crit, b64, jku, x5u, x5c, jwk, cty, ...) is refused with header_invalid; an alg outside the allow-list is refused with alg_not_allowed. Keys are never taken from the token.",
         "type": "object",
         "properties": {
           "alg": {
             "description": "Signature algorithm, from the OCT allow-list (a carrier's `algorithms` narrows it further).",
-            "$ref": "common.schema.json#/$defs/algorithm"
+            "$ref": "#/components/schemas/common/$defs/algorithm"
           },
           "typ": {
             "description": "Media type of the token: exactly \"oct+jwt\" (case-sensitive).",
@@ -1863,7 +3418,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "kid": {
             "description": "Id of the issuer's signing key, looked up in that issuer's key set only.",
-            "$ref": "common.schema.json#/$defs/kid"
+            "$ref": "#/components/schemas/common/$defs/kid"
           }
         },
         "required": [
@@ -1875,7 +3430,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "jwks": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/jwks.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/jwks.schema.json",
         "title": "OCT public JWK Set",
         "description": "A JSON Web Key Set (RFC 7517 section 5) of public signature keys: a carrier's token keys (inline or at its jwks_uri) or a gateway's receipt keys. Private key members are refused. Key ids MUST be unique within the set; verifiers check this rule, which JSON Schema cannot express.",
         "type": "object",
@@ -1884,7 +3439,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "The public keys, 1 to 100.",
             "type": "array",
             "items": {
-              "$ref": "common.schema.json#/$defs/public-jwk"
+              "$ref": "#/components/schemas/common/$defs/public-jwk"
             },
             "minItems": 1,
             "maxItems": 100
@@ -1897,51 +3452,51 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "network-config": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/network-config.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/network-config.schema.json",
         "title": "OCT network configuration",
         "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.",
         "type": "object",
         "properties": {
           "gateway": {
             "description": "The gateway itself.",
-            "$ref": "#/$defs/gateway"
+            "$ref": "#/components/schemas/network-config/$defs/gateway"
           },
           "carriers": {
             "description": "The trusted carriers (token issuers), possibly none.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/carrier"
+              "$ref": "#/components/schemas/network-config/$defs/carrier"
             }
           },
           "providers": {
             "description": "The providers at which tokens can be redeemed (possibly none).",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/provider"
+              "$ref": "#/components/schemas/network-config/$defs/provider"
             }
           },
           "tariffs": {
             "description": "The exchange rates between carriers' units and providers' units. Without a tariff in force every redemption is refused with no_tariff.",
             "type": "array",
             "items": {
-              "$ref": "common.schema.json#/$defs/tariff"
+              "$ref": "#/components/schemas/common/$defs/tariff"
             }
           },
           "limits": {
             "description": "Operational limits. Each absent member takes its default.",
-            "$ref": "#/$defs/limits"
+            "$ref": "#/components/schemas/network-config/$defs/limits"
           },
           "peers": {
             "description": "The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/peer"
+              "$ref": "#/components/schemas/network-config/$defs/peer"
             },
             "maxItems": 256
           },
           "federation": {
             "description": "Settings of federation (spec section 5.11). Each absent member takes its default.",
-            "$ref": "#/$defs/federation"
+            "$ref": "#/components/schemas/network-config/$defs/federation"
           }
         },
         "required": [
@@ -1959,11 +3514,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The gateway's identifier (an absolute URI, normally its https origin); the iss of every receipt it signs.",
-                "$ref": "common.schema.json#/$defs/uri"
+                "$ref": "#/components/schemas/common/$defs/uri"
               },
               "receipt_keys": {
                 "description": "Private keys the gateway signs receipts and settlement reports with; their public halves are published. Absent: the gateway generates a key on first start, persists it and reuses it thereafter.",
-                "$ref": "#/$defs/private-jwk-set"
+                "$ref": "#/components/schemas/network-config/$defs/private-jwk-set"
               }
             },
             "required": [
@@ -1980,7 +3535,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The private keys, 1 to 100.",
                 "type": "array",
                 "items": {
-                  "$ref": "#/$defs/private-jwk"
+                  "$ref": "#/components/schemas/network-config/$defs/private-jwk"
                 },
                 "minItems": 1,
                 "maxItems": 100
@@ -2074,11 +3629,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "kid": {
                 "description": "Key id, published in the gateway's JWKS and placed in receipt headers.",
-                "$ref": "common.schema.json#/$defs/kid"
+                "$ref": "#/components/schemas/common/$defs/kid"
               },
               "alg": {
                 "description": "The algorithm receipts are signed with using this key.",
-                "$ref": "common.schema.json#/$defs/algorithm"
+                "$ref": "#/components/schemas/common/$defs/algorithm"
               },
               "use": {
                 "description": "Key use; only signature keys are accepted.",
@@ -2106,7 +3661,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "d"
             ],
             "additionalProperties": false,
-            "$ref": "common.schema.json#/$defs/jwk-key-rules",
+            "$ref": "#/components/schemas/common/$defs/jwk-key-rules",
             "dependentSchemas": {
               "kty": {
                 "description": "Private-member rules (kty is always present).",
@@ -2197,25 +3752,25 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The carrier's id, unique in the configuration; tariffs and settlement records name the carrier by it.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "issuer": {
                 "description": "The iss value of this carrier's tokens, matched by exact string equality. Unique in the configuration.",
-                "$ref": "common.schema.json#/$defs/issuer"
+                "$ref": "#/components/schemas/common/$defs/issuer"
               },
               "jwks": {
                 "description": "Inline public keys of the carrier.",
-                "$ref": "jwks.schema.json"
+                "$ref": "#/components/schemas/jwks"
               },
               "jwks_uri": {
                 "description": "Where the carrier publishes its public JWK Set; fetched, cached and refreshed by the gateway (https only, except plain http on localhost and 127.0.0.1).",
-                "$ref": "common.schema.json#/$defs/endpoint-url"
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               },
               "algorithms": {
                 "description": "The signature algorithms accepted for this carrier's tokens: a non-empty subset of the OCT allow-list.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/algorithm"
+                  "$ref": "#/components/schemas/common/$defs/algorithm"
                 },
                 "minItems": 1,
                 "uniqueItems": true
@@ -2238,7 +3793,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/uri"
+                  "$ref": "#/components/schemas/common/$defs/uri"
                 },
                 "minItems": 1,
                 "maxItems": 64,
@@ -2278,7 +3833,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The provider's id, unique in the configuration.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "adapter": {
                 "description": "ledger: the gateway's own ledger is the provider's record and the provider reads redemptions from the API. webhook: the gateway POSTs the signed receipt to `endpoint`; a 2xx answer accepts, anything else releases the reservation.",
@@ -2290,7 +3845,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "endpoint": {
                 "description": "The webhook URL (required for the webhook adapter): https, or plain http on localhost or 127.0.0.1.",
-                "$ref": "common.schema.json#/$defs/endpoint-url"
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               },
               "timeout_ms": {
                 "description": "Webhook timeout in milliseconds; it MUST be less than reservation_ttl_seconds x 1000.",
@@ -2302,7 +3857,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The units the provider sells (credits are counted in these).",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/unit-id"
+                  "$ref": "#/components/schemas/common/$defs/unit-id"
                 },
                 "minItems": 1,
                 "uniqueItems": true
@@ -2452,19 +4007,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The peer's gateway id, as in its gateway.id; a token's oct.home and a document's iss name it.",
-                "$ref": "common.schema.json#/$defs/uri"
+                "$ref": "#/components/schemas/common/$defs/uri"
               },
               "url": {
                 "description": "Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.",
-                "$ref": "common.schema.json#/$defs/endpoint-url"
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               },
               "jwks": {
                 "description": "Inline public keys of the peer.",
-                "$ref": "jwks.schema.json"
+                "$ref": "#/components/schemas/jwks"
               },
               "jwks_uri": {
                 "description": "Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.",
-                "$ref": "common.schema.json#/$defs/endpoint-url"
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               }
             },
             "required": [
@@ -2557,7 +4112,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "problem": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/problem.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/problem.schema.json",
         "title": "OCT problem details",
         "description": "Body of every error answer (media type application/problem+json, RFC 9457). type is \"urn:oct:error:\" followed by the code, and code repeats it as a stable member. Open: RFC 9457 extension members are allowed.",
         "type": "object",
@@ -2588,7 +4143,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "code": {
             "description": "The stable error code (the suffix of type).",
-            "$ref": "common.schema.json#/$defs/error-code"
+            "$ref": "#/components/schemas/common/$defs/error-code"
           },
           "request_id": {
             "description": "The request id, also sent in the response header, for correlation with logs.",
@@ -2599,7 +4154,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "Individual validation failures (for example of a request body), each with the JSON Pointer of the failing location.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/error"
+              "$ref": "#/components/schemas/problem/$defs/error"
             }
           }
         },
@@ -2634,7 +4189,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "quote-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/quote-request.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/quote-request.schema.json",
         "title": "POST /v1/quotes request",
         "description": "Body of a quote request: what a redemption of `amount` `unit` at `provider` would debit from the token. Closed.",
         "type": "object",
@@ -2645,15 +4200,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "provider": {
             "description": "Id of the provider where the credit would be spent.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "amount": {
             "description": "The credit wanted, in the provider's unit.",
-            "$ref": "common.schema.json#/$defs/positive-amount"
+            "$ref": "#/components/schemas/common/$defs/positive-amount"
           },
           "unit": {
             "description": "The provider's unit the credit is counted in.",
-            "$ref": "common.schema.json#/$defs/unit-id"
+            "$ref": "#/components/schemas/common/$defs/unit-id"
           }
         },
         "required": [
@@ -2666,38 +4221,38 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "quote": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/quote.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/quote.schema.json",
         "title": "Quote",
         "description": "Body of a 201 answer to POST /v1/quotes: the debit a redemption of the requested credit would take, computed with the inverse rounding rule, and the tariff used. A redemption citing the quote before `expires_at` is charged exactly this debit. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
             "description": "The quote id, cited by a redemption's `quote` member.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "token": {
             "description": "Identity of the token the quote is for.",
-            "$ref": "common.schema.json#/$defs/token-ref"
+            "$ref": "#/components/schemas/common/$defs/token-ref"
           },
           "provider": {
             "description": "Id of the provider.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "debit": {
             "description": "What the redemption would debit from the token, in the token's unit.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "credit": {
             "description": "What the provider would credit, in the provider's unit (the requested amount).",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "tariff": {
             "description": "The tariff in force used for the conversion.",
-            "$ref": "common.schema.json#/$defs/tariff"
+            "$ref": "#/components/schemas/common/$defs/tariff"
           },
           "expires_at": {
             "description": "After this instant the quote is refused with quote_expired.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           }
         },
         "required": [
@@ -2712,26 +4267,26 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "receipt-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/receipt-claims.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/receipt-claims.schema.json",
         "title": "OCT receipt claims",
         "description": "The claims set (JWS payload) of a redemption receipt signed by the gateway. Unknown top-level claims are allowed; `oct_receipt` is closed.",
         "type": "object",
         "properties": {
           "iss": {
             "description": "The gateway's id.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "iat": {
             "description": "NumericDate of the receipt's creation.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "jti": {
             "description": "The redemption id.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "oct_receipt": {
             "description": "What was redeemed.",
-            "$ref": "#/$defs/oct-receipt"
+            "$ref": "#/components/schemas/receipt-claims/$defs/oct-receipt"
           }
         },
         "required": [
@@ -2753,7 +4308,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "token": {
                 "description": "Identity of the redeemed token.",
-                "$ref": "common.schema.json#/$defs/token-ref"
+                "$ref": "#/components/schemas/common/$defs/token-ref"
               },
               "sub": {
                 "description": "The token's sub claim (the holder's account at the issuer).",
@@ -2763,35 +4318,35 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "provider": {
                 "description": "Id of the provider where the credit was spent (the creditor in settlement).",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "carrier": {
                 "description": "Id of the carrier that issued the token (the debtor in settlement).",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "debited": {
                 "description": "The amount taken from the token, in the token's unit.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "credited": {
                 "description": "The amount credited at the provider, in the provider's unit.",
-                "$ref": "common.schema.json#/$defs/quantity"
+                "$ref": "#/components/schemas/common/$defs/quantity"
               },
               "tariff": {
                 "description": "The tariff used for the conversion.",
-                "$ref": "common.schema.json#/$defs/tariff"
+                "$ref": "#/components/schemas/common/$defs/tariff"
               },
               "workload": {
                 "description": "The workload named by the redemption, if any.",
-                "$ref": "common.schema.json#/$defs/workload"
+                "$ref": "#/components/schemas/common/$defs/workload"
               },
               "region": {
                 "description": "The region named by the redemption, if any.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "idempotency_key_sha256": {
                 "description": "SHA-256 of the request's Idempotency-Key header value (its bytes), base64url without padding; lets the client match the receipt to its request without disclosing the key.",
-                "$ref": "common.schema.json#/$defs/sha256-base64url"
+                "$ref": "#/components/schemas/common/$defs/sha256-base64url"
               }
             },
             "required": [
@@ -2810,14 +4365,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "receipt-header": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/receipt-header.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/receipt-header.schema.json",
         "title": "OCT receipt JOSE header",
         "description": "The protected header of a redemption receipt, a JWS in compact serialization signed by the gateway with one of its receipt keys. The header is closed: exactly alg, typ and kid.",
         "type": "object",
         "properties": {
           "alg": {
             "description": "Signature algorithm, from the OCT allow-list; it matches the receipt key's alg.",
-            "$ref": "common.schema.json#/$defs/algorithm"
+            "$ref": "#/components/schemas/common/$defs/algorithm"
           },
           "typ": {
             "description": "Media type of the receipt: exactly \"oct-receipt+jwt\" (case-sensitive).",
@@ -2826,7 +4381,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "kid": {
             "description": "Id of the gateway key that signed the receipt, as published in the gateway's JWKS.",
-            "$ref": "common.schema.json#/$defs/kid"
+            "$ref": "#/components/schemas/common/$defs/kid"
           }
         },
         "required": [
@@ -2838,7 +4393,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "redemption-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
         "title": "POST /v1/redemptions request",
         "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.",
         "type": "object",
@@ -2849,27 +4404,27 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "provider": {
             "description": "Id of the provider where the credit is spent.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "amount": {
             "description": "The credit wanted, in the provider's unit.",
-            "$ref": "common.schema.json#/$defs/positive-amount"
+            "$ref": "#/components/schemas/common/$defs/positive-amount"
           },
           "unit": {
             "description": "The provider's unit the credit is counted in.",
-            "$ref": "common.schema.json#/$defs/unit-id"
+            "$ref": "#/components/schemas/common/$defs/unit-id"
           },
           "workload": {
             "description": "The kind of work paid for; required when the token restricts workloads.",
-            "$ref": "common.schema.json#/$defs/workload"
+            "$ref": "#/components/schemas/common/$defs/workload"
           },
           "region": {
             "description": "The region the work runs in; required when the token restricts regions.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "quote": {
             "description": "Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           }
         },
         "required": [
@@ -2882,14 +4437,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "redemption": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/redemption.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption.schema.json",
         "title": "Redemption",
         "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
             "description": "The redemption id; also the jti of its receipt.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "status": {
             "description": "reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).",
@@ -2902,47 +4457,47 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "token": {
             "description": "Identity of the redeemed token.",
-            "$ref": "common.schema.json#/$defs/token-ref"
+            "$ref": "#/components/schemas/common/$defs/token-ref"
           },
           "provider": {
             "description": "Id of the provider.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "debited": {
             "description": "The amount taken from the token, in the token's unit.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "credited": {
             "description": "The amount credited at the provider, in the provider's unit.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "remaining": {
             "description": "The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "tariff": {
             "description": "The tariff used for the conversion.",
-            "$ref": "common.schema.json#/$defs/tariff"
+            "$ref": "#/components/schemas/common/$defs/tariff"
           },
           "workload": {
             "description": "The workload named by the request, if any.",
-            "$ref": "common.schema.json#/$defs/workload"
+            "$ref": "#/components/schemas/common/$defs/workload"
           },
           "region": {
             "description": "The region named by the request, if any.",
-            "$ref": "common.schema.json#/$defs/slug"
+            "$ref": "#/components/schemas/common/$defs/slug"
           },
           "quote": {
             "description": "The quote cited by the request, if any.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "created_at": {
             "description": "When the redemption was reserved.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "receipt": {
             "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.",
-            "$ref": "common.schema.json#/$defs/compact-jws"
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
           }
         },
         "required": [
@@ -2985,33 +4540,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "settlement-report": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/settlement-report.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/settlement-report.schema.json",
         "title": "Settlement report",
         "description": "Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "gateway": {
             "description": "The id of the gateway that produced the report.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "period": {
             "description": "The period covered: redemptions committed at or after `from` and before `to`.",
-            "$ref": "#/$defs/period"
+            "$ref": "#/components/schemas/settlement-report/$defs/period"
           },
           "generated_at": {
             "description": "When the report was produced.",
-            "$ref": "common.schema.json#/$defs/timestamp"
+            "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "totals": {
             "description": "One entry per (carrier, provider, unit, credit_unit) with at least one committed redemption in the period.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/total"
+              "$ref": "#/components/schemas/settlement-report/$defs/total"
             }
           },
           "signature": {
             "description": "JWS Compact Serialization, header {alg, typ: \"oct-settlement+jwt\", kid}, signed with a gateway receipt key, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.",
-            "$ref": "common.schema.json#/$defs/compact-jws"
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
           }
         },
         "required": [
@@ -3028,11 +4583,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "from": {
                 "description": "Start, inclusive.",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               },
               "to": {
                 "description": "End, exclusive.",
-                "$ref": "common.schema.json#/$defs/timestamp"
+                "$ref": "#/components/schemas/common/$defs/timestamp"
               }
             },
             "required": [
@@ -3047,27 +4602,27 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "carrier": {
                 "description": "Id of the carrier that issued the redeemed tokens (the debtor).",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "provider": {
                 "description": "Id of the provider that delivered the work (the creditor).",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "unit": {
                 "description": "The token unit debited.",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "debited": {
                 "description": "Exact sum of the debits, in `unit`.",
-                "$ref": "common.schema.json#/$defs/amount"
+                "$ref": "#/components/schemas/common/$defs/amount"
               },
               "credit_unit": {
                 "description": "The provider unit credited.",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "credited": {
                 "description": "Exact sum of the credits, in `credit_unit`.",
-                "$ref": "common.schema.json#/$defs/amount"
+                "$ref": "#/components/schemas/common/$defs/amount"
               },
               "count": {
                 "description": "Number of committed redemptions summed.",
@@ -3089,14 +4644,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "token-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/token-claims.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/token-claims.schema.json",
         "title": "OCT token claims",
         "description": "The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct` and `cnf` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).",
         "type": "object",
         "properties": {
           "iss": {
             "description": "Issuer: MUST equal, byte for byte, the `issuer` of a carrier in the network configuration.",
-            "$ref": "common.schema.json#/$defs/issuer"
+            "$ref": "#/components/schemas/common/$defs/issuer"
           },
           "sub": {
             "description": "Subject: the account the token was sold to, as named by the issuer.",
@@ -3106,31 +4661,31 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "aud": {
             "description": "Audience. Optional; when present it MUST be \"urn:oct:redeem\" or a non-empty array of strings that contains \"urn:oct:redeem\".",
-            "$ref": "#/$defs/audience"
+            "$ref": "#/components/schemas/token-claims/$defs/audience"
           },
           "iat": {
             "description": "Issued at (NumericDate). MUST NOT be later than exp, nor later than now plus the allowed clock skew.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "nbf": {
             "description": "Not before (NumericDate). Optional; MUST NOT be later than exp. The token is refused before this time (minus the allowed clock skew).",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "exp": {
             "description": "Expiry (NumericDate). The token is refused at and after this time (plus the allowed clock skew).",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "jti": {
             "description": "Token id, unique per issuer. The pair (iss, jti) is the token's identity.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "oct": {
             "description": "The compute-token claim.",
-            "$ref": "#/$defs/oct"
+            "$ref": "#/components/schemas/token-claims/$defs/oct"
           },
           "cnf": {
             "description": "Confirmation (RFC 7800). Optional; when present, every redemption MUST carry a proof of possession of the holder key.",
-            "$ref": "#/$defs/cnf"
+            "$ref": "#/components/schemas/token-claims/$defs/cnf"
           }
         },
         "required": [
@@ -3175,19 +4730,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "amount": {
                 "description": "Face value of the token, in `unit`: a positive canonical decimal string.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "unit": {
                 "description": "The unit the face value is counted in; an id from the unit registry.",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "redeem": {
                 "description": "Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.",
-                "$ref": "#/$defs/redeem"
+                "$ref": "#/components/schemas/token-claims/$defs/redeem"
               },
               "home": {
                 "description": "The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.",
-                "$ref": "common.schema.json#/$defs/uri"
+                "$ref": "#/components/schemas/common/$defs/uri"
               }
             },
             "required": [
@@ -3206,7 +4761,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The only provider ids at which the token may be redeemed.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/slug"
+                  "$ref": "#/components/schemas/common/$defs/slug"
                 },
                 "minItems": 1,
                 "maxItems": 64,
@@ -3216,7 +4771,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The only regions in which the token may be redeemed; a redemption MUST then name one of them.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/slug"
+                  "$ref": "#/components/schemas/common/$defs/slug"
                 },
                 "minItems": 1,
                 "maxItems": 64,
@@ -3226,14 +4781,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The only workloads the token may pay for; a redemption MUST then name one of them.",
                 "type": "array",
                 "items": {
-                  "$ref": "common.schema.json#/$defs/workload"
+                  "$ref": "#/components/schemas/common/$defs/workload"
                 },
                 "minItems": 1,
                 "uniqueItems": true
               },
               "max_per_redemption": {
                 "description": "Largest debit, in the token's unit, that one redemption may take.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               }
             },
             "additionalProperties": false
@@ -3245,7 +4800,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "jkt": {
                 "description": "RFC 7638 JWK SHA-256 thumbprint of the holder's public key, base64url (43 characters).",
-                "$ref": "common.schema.json#/$defs/sha256-base64url"
+                "$ref": "#/components/schemas/common/$defs/sha256-base64url"
               }
             },
             "required": [
@@ -3257,7 +4812,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "units": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/units.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/units.schema.json",
         "title": "OCT unit registry",
         "description": "The registry of compute units (spec/units.json). Each entry defines exactly what one unit is. A unit id MUST appear at most once, and an entry's id MUST equal \"<kind>:<class>\" (or \"pflop\"); tools check these two rules, which JSON Schema cannot express.",
         "type": "object",
@@ -3271,7 +4826,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "description": "The registered units.",
             "type": "array",
             "items": {
-              "$ref": "#/$defs/unit"
+              "$ref": "#/components/schemas/units/$defs/unit"
             },
             "minItems": 1
           }
@@ -3289,7 +4844,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "properties": {
               "id": {
                 "description": "The unit id used in tokens, tariffs and API bodies.",
-                "$ref": "common.schema.json#/$defs/unit-id"
+                "$ref": "#/components/schemas/common/$defs/unit-id"
               },
               "kind": {
                 "description": "What is counted: gpu-second (one second of exclusive use of one accelerator of the class), pflop (10^15 floating-point operations, BF16 dense, of delivered work) or inference-token (one model token, input or output, processed by a model of the tier).",
@@ -3302,7 +4857,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "class": {
                 "description": "Accelerator class (gpu-second) or model tier (inference-token). Absent for pflop.",
-                "$ref": "common.schema.json#/$defs/slug"
+                "$ref": "#/components/schemas/common/$defs/slug"
               },
               "title": {
                 "description": "Short human-readable name.",
@@ -3318,11 +4873,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "accelerator": {
                 "description": "The accelerator of a gpu-second class. Required for gpu-second units, absent otherwise.",
-                "$ref": "#/$defs/accelerator"
+                "$ref": "#/components/schemas/units/$defs/accelerator"
               },
               "tier": {
                 "description": "The model tier of an inference-token unit. Required for inference-token units, absent otherwise.",
-                "$ref": "#/$defs/tier"
+                "$ref": "#/components/schemas/units/$defs/tier"
               }
             },
             "required": [
@@ -3436,7 +4991,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "bf16_dense_flops": {
                 "description": "Nominal peak dense (no structured sparsity) BF16 tensor throughput of one accelerator, in FLOP/s, as a decimal string.",
-                "$ref": "common.schema.json#/$defs/positive-amount"
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
               },
               "source": {
                 "description": "Title of the vendor document the figure comes from.",
@@ -3493,30 +5048,30 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "usage-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/usage-claims.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/usage-claims.schema.json",
         "title": "OCT usage report claims",
         "description": "The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.",
         "type": "object",
         "properties": {
           "iss": {
             "description": "The visited gateway's id: the grant's audience.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "aud": {
             "description": "The home's id: the grant's issuer.",
-            "$ref": "common.schema.json#/$defs/uri"
+            "$ref": "#/components/schemas/common/$defs/uri"
           },
           "iat": {
             "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
-            "$ref": "common.schema.json#/$defs/numeric-date"
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
           },
           "jti": {
             "description": "A unique id of this report, with at least 122 random bits.",
-            "$ref": "common.schema.json#/$defs/identifier"
+            "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "oct_usage": {
             "description": "The usage.",
-            "$ref": "#/$defs/oct-usage"
+            "$ref": "#/components/schemas/usage-claims/$defs/oct-usage"
           }
         },
         "required": [
@@ -3540,7 +5095,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "grant": {
                 "description": "The grant id (the grant's jti).",
-                "$ref": "common.schema.json#/$defs/identifier"
+                "$ref": "#/components/schemas/common/$defs/identifier"
               },
               "seq": {
                 "description": "Sequence number, strictly increasing over the reports of one grant.",
@@ -3550,7 +5105,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "used": {
                 "description": "Everything committed against the grant so far, in its unit: never decreasing, at most its amount.",
-                "$ref": "common.schema.json#/$defs/amount"
+                "$ref": "#/components/schemas/common/$defs/amount"
               },
               "final": {
                 "description": "true when the visited gateway has closed the grant: used is its total for good.",
@@ -3570,7 +5125,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "verify-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/verify-request.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/verify-request.schema.json",
         "title": "POST /v1/verify request",
         "description": "Body of a token verification request. Closed. Only the body's shape is checked here (request_invalid); the token's content is judged by the verification algorithm, whose failures are answered with 200 and valid: false.",
         "type": "object",
@@ -3587,7 +5142,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       },
       "verify-response": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://opencomputetoken.org/schemas/0.1/verify-response.schema.json",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/verify-response.schema.json",
         "title": "POST /v1/verify response",
         "description": "Body of a 200 answer to a verification request. Either the token is valid (valid: true, with its claims and remaining balance) or it is refused (valid: false, with the error code and a human-readable detail). Open: clients ignore members they do not know.",
         "type": "object",
@@ -3598,11 +5153,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           },
           "claims": {
             "description": "The verified claims (valid tokens only).",
-            "$ref": "token-claims.schema.json"
+            "$ref": "#/components/schemas/token-claims"
           },
           "remaining": {
             "description": "The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only).",
-            "$ref": "common.schema.json#/$defs/quantity"
+            "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "error": {
             "description": "Why the token was refused (refused tokens only): the error code of the first failing verification step.",
@@ -3670,7 +5225,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     },
     "responses": {
       "problem": {
-        "description": "An error: RFC 9457 problem details whose code member is the OCT error code (Section 7.2).",
+        "description": "Any other error (e.g. 404 not_found for an unknown path, 405 method_not_allowed): RFC 9457 problem details whose code member is the OCT error code (Section 7.2).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3680,5 +5235,47 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         }
       }
     }
-  }
+  },
+  "x-oct-verification-steps": [
+    {
+      "step": 1,
+      "title": "Size",
+      "text": "If the token is longer than `token_max_bytes` octets, fail with `token_malformed`.\nNothing is decoded before this check."
+    },
+    {
+      "step": 2,
+      "title": "Compact format",
+      "text": "The token MUST consist of exactly three segments separated by `.`, each\nnon-empty (the signature too), each containing only `A`-`Z`, `a`-`z`, `0`-`9`, `-` and `_` (no\npadding `=`, no whitespace), and each canonical: re-encoding the decoded octets gives back the\nsegment (a segment whose length modulo 4 is 1, or whose unused trailing bits are not zero,\nfails). Otherwise fail with `token_malformed`."
+    },
+    {
+      "step": 3,
+      "title": "Header",
+      "text": "Decode the header octets as UTF-8 with fatal error handling; they MUST NOT begin with\nU+FEFF and MUST be a JSON object with no duplicate member names; otherwise fail with\n`token_malformed`. Then:\n1. if `alg` is present and its value is not exactly one of `EdDSA`, `ES256`, `ES384`, `PS256`,\n   `RS256`, fail with `alg_not_allowed`;\n2. if the header does not consist of exactly `alg`, `typ` and `kid`, or `typ` is not exactly\n   `oct+jwt`, or `kid` is not a string matching `^[\\x21-\\x7E]{1,128}$`, fail with\n   `header_invalid`."
+    },
+    {
+      "step": 4,
+      "title": "Payload",
+      "text": "Decode the payload under the rules of step 3; failure is `token_malformed`. The\npayload is decoded now only so that `iss` is known; nothing in it is trusted before step 7."
+    },
+    {
+      "step": 5,
+      "title": "Issuer",
+      "text": "If `iss` is not a string exactly equal to the `issuer` of a configured carrier, fail\nwith `issuer_untrusted`. If that carrier's `status` is `suspended`, fail with\n`carrier_suspended`. If the header `alg` is not in the carrier's `algorithms`, fail with\n`alg_not_allowed`."
+    },
+    {
+      "step": 6,
+      "title": "Key",
+      "text": "Look up the key whose `kid` equals the header `kid` in that carrier's key set only:\nfirst in its inline `jwks`, then, if it has a `jwks_uri`, in its usable fetched set, refreshing\nas Section 5.5 allows.\n- If no key is found and the carrier has a `jwks_uri` but no usable fetched set (never fetched,\n  or the grace period has ended, and the fetch failed or the cooldown forbade it), fail with\n  `keys_unavailable`.\n- Otherwise, if no key is found, fail with `key_unknown`.\n- If the key has `alg` and it differs from the header `alg`, or the key's `kty`/`crv` does not\n  fit the header `alg` (table of Section 5.4), fail with `alg_not_allowed`."
+    },
+    {
+      "step": 7,
+      "title": "Signature",
+      "text": "Verify the signature [RFC7515] Section 5.2 over the ASCII octets of\n`header-segment \".\" payload-segment` as received, with the header `alg` and the selected key. A\nsignature of the wrong length, an ECDSA signature in DER form, or any other failure is\n`signature_invalid`."
+    },
+    {
+      "step": 8,
+      "title": "Claims",
+      "text": "1. If the claims do not validate against `token-claims.schema.json`, or `iat > exp`, or `nbf` is\n   present and `nbf > exp`, fail with `claims_invalid`.\n2. If `oct.unit` is not in the registry, fail with `unit_unknown`.\n3. If `nbf` is present and `nbf > now + s`, or `iat > now + s`, fail with `token_not_yet_valid`.\n4. If `exp <= now - s`, fail with `token_expired`.\n5. If `exp - iat` exceeds the carrier's `max_token_lifetime`, fail with `claims_invalid`."
+    }
+  ]
 };

@@ -12,6 +12,7 @@ import { nodePorts } from "./node-ports.ts";
 import { guardServer, httpServerOptions } from "./node-http.ts";
 import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { useSignatureVerifier } from "../core/token/signature.ts";
+import { advertisedAddressWarning, listenFailure } from "./startup.ts";
 
 const DEMO_CONFIG = new URL("../../config/demo/network.json", import.meta.url).pathname;
 
@@ -62,9 +63,19 @@ function start(): void {
       console.log(`  demo:    npm run demo${gatewayFlag}   (in another terminal: the whole story)`);
       console.log(`  pages:   ${url}/ (token inspector), ${url}/docs (API reference)`);
       console.log(`  cli:     npx oct --help`);
+      const warning = advertisedAddressWarning(network.gatewayId, info);
+      if (warning) console.warn(warning);
     },
   );
   guardServer(server as Server, network.limits);
+  // A port in use (or not ours to take) is one line naming PORT, not a stack trace.
+  server.once("error", (error) => {
+    const line = listenFailure(error);
+    if (!line) throw error;
+    console.error(line);
+    ports.close();
+    process.exit(1);
+  });
   const stop = () =>
     server.close(() => {
       ports.close();

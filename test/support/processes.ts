@@ -55,13 +55,13 @@ function stopper(child: ChildProcess) {
     });
 }
 
-/** Starts `node src/runtime/node.ts` with the given environment. */
+/** Starts the gateway as `npm start` does (scripts/start.js), with the given environment. */
 export async function startNodeGateway(env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dir = mkdtempSync(join(tmpdir(), "oct-node-"));
   const child = spawn(
     process.execPath,
-    ["--disable-warning=ExperimentalWarning", "src/runtime/node.ts"],
+    ["--disable-warning=ExperimentalWarning", "scripts/start.js"],
     {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), OCT_DB: join(dir, "oct.db"), ...env },
@@ -74,10 +74,18 @@ export async function startNodeGateway(env: Record<string, string> = {}): Promis
   return { url, process: child, output, stop: stopper(child) };
 }
 
-/** Starts `wrangler dev` (real workerd) offline on a free port. */
-export async function startWranglerDev(vars: Record<string, string> = {}): Promise<Running> {
+/**
+ * Starts `wrangler dev` (real workerd) offline on a free port. Its Durable
+ * Objects keep their state in a temporary directory of their own, never in
+ * the repository's `.wrangler/state`, where a later `npx wrangler dev`
+ * would find the tests' redemptions.
+ */
+export async function startWranglerDev(
+  vars: Record<string, string> = {},
+): Promise<Running & { persistTo: string }> {
   const port = await freePort();
   const inspector = await freePort();
+  const persistTo = mkdtempSync(join(tmpdir(), "oct-wrangler-"));
   const args = [
     "dev",
     "--port",
@@ -86,6 +94,8 @@ export async function startWranglerDev(vars: Record<string, string> = {}): Promi
     "127.0.0.1",
     "--inspector-port",
     String(inspector),
+    "--persist-to",
+    persistTo,
   ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const bin = join(ROOT, "node_modules/.bin");
@@ -122,5 +132,5 @@ export async function startWranglerDev(vars: Record<string, string> = {}): Promi
     await stop();
     throw error;
   }
-  return { url, process: child, output, stop };
+  return { url, process: child, output, stop, persistTo };
 }

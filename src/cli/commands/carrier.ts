@@ -1,19 +1,56 @@
 /**
  * @module Carrier tooling: `oct keys generate`, `oct jwks`, `oct mint`.
  */
-import { writeFileSync } from "node:fs";
-import { parsePositiveAmount } from "../../core/amount/decimal.ts";
+import { chmodSync, writeFileSync } from "node:fs";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
+import { isKnownUnit, unitIds } from "../../core/units/registry.ts";
+import { positiveAmountOption } from "../amount.ts";
 import { readJson, required, UsageError, type Command } from "../command.ts";
+import { numericDateOption, TIME_HELP } from "../times.ts";
+
+/**
+ * Writes a file holding a private key, readable by its owner only, and never
+ * over an existing file unless `force`: a key in use, once overwritten, is
+ * gone, and every token it signed with it.
+ */
+export function writePrivateFile(path: string, text: string, force: boolean): void {
+  try {
+    writeFileSync(path, text, { mode: 0o600, flag: force ? "w" : "wx" });
+    chmodSync(path, 0o600); // `mode` only applies to a new file
+  } catch (error) {
+    if ((error as { code?: string }).code === "EEXIST")
+      throw new UsageError(
+        `${path} exists and may hold a key in use: choose another --out, or give --force to replace it`,
+      );
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The `--unit` of a token: a unit of the registry (`spec/units.json`), else `unit_unknown`. */
+function registeredUnit(unit: string): string {
+  if (!isKnownUnit(unit))
+    throw new UsageError(
+      `unit_unknown: --unit ${unit} is not in the unit registry (spec/units.json): one of ${unitIds().join(", ")}`,
+    );
+  return unit;
+}
 
 export const keysGenerate: Command = {
   name: "keys generate",
   summary: "generate a carrier signing key (private JWK, kid = RFC 7638 thumbprint)",
-  usage: "oct keys generate --alg EdDSA|ES256|ES384|PS256|RS256 [--out FILE]",
+  usage: "oct keys generate --alg EdDSA|ES256|ES384|PS256|RS256 [--out FILE [--force]]",
   example: "oct keys generate --alg EdDSA --out carrier-a.private.jwk.json",
-  options: { alg: { type: "string", default: "EdDSA" }, out: { type: "string" } },
+  help: [
+    "  --out FILE   write the private key there (mode 0600) instead of printing it; an",
+    "               existing file is never replaced unless --force is given",
+  ].join("\n"),
+  options: {
+    alg: { type: "string", default: "EdDSA" },
+    out: { type: "string" },
+    force: { type: "boolean" },
+  },
   async run(values, out) {
     const alg = values.alg;
     if (!isAllowedAlgorithm(alg))
@@ -21,7 +58,7 @@ export const keysGenerate: Command = {
     const key = await generateSigningKey(alg);
     const text = JSON.stringify(key, null, 2) + "\n";
     if (typeof values.out === "string") {
-      writeFileSync(values.out, text, { mode: 0o600 });
+      writePrivateFile(values.out, text, values.force === true);
       out.print(
         values.json
           ? JSON.stringify({ kid: key.kid, alg, file: values.out })
@@ -49,16 +86,27 @@ export const mint: Command = {
   name: "mint",
   summary: "mint an OCT token with a carrier's private key",
   usage:
-    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL]",
+    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS | --exp TIME] [--nbf TIME] [--iat TIME] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL]",
   example:
     "oct mint --key config/demo/keys/carrier-a.private.jwk.json --iss https://tokens.carrier-a.example --sub acct-42 --amount 100 --unit gpu-second:h100-sxm",
+  help: [
+    "--amount is a canonical decimal (100, 0.5; not 1.50 or 1e3) and --unit a unit of the",
+    "registry (spec/units.json); both are checked before anything is signed.",
+    "  --ttl SECONDS   lifetime from nbf (default 86400)",
+    "  --exp, --nbf, --iat TIME   set the claims themselves, e.g. to test expired or",
+    "                  not-yet-valid tokens (--exp now-60, --nbf now+3600)",
+    `  ${TIME_HELP}`,
+  ].join("\n"),
   options: {
     key: { type: "string" },
     iss: { type: "string" },
     sub: { type: "string" },
     amount: { type: "string" },
     unit: { type: "string" },
-    ttl: { type: "string", default: "86400" },
+    ttl: { type: "string" },
+    exp: { type: "string" },
+    nbf: { type: "string" },
+    iat: { type: "string" },
     jti: { type: "string" },
     provider: { type: "string", multiple: true },
     region: { type: "string", multiple: true },
@@ -77,34 +125,43 @@ export const mint: Command = {
         "the key file must hold a private JWK with kid and alg (see `oct keys generate`)",
       );
     }
-    const amount = required(values, "amount");
-    if (parsePositiveAmount(amount) === undefined) {
+    const amount = positiveAmountOption("amount", required(values, "amount"));
+    const unit = registeredUnit(required(values, "unit"));
+    if (typeof values.ttl === "string" && typeof values.exp === "string")
       throw new UsageError(
-        `--amount ${amount} is not a canonical positive decimal (e.g. 100 or 0.5)`,
+        "--ttl and --exp: give one (--exp sets the expiry, --ttl counts from nbf)",
       );
-    }
-    const ttl = Number(values.ttl);
-    if (!Number.isSafeInteger(ttl) || ttl <= 0)
+    const ttlText = typeof values.ttl === "string" ? values.ttl : "86400";
+    const ttl = Number(ttlText);
+    if (!/^\d+$/.test(ttlText) || !Number.isSafeInteger(ttl) || ttl <= 0)
       throw new UsageError("--ttl must be a positive whole number of seconds");
     const now = Math.floor(Date.now() / 1000);
+    const time = (name: "exp" | "nbf" | "iat") => {
+      const text = values[name];
+      return typeof text === "string" ? numericDateOption(name, text, now) : undefined;
+    };
+    const nbf = time("nbf") ?? now;
     const redeem: NonNullable<MintClaims["oct"]["redeem"]> = {};
     if (values.provider) redeem.providers = values.provider as string[];
     if (values.region) redeem.regions = values.region as string[];
     if (values.workload) redeem.workloads = values.workload as string[];
     if (typeof values["max-per-redemption"] === "string")
-      redeem.max_per_redemption = values["max-per-redemption"];
+      redeem.max_per_redemption = positiveAmountOption(
+        "max-per-redemption",
+        values["max-per-redemption"],
+      );
     const claims: MintClaims = {
       iss: required(values, "iss"),
       sub: required(values, "sub"),
       aud: "urn:oct:redeem",
-      iat: now,
-      nbf: now,
-      exp: now + ttl,
+      iat: time("iat") ?? now,
+      nbf,
+      exp: time("exp") ?? nbf + ttl,
       jti: typeof values.jti === "string" ? values.jti : crypto.randomUUID(),
       oct: {
         ver: "0.1",
         amount,
-        unit: required(values, "unit"),
+        unit,
         ...(Object.keys(redeem).length > 0 ? { redeem } : {}),
       },
     };

@@ -3,7 +3,15 @@
  * `oct redeem`, `oct balance`, `oct settlement` and `oct receipt verify`.
  * Each is an HTTP call (`spec/oct.md` §7) and its formatting, nothing more.
  */
-import { GatewayClient, GATEWAY_OPTION, gatewayOf } from "../client.ts";
+import { decodeJwt } from "jose";
+import { positiveAmountOption } from "../amount.ts";
+import {
+  fetchGatewayKeys,
+  GatewayClient,
+  GatewayError,
+  GATEWAY_OPTION,
+  gatewayOf,
+} from "../client.ts";
 import {
   readText,
   required,
@@ -15,7 +23,7 @@ import {
   type Values,
 } from "../command.ts";
 import {
-  fetchGatewayKeys,
+  SignatureError,
   verifyReceipt,
   verifySettlement,
   type Quantity,
@@ -92,10 +100,11 @@ const ASK_OPTIONS = {
   unit: { type: "string" },
 } as const;
 
+/** The ask, its amount checked here: a badly written one never reaches the gateway. */
 function askOf(values: Values) {
   return {
     provider: required(values, "provider"),
-    amount: required(values, "amount"),
+    amount: positiveAmountOption("amount", required(values, "amount")),
     unit: required(values, "unit"),
   };
 }
@@ -317,6 +326,41 @@ export const settlement: Command = {
   },
 };
 
+/** The iss a receipt names, read before its signature is checked (only to explain a mismatch). */
+function claimedIssuer(receipt: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(receipt);
+    return typeof iss === "string" ? iss : undefined;
+  } catch {
+    return undefined; // malformed: verifyReceipt says how
+  }
+}
+
+/**
+ * The gateway's record of a receipt's redemption. A gateway that holds the
+ * receipt's keys but not the redemption is another gateway with the same id
+ * and keys (every demo gateway has the demo's), or the same one on another
+ * ledger: `not_found` alone would not say so.
+ */
+async function redemptionOf(client: GatewayClient, id: string, gatewayId: string) {
+  try {
+    const { body } = await client.call<Redemption>(
+      "GET",
+      `/v1/redemptions/${encodeURIComponent(id)}`,
+    );
+    return body;
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.code !== "not_found") throw error;
+    throw new GatewayError({
+      ...error.json,
+      detail:
+        `the receipt verifies with the keys of ${gatewayId}, but the gateway at ${client.url} has no redemption ${id}: ` +
+        `the redemption was not made at this gateway (another one with the same gateway.id and receipt key, ` +
+        `as every gateway on the demo network has) or not with this ledger (OCT_DB)`,
+    });
+  }
+}
+
 export const receiptVerify: Command = {
   name: "receipt verify",
   summary: "verify a redemption receipt with the gateway's JWKS, and its status",
@@ -343,11 +387,16 @@ export const receiptVerify: Command = {
       typeof file === "string" ? readText(file, "receipt file") : required(values, "receipt")
     ).trim();
     const client = clientFor(values, out);
-    const { header, claims } = await verifyReceipt(receipt, await fetchGatewayKeys(client));
-    const { body: stored } = await client.call<Redemption>(
-      "GET",
-      `/v1/redemptions/${encodeURIComponent(claims.jti)}`,
-    );
+    const keys = await fetchGatewayKeys(client);
+    const issuer = claimedIssuer(receipt);
+    if (issuer !== undefined && issuer !== keys.id)
+      throw new SignatureError(
+        "claims_invalid",
+        `the receipt's iss is ${issuer}, another gateway than the one at ${client.url} (gateway.id ${keys.id}): ` +
+          `check it at the gateway that issued it, e.g. --gateway ${issuer}`,
+      );
+    const { header, claims } = await verifyReceipt(receipt, keys);
+    const stored = await redemptionOf(client, claims.jti, keys.id);
     const r = claims.oct_receipt;
     print(out, values, { valid: true, header, claims, status: stored.status }, () =>
       [

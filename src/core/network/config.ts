@@ -140,7 +140,7 @@ export interface Network {
 export function loadNetwork(document: unknown): Network {
   if (!validateNetworkConfig(document)) {
     const first = validateNetworkConfig.errors?.[0];
-    throw new ConfigError(first?.instancePath ?? "", first?.message ?? "does not match the schema");
+    throw new ConfigError(first?.instancePath ?? "", schemaReason(first));
   }
   const doc = document as unknown as NetworkDocument;
   const limits: Limits = { ...DEFAULT_LIMITS, ...doc.limits };
@@ -256,6 +256,25 @@ export function loadNetwork(document: unknown): Network {
     federation: federated.federation,
     peerById: (id) => federated.peerById.get(id),
   };
+}
+
+/** The members of a JWK that hold a private key (RFC 7518 §6). */
+const PRIVATE_JWK_MEMBERS = new Set(["d", "p", "q", "dp", "dq", "qi", "oth", "k"]);
+const CARRIER_KEY = /^\/carriers\/\d+\/jwks\/keys\/\d+$/;
+
+/**
+ * The schema's complaint in words that say what is wrong: ajv's "must NOT
+ * have additional properties" names neither the member nor, for a private
+ * key pasted into a carrier entry, the mistake.
+ */
+function schemaReason(
+  error: { instancePath: string; message?: string; params?: unknown } | undefined,
+): string {
+  const extra = (error?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+  if (typeof extra !== "string") return error?.message ?? "does not match the schema";
+  if (CARRIER_KEY.test(error!.instancePath) && PRIVATE_JWK_MEMBERS.has(extra))
+    return `holds private member ${extra}: a carrier entry takes public keys only (the output of \`oct jwks\`)`;
+  return `has a member the schema does not allow: ${extra}`;
 }
 
 function periodsOverlap(a: Tariff, b: Tariff): boolean {

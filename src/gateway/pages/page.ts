@@ -1,7 +1,7 @@
 /**
- * @module Serving a self-contained HTML page: its inline `<script>` and
- * `<style>` are allowed by hash in a strict Content-Security-Policy, so the
- * page can run nothing but its own code and fetch nothing but this origin.
+ * @module Serving a gateway page: its inline `<script>` and `<style>` are
+ * allowed by hash in a strict Content-Security-Policy, scripts it loads only
+ * from this origin, and requests go nowhere but this origin.
  */
 import type { Context } from "hono";
 import type { GatewayEnv } from "../env.ts";
@@ -13,20 +13,37 @@ async function sha256Base64(text: string): Promise<string> {
   return btoa(String.fromCharCode(...digest));
 }
 
-async function hashesOf(html: string, element: "script" | "style"): Promise<string> {
+async function hashesOf(html: string, element: "script" | "style"): Promise<string[]> {
   const pattern = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, "g");
-  const hashes = await Promise.all(
+  return Promise.all(
     [...html.matchAll(pattern)].map(async (match) => `'sha256-${await sha256Base64(match[1]!)}'`),
   );
-  return hashes.length > 0 ? hashes.join(" ") : "'none'";
+}
+
+/** What a page may load beyond its own inline code. */
+export interface PagePolicy {
+  /** Scripts from this origin (`<script src="/…">`): the page's bundled assets. */
+  selfScripts?: boolean;
+  /**
+   * Any inline style. Scalar's renderer injects style elements (its theme,
+   * its toasts) that carry no nonce and whose text changes with the theme,
+   * so neither a nonce nor hashes can admit them; styles run no code, and
+   * scripts stay limited to this origin and the page's own hash.
+   */
+  inlineStyles?: boolean;
 }
 
 /** The policy of a page: its own inline code by hash, requests to this origin only. */
-export async function contentSecurityPolicy(html: string): Promise<string> {
+export async function contentSecurityPolicy(
+  html: string,
+  policy: PagePolicy = {},
+): Promise<string> {
+  const scripts = [...(policy.selfScripts ? ["'self'"] : []), ...(await hashesOf(html, "script"))];
+  const styles = policy.inlineStyles ? ["'unsafe-inline'"] : await hashesOf(html, "style");
   return [
     "default-src 'none'",
-    `script-src ${await hashesOf(html, "script")}`,
-    `style-src ${await hashesOf(html, "style")}`,
+    `script-src ${scripts.join(" ") || "'none'"}`,
+    `style-src ${styles.join(" ") || "'none'"}`,
     "connect-src 'self'",
     "img-src 'self' data:",
     "base-uri 'none'",
@@ -41,12 +58,15 @@ export async function contentSecurityPolicy(html: string): Promise<string> {
  * @example
  * app.get("/", htmlPage(INSPECTOR_HTML));
  */
-export function htmlPage(html: string): (c: Context<GatewayEnv>) => Promise<Response> {
-  let policy: Promise<string> | undefined;
+export function htmlPage(
+  html: string,
+  policy: PagePolicy = {},
+): (c: Context<GatewayEnv>) => Promise<Response> {
+  let csp: Promise<string> | undefined;
   return async (c) => {
-    policy ??= contentSecurityPolicy(html);
+    csp ??= contentSecurityPolicy(html, policy);
     return c.html(html, 200, {
-      "content-security-policy": await policy,
+      "content-security-policy": await csp,
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
       "cache-control": "no-cache",
@@ -63,7 +83,8 @@ const PAGES = [
 
 /**
  * A page's whole document: head, the skip link and navigation bar shared by
- * every page (marking `current`), the page's body and its inline script.
+ * every page (marking `current`), the page's body, the bundled scripts it
+ * loads from this origin and its inline script.
  */
 export function pageDocument(page: {
   title: string;
@@ -71,11 +92,14 @@ export function pageDocument(page: {
   styles: string;
   body: string;
   script: string;
+  /** Same-origin script URLs, loaded in order before the inline script. */
+  assets?: readonly string[];
 }): string {
   const nav = PAGES.map(
     (p) =>
       `<a href="${p.href}"${p.href === page.current ? ' aria-current="page"' : ""}>${p.label}</a>`,
   ).join("\n");
+  const assets = (page.assets ?? []).map((src) => `<script src="${src}"></script>\n`).join("");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -94,7 +118,7 @@ ${nav}
 </nav>
 </div></header>
 ${page.body}
-<script>${page.script}</script>
+${assets}<script>${page.script}</script>
 </body>
 </html>
 `;

@@ -1,8 +1,11 @@
 /**
- * @module The stylesheet shared by the gateway's pages: system fonts, light
- * and dark schemes with WCAG AA contrast, visible keyboard focus.
+ * @module The stylesheets of the gateway's pages: the shell every page has
+ * (colours, light and dark schemes with WCAG AA contrast, the navigation
+ * bar, visible keyboard focus) and the content styles of the pages that
+ * draw their own content (system fonts, forms, tables).
  */
-export const PAGE_STYLES = `
+/** Colours, the skip link and the navigation bar: safe beside a bundled renderer's own styles. */
+export const SHELL_STYLES = `
 :root {
   color-scheme: light dark;
   --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa;
@@ -22,21 +25,27 @@ body { margin: 0; background: var(--bg); color: var(--fg);
   font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: var(--bg); padding: 0.5rem; z-index: 10; }
+.skip:focus { left: 0.5rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.bar { border-bottom: 1px solid var(--line); background: var(--panel); }
+.bar .wrap { display: flex; gap: 0.25rem 1.5rem; align-items: center; flex-wrap: wrap; padding-top: 0.6rem; padding-bottom: 0.6rem; }
+.brand { font-weight: 700; }
+.bar nav { display: flex; gap: 0.25rem 1rem; flex-wrap: wrap; }
+.bar nav a { text-decoration: none; padding: 0.2rem 0; }
+.bar nav a[aria-current="page"] { font-weight: 600; color: var(--fg); border-bottom: 2px solid var(--accent); }
+.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
+`;
+
+/** Everything a page drawing its own content needs, the shell included. */
+export const PAGE_STYLES =
+  SHELL_STYLES +
+  `
 code, pre, textarea, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
 code { font-size: 0.9em; background: var(--code-bg); padding: 0.1em 0.3em; border-radius: 4px; }
 pre { background: var(--code-bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem;
   overflow: auto; font-size: 0.875rem; line-height: 1.45; margin: 0.5rem 0; }
 pre code { background: none; padding: 0; font-size: inherit; }
-.skip { position: absolute; left: -999px; top: 0; background: var(--bg); padding: 0.5rem; z-index: 10; }
-.skip:focus { left: 0.5rem; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.bar { border-bottom: 1px solid var(--line); background: var(--panel); }
-.bar .wrap { display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; padding-top: 0.6rem; padding-bottom: 0.6rem; }
-.brand { font-weight: 700; }
-.bar nav { display: flex; gap: 1rem; flex-wrap: wrap; }
-.bar nav a { text-decoration: none; padding: 0.2rem 0; }
-.bar nav a[aria-current="page"] { font-weight: 600; color: var(--fg); border-bottom: 2px solid var(--accent); }
-.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
 main.wrap { padding-bottom: 3rem; }
 h1 { font-size: 1.75rem; margin: 1.5rem 0 0.25rem; }
 h2 { font-size: 1.25rem; margin: 1.75rem 0 0.5rem; }

@@ -3,7 +3,7 @@
  * the Worker bundle under `wrangler dev` (real workerd, where `eval` is
  * forbidden, unlike the vitest pool). Both serve the demo network.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,26 @@ const demoKey = (carrier: string) =>
   JSON.parse(
     readFileSync(`${ROOT}config/demo/keys/${carrier}.private.jwk.json`, "utf8"),
   ) as PrivateJwk;
+
+/**
+ * The files under the repository's own state directories (`npx wrangler
+ * dev`'s `.wrangler/state`, `npm start`'s `.oct`), with their sizes and
+ * times: a test run must leave them as they were.
+ */
+function repositoryState(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(`${path} ${statSync(path).size} ${statSync(path).mtimeMs}`);
+    }
+  };
+  walk(join(ROOT, ".wrangler/state"));
+  walk(join(ROOT, ".oct"));
+  return files.sort();
+}
 
 function demoClaims(overrides: Partial<MintClaims> = {}): MintClaims {
   const now = Math.floor(Date.now() / 1000);
@@ -47,7 +67,9 @@ for (const [name, start] of [
 ] as const) {
   describe(name, () => {
     let gateway: Running;
+    let stateBefore: string[];
     beforeAll(async () => {
+      stateBefore = repositoryState();
       gateway = await start();
     }, 90_000);
     afterAll(async () => {
@@ -134,6 +156,18 @@ for (const [name, start] of [
       });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ code: "request_invalid" });
+    });
+
+    it("keeps its state out of the repository (.wrangler/state, .oct)", () => {
+      expect(repositoryState()).toEqual(stateBefore);
+      if ("persistTo" in gateway) {
+        // wrangler dev's Durable Objects wrote their redemptions here instead.
+        const objects = join(gateway.persistTo as string, "v3/do");
+        expect(readdirSync(objects).sort()).toEqual([
+          "oct-gateway-SettlementBook",
+          "oct-gateway-TokenLedger",
+        ]);
+      }
     });
   });
 }

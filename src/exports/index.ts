@@ -1,0 +1,82 @@
+/**
+ * @module The package's main entry (`open-compute-token`): what a carrier, a
+ * provider or another gateway needs as a library — keys and minting, token
+ * verification against a network configuration, receipts and settlement
+ * reports checked against a gateway's keys, exact amounts and the errors.
+ *
+ * @example
+ * import { loadNetwork, verifyToken, CarrierKeys, systemClock } from "open-compute-token";
+ * const network = loadNetwork(JSON.parse(readFileSync("network.json", "utf8")));
+ * const { claims } = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock });
+ */
+
+// Carrier keys and minting.
+export {
+  generateSigningKey,
+  publicJwkOf,
+  publicJwks,
+  type PrivateJwk,
+} from "../core/issuer/keys.ts";
+export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
+
+// Verification (spec §6.2) against a network configuration (spec §5).
+export {
+  verifyToken,
+  type TokenIdentity,
+  type VerifiedToken,
+  type VerifyContext,
+} from "../core/token/verify.ts";
+export type { VerifyOptions } from "../core/token/profile.ts";
+export type { TokenClaims } from "../core/token/claims.ts";
+export {
+  ALLOWED_ALGORITHMS,
+  TOKEN_TYPE,
+  isAllowedAlgorithm,
+  type Algorithm,
+  type TokenHeader,
+} from "../core/token/header.ts";
+export {
+  ConfigError,
+  DEFAULT_LIMITS,
+  loadNetwork,
+  type Carrier,
+  type Limits,
+  type Network,
+  type NetworkDocument,
+  type Provider,
+  type Tariff,
+} from "../core/network/config.ts";
+export { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
+export { RemoteJwks, type RemoteJwksOptions } from "../adapters/keys/remote-jwks.ts";
+export type { KeySource } from "../ports/keys.ts";
+export type { PublicJwk } from "../core/keys/jwk.ts";
+export { systemClock, type Clock } from "../ports/clock.ts";
+
+// What a gateway signs (spec §9.4, §10.3), checked with its published keys.
+export {
+  SignatureError,
+  verifyReceipt,
+  verifySettlement,
+  type GatewayKeys,
+  type Quantity,
+  type ReceiptClaims,
+  type SettlementReport,
+} from "../cli/signed.ts";
+export { RECEIPT_TYPE } from "../core/receipt/sign.ts";
+export { SETTLEMENT_TYPE } from "../core/settlement/report.ts";
+
+// Exact amounts (spec §3), units (spec §4) and the error registry (spec §12).
+export {
+  formatAmount,
+  parseAmount,
+  parsePositiveAmount,
+  type Atto,
+} from "../core/amount/decimal.ts";
+export { isKnownUnit, unitIds } from "../core/units/registry.ts";
+export {
+  ERROR_STATUS,
+  OctError,
+  isOctError,
+  type ErrorCode,
+  type Problem,
+} from "../core/errors.ts";

@@ -1,0 +1,245 @@
+/**
+ * @module A fresh clone is the whole product. On a fresh copy of the
+ * repository, in a user's shell: every command of the README's tour and of
+ * its carrier walk-through, read from README.md and run as written, must
+ * succeed; then the package that `npm install` built there is packed,
+ * installed from the tarball into an empty project, and its `oct` command
+ * and its library are used there, without the repository.
+ *
+ * As written, except for one thing: the gateway's address. The README's
+ * gateway is http://127.0.0.1:8787; here it is a free port (PORT for
+ * `npm start`, $OCT_GATEWAY for the commands, and the address where a
+ * command spells it out), since other test runs may hold 8787.
+ */
+import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  background,
+  freshCopy,
+  shell,
+  userEnv,
+  type Background,
+  type ShellResult,
+} from "../../support/fresh-copy.ts";
+import { freePort, ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
+import { readmeCommands, type ReadmeCommand } from "../../support/readme.ts";
+import { olderNode } from "../../support/old-node.ts";
+import { MINIMUM_NODE } from "../../../src/cli/node-version.ts";
+
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const TOUR = readmeCommands(README, "A five-minute tour");
+const CARRIER = readmeCommands(README, "How a carrier joins a network");
+const README_ADDRESS = "http://127.0.0.1:8787";
+/** A Node.js on this machine older than the package needs, if there is one. */
+const OLD_NODE = olderNode(MINIMUM_NODE);
+
+/** A command that serves until stopped: run in the background until it answers. */
+const serves = (command: ReadmeCommand) => /\bnpm start$/.test(command.line);
+
+/**
+ * What some commands must print besides succeeding; each check names a
+ * command of the README, so a command renamed there fails here too.
+ */
+const EXPECTED: [RegExp, RegExp][] = [
+  [/^npm run demo$/, /9\. .*settlement/i],
+  [/^npx oct inspect --token-file \.oct\/demo-token\.jwt/, /verdict\s+valid/],
+  [/^npx oct redeem --token-file \.oct\/demo-token\.jwt/, /: committed/],
+  [/^npx oct receipt verify/, /status\s+committed/],
+  [/^npx oct settlement/, /signature verified/],
+  [/^npx oct network init/, /a new ES256 receipt key/],
+  [/^npx oct inspect --token-file c\.jwt --jwks/, /passed\s+7\s+Signature/],
+  [
+    /^npx oct redeem --token-file c\.jwt/,
+    /redeemed 10 gpu-second:a100-sxm at carrier-b-edge: committed/,
+  ],
+  [/^npx oct conformance issuer/, /conformant: every MUST case passed/],
+];
+
+let copy: ReturnType<typeof freshCopy>;
+let port: number;
+let url: string;
+let env: NodeJS.ProcessEnv;
+const servers: Background[] = [];
+
+beforeAll(async () => {
+  copy = freshCopy();
+  port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  env = userEnv({ PORT: String(port), OCT_GATEWAY: url });
+});
+
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  copy?.remove();
+});
+
+async function follow(command: ReadmeCommand): Promise<ShellResult | undefined> {
+  const text = command.text.replaceAll(README_ADDRESS, url);
+  if (serves(command)) {
+    // The README stops the previous gateway before starting the next.
+    for (const server of servers.splice(0)) await server.stop();
+    servers.push(await background(text, copy.dir, env, `${url}/healthz`));
+    return undefined;
+  }
+  const result = await shell(text, copy.dir, env);
+  expect(result.status, `${command.line}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  for (const [which, output] of EXPECTED)
+    if (which.test(command.line)) expect(result.stdout).toMatch(output);
+  return result;
+}
+
+describe("README, followed literally on a fresh copy", () => {
+  it("has the commands this test runs, each check naming one of them", () => {
+    expect(TOUR.length).toBeGreaterThanOrEqual(5);
+    expect(CARRIER.length).toBeGreaterThanOrEqual(8);
+    expect(TOUR.filter(serves)).toHaveLength(1);
+    expect(CARRIER.filter(serves)).toHaveLength(1);
+    const lines = [...TOUR, ...CARRIER].map((c) => c.line);
+    for (const [which] of EXPECTED) expect(lines.filter((l) => which.test(l))).toHaveLength(1);
+  });
+
+  describe("A five-minute tour", () => {
+    for (const command of TOUR) it(command.line, () => follow(command), 240_000);
+  });
+
+  describe("How a carrier joins a network", () => {
+    for (const command of CARRIER) it(command.line, () => follow(command), 120_000);
+
+    it("left a gateway that advertises where it listens (no start-up warning)", () => {
+      expect(servers[0]?.output()).toContain("OCT gateway listening on");
+      expect(servers[0]?.output()).not.toContain("oct: warning");
+    });
+  });
+});
+
+describe("the packed package, installed in an empty project", () => {
+  let project: string;
+  let gateway: Running;
+  /** The user's shell with a supported Node.js first on PATH. */
+  let withNode22: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    // `npm install` in the copy built dist/ (the prepare script), as the
+    // tour's first command; pack that build.
+    expect(existsSync(join(copy.dir, "dist/bin/oct.js"))).toBe(true);
+    const packed = await shell("npm pack --ignore-scripts --json", copy.dir, env);
+    expect(packed.status, packed.stderr).toBe(0);
+    const { filename } = (JSON.parse(packed.stdout) as { filename: string }[])[0]!;
+    project = join(dirname(copy.dir), "consumer");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    // The tarball offline; its dependencies from the registry or the cache.
+    const installed = await shell(
+      `npm install --no-audit --no-fund --prefer-offline ${join(copy.dir, filename)}`,
+      project,
+      env,
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    withNode22 = { ...env, PATH: `${dirname(process.execPath)}:${env.PATH}` };
+    gateway = await startNodeGateway({
+      OCT_CONFIG: join(ROOT, "conformance/vectors/network.json"),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it("holds the built code only", () => {
+    const installed = join(project, "node_modules/open-compute-token");
+    expect(readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
+    expect(existsSync(join(installed, "dist/bin/oct.js"))).toBe(true);
+    expect(existsSync(join(installed, "dist/src/exports/index.d.ts"))).toBe(true);
+  });
+
+  it("runs `oct --help`", async () => {
+    const help = await shell("npx oct --help", project, withNode22);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain("oct: the Open Compute Token command");
+    expect(help.stdout).toContain("network init");
+  });
+
+  it("verifies a token through the library, from ESM and from CommonJS, with its types", async () => {
+    writeFileSync(
+      join(project, "verify.ts"),
+      `import { generateSigningKey, mintToken, publicJwks, loadNetwork, verifyToken, CarrierKeys, systemClock, type MintClaims } from "open-compute-token";
+const key = await generateSigningKey("ES256");
+const now = Math.floor(Date.now() / 1000);
+const claims: MintClaims = { iss: "https://tokens.c.example", sub: "acct-1", jti: "t-1", iat: now, exp: now + 600, oct: { ver: "0.1", amount: "5", unit: "pflop" } };
+const token = await mintToken(claims, key);
+const network = loadNetwork({
+  gateway: { id: "https://gateway.example" },
+  carriers: [{ id: "c", issuer: "https://tokens.c.example", jwks: publicJwks([key]), algorithms: ["ES256"], status: "active" }],
+  providers: [],
+  tariffs: [],
+});
+const verified = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock });
+console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.oct }));
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2023",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          allowImportingTsExtensions: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ["ES2023", "DOM"],
+        },
+        files: ["verify.ts"],
+      }),
+    );
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const typed = await shell(`node ${tsc} -p tsconfig.json`, project, withNode22);
+    expect(typed.status, typed.stdout + typed.stderr).toBe(0);
+
+    const run = await shell("node verify.ts", project, withNode22);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      carrier: "c",
+      oct: { ver: "0.1", amount: "5", unit: "pflop" },
+    });
+
+    writeFileSync(
+      join(project, "require.cjs"),
+      `const oct = require("open-compute-token");
+const conformance = require("open-compute-token/conformance");
+console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite);`,
+    );
+    const required = await shell("node require.cjs", project, withNode22);
+    expect(required.stdout.trim(), required.stderr).toBe("function function");
+  });
+
+  it("runs `oct conformance gateway` against a gateway started from the repository", async () => {
+    const result = await shell(
+      `npx oct conformance gateway --url ${gateway.url}`,
+      project,
+      withNode22,
+    );
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("conformant: every MUST case passed");
+  });
+
+  it.skipIf(!OLD_NODE)(
+    `on ${OLD_NODE?.version ?? "an older Node.js (none here)"}, \`oct\` says in one line that it needs a newer one`,
+    async () => {
+      const bin = join(project, "node_modules/open-compute-token/dist/bin/oct.js");
+      const result = await shell(`${OLD_NODE!.path} ${bin} --help`, project, env);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toBe(
+        `oct: Node.js ${MINIMUM_NODE} or later is needed; this is Node.js ${OLD_NODE!.version.slice(1)} (https://nodejs.org)\n`,
+      );
+    },
+  );
+});
