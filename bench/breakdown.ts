@@ -11,10 +11,10 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { nodeCryptoSignatures } from "../src/adapters/crypto/node-signatures.ts";
+import { webCryptoSignatures } from "../src/adapters/crypto/web-crypto-signatures.ts";
 import { loadNetwork } from "../src/core/network/config.ts";
 import { balanceOf } from "../src/core/redemption/balance.ts";
 import { tokenKeyOf } from "../src/core/redemption/record.ts";
-import { useSignatureVerifier } from "../src/core/token/signature.ts";
 import { verifyToken } from "../src/core/token/verify.ts";
 import { createGateway } from "../src/gateway/app.ts";
 import { nodePorts } from "../src/runtime/node-ports.ts";
@@ -23,13 +23,12 @@ import { makeFixtures } from "./fixtures.ts";
 import { median } from "./stats.ts";
 
 spawnSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
-if (process.argv.includes("--node-crypto")) useSignatureVerifier(nodeCryptoSignatures);
 
 const fixtures = await makeFixtures(0);
-const ports = nodePorts({
-  network: loadNetwork(fixtures.document),
-  dbPath: join(fixtures.dir, "b.db"),
-});
+const ports = {
+  ...nodePorts({ network: loadNetwork(fixtures.document), dbPath: join(fixtures.dir, "b.db") }),
+  signatures: process.argv.includes("--node-crypto") ? nodeCryptoSignatures : webCryptoSignatures,
+};
 const token = fixtures.verifyTokens.EdDSA;
 const body = JSON.stringify({ token });
 const post = (app: { request: Hono["request"] }) => async () =>

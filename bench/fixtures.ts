@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../src/core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../src/core/issuer/mint.ts";
 import type { NetworkDocument } from "../src/core/network/config.ts";
 

@@ -19,6 +19,8 @@ const ASSETS = [
   // Standalone validators, generated as JavaScript with their declarations.
   "src/generated/validators.js",
   "src/generated/validators.d.ts",
+  "conformance/runner/generated/schemas.js",
+  "conformance/runner/generated/schemas.d.ts",
   // What the conformance runner loads from beside itself (runner/load.ts).
   "conformance/vectors",
   "conformance/schema",

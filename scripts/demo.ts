@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { mintToken } from "../src/core/issuer/mint.ts";
-import type { PrivateJwk } from "../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../src/core/signing/keys.ts";
 import {
   DEFAULT_GATEWAY,
   fetchGatewayKeys,

@@ -7,7 +7,7 @@
  *   node scripts/make-demo-network.ts
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { generateSigningKey, publicJwks } from "../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks } from "../src/core/signing/keys.ts";
 
 const dir = new URL("../config/demo/", import.meta.url).pathname;
 mkdirSync(`${dir}keys`, { recursive: true });

@@ -9,7 +9,7 @@
  * JSON document on stdout.
  */
 import { nodeCryptoSignatures } from "../../src/adapters/crypto/node-signatures.ts";
-import { useSignatureVerifier } from "../../src/core/token/signature.ts";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { ALGORITHMS, readFixtures, type BenchAlgorithm } from "../fixtures.ts";
 import { coreVerifier } from "./core.ts";
 import { joseVerifier } from "./jose-reference.ts";
@@ -48,16 +48,15 @@ const subjects = await Promise.all(
     const token = fixtures.verifyTokens[alg];
     const key = fixtures.keys[alg];
     const raw = rawVerifier(token, key);
-    const core = coreVerifier(fixtures.document, token);
+    const core = coreVerifier(fixtures.document, token, webCryptoSignatures);
+    const coreNode = coreVerifier(fixtures.document, token, nodeCryptoSignatures);
     const jose = await joseVerifier(token, key);
     // Each path must accept the token before it is timed.
     if (!raw()) throw new Error(`${alg}: raw verification refused the token`);
     await core();
-    useSignatureVerifier(nodeCryptoSignatures);
-    await core();
-    useSignatureVerifier(undefined);
+    await coreNode();
     await jose();
-    return { alg, raw, core, jose };
+    return { alg, raw, core, coreNode, jose };
   }),
 );
 
@@ -75,12 +74,7 @@ async function slice(s: (typeof subjects)[number], kind: Kind, seconds: number) 
     case "core_webcrypto":
       return asyncLoop(s.core, seconds, MAX_OPS, inFlight);
     case "core_node":
-      useSignatureVerifier(nodeCryptoSignatures);
-      try {
-        return await asyncLoop(s.core, seconds, MAX_OPS, inFlight);
-      } finally {
-        useSignatureVerifier(undefined);
-      }
+      return asyncLoop(s.coreNode, seconds, MAX_OPS, inFlight);
     case "jose":
       return asyncLoop(s.jose, seconds, MAX_OPS, inFlight);
   }

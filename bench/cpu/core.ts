@@ -4,12 +4,18 @@
  * no HTTP.
  */
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
+import type { SignatureVerifier } from "../../src/ports/signatures.ts";
 import { loadNetwork, type NetworkDocument } from "../../src/core/network/config.ts";
 import { verifyToken } from "../../src/core/token/verify.ts";
 import { systemClock } from "../../src/ports/clock.ts";
 
-/** One full verification of `token`, ready to call in a loop. */
-export function coreVerifier(document: NetworkDocument, token: string): () => Promise<unknown> {
-  const context = { network: loadNetwork(document), keys: new CarrierKeys(), clock: systemClock };
+/** One full verification of `token` with this signature port, ready to call in a loop. */
+export function coreVerifier(
+  document: NetworkDocument,
+  token: string,
+  signatures: SignatureVerifier,
+): () => Promise<unknown> {
+  const network = loadNetwork(document);
+  const context = { network, keys: new CarrierKeys(), clock: systemClock, signatures };
   return () => verifyToken(token, context);
 }

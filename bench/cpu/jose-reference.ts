@@ -4,7 +4,7 @@
  * gateway would verify if it handed the whole token to jose.
  */
 import { importJWK, jwtVerify } from "jose";
-import { publicJwkOf, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { publicJwkOf, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { issuerOf, TOKEN_TYPE, type BenchAlgorithm } from "../fixtures.ts";
 
 export async function joseVerifier(

@@ -4,8 +4,8 @@
  */
 import crypto, { type KeyObject } from "node:crypto";
 import { parseCompact } from "../../src/core/token/parse.ts";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
-import { publicJwkOf } from "../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
+import { publicJwkOf } from "../../src/core/signing/keys.ts";
 import type { BenchAlgorithm } from "../fixtures.ts";
 
 /** One raw verification of `token`, ready to call in a loop. */

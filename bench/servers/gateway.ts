@@ -2,21 +2,19 @@
  * @module The gateway as `npm start` composes it (`nodePorts` + SQLite +
  * `createGateway`), on the benchmark's network, plus `GET /bare`: a Hono
  * route that does nothing, served by the same process, the floor under every
- * gateway figure. `BENCH_SIGNATURES=node` installs the `node:crypto`
- * signature port (`src/adapters/crypto/`) first.
+ * gateway figure. The signature port is Web Crypto unless
+ * `BENCH_SIGNATURES=node` asks for `node:crypto` (`src/adapters/crypto/`).
  *
  * Environment: PORT, OCT_CONFIG (network file), OCT_DB (SQLite file), BENCH_SIGNATURES.
  */
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { nodeCryptoSignatures } from "../../src/adapters/crypto/node-signatures.ts";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { loadNetworkFile } from "../../src/adapters/config/file.ts";
-import { useSignatureVerifier } from "../../src/core/token/signature.ts";
 import { createGateway } from "../../src/gateway/app.ts";
 import { nodePorts } from "../../src/runtime/node-ports.ts";
 import { portFromEnv, stopOnSignal } from "./listen.ts";
-
-if (process.env.BENCH_SIGNATURES === "node") useSignatureVerifier(nodeCryptoSignatures);
 
 const network = loadNetworkFile(process.env.OCT_CONFIG!);
 const ports = nodePorts({ network, dbPath: process.env.OCT_DB! });
@@ -26,6 +24,7 @@ const recovery = ports.startRecovery(
 );
 const gateway = createGateway({
   ...ports,
+  signatures: process.env.BENCH_SIGNATURES === "node" ? nodeCryptoSignatures : webCryptoSignatures,
   logger: { error: (message, error) => console.error(`oct: ${message}`, error) },
 });
 const bare = new Hono().get("/bare", (c) => c.json({ ok: true }));

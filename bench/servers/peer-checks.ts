@@ -4,7 +4,7 @@
  * with the gateway's 60 s of clock skew, and the claims OCT requires.
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { publicJwkOf } from "../../src/core/issuer/keys.ts";
+import { publicJwkOf } from "../../src/core/signing/keys.ts";
 import { issuerOf, readFixtures, TOKEN_TYPE, type BenchAlgorithm } from "../fixtures.ts";
 
 export interface PeerPolicy {

@@ -12,8 +12,8 @@ import {
   subsetMismatch,
   type Expectation,
 } from "./match.ts";
-import { buildToken, type RecipeContext, type TokenRecipe } from "./token-recipe.ts";
-import type { Case, Exchange, Step, Suite } from "./types.ts";
+import { buildToken, type RecipeContext } from "./token-recipe.ts";
+import type { Case, Exchange, Step, Suite, TokenRecipe } from "./types.ts";
 
 export interface RunContext {
   client: Client;

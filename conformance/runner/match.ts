@@ -1,11 +1,11 @@
 /**
  * @module Comparing what an implementation answered with what a case
  * expects: expected JSON is a subset of the answer, headers match patterns,
- * bodies validate against the spec's own schemas.
+ * bodies validate against the spec's own schemas (compiled for the runner
+ * into `generated/schemas.js` by `npm run gen`).
  */
-import * as validators from "../../src/generated/validators.js";
-import { validatorName } from "../../scripts/lib/examples.ts";
 import type { Answer } from "./client.ts";
+import * as schemas from "./generated/schemas.js";
 
 /** A case that did not hold, with a one-sentence reason. */
 export class CaseFailure extends Error {
@@ -53,14 +53,15 @@ export function subsetMismatch(expected: unknown, actual: unknown, path = ""): s
     : `${path || "/"}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
+/** `token-claims.schema.json` → `validateTokenClaims`, as scripts/gen.ts names them. */
+const validatorOf = (schemaFile: string) =>
+  (schemas as Record<string, schemas.Validator>)[
+    `validate${schemaFile.replace(/\.schema\.json$/, "").replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`
+  ];
+
 /** Validates a body against a schema of spec/schemas; the failing pointer, or `undefined`. */
 export function schemaMismatch(schemaFile: string, value: unknown): string | undefined {
-  const validate = (
-    validators as unknown as Record<
-      string,
-      ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null }
-    >
-  )[validatorName(schemaFile)];
+  const validate = validatorOf(schemaFile);
   if (!validate) return `no schema ${schemaFile} in spec/schemas`;
   if (validate(value)) return undefined;
   const first = validate.errors?.[0];

@@ -6,44 +6,13 @@
  * library would: duplicate members, padding, non-canonical encodings.
  */
 import { constants, createPrivateKey, randomUUID, sign, type KeyObject } from "node:crypto";
+import type { Mutation, TokenRecipe } from "./types.ts";
 
 export interface SuiteKey {
   kty: string;
   kid: string;
   alg: string;
   [member: string]: unknown;
-}
-
-export interface Mutation {
-  op:
-    | "append"
-    | "prepend"
-    | "segment-append"
-    | "segment-replace"
-    | "set-unused-bits"
-    | "standard-alphabet"
-    | "drop-segment"
-    | "corrupt-signature"
-    | "truncate-signature"
-    | "swap-payload";
-  segment?: number;
-  text?: string;
-  bytes?: number;
-  claims?: Record<string, unknown>;
-}
-
-export interface TokenRecipe {
-  compact?: string;
-  repeat?: { text: string; count: number };
-  key?: string;
-  header?: Record<string, unknown>;
-  headerText?: string;
-  claims?: Record<string, unknown>;
-  claimsText?: string;
-  signWith?: string;
-  /** Sign with this algorithm instead of the key's own (e.g. RS256 with a PS256 key). */
-  signAlg?: string;
-  mutate?: Mutation[];
 }
 
 export interface RecipeContext {
@@ -134,6 +103,7 @@ export interface MintedToken {
 
 /** Builds the token a recipe describes. */
 export function buildToken(recipe: TokenRecipe, context: RecipeContext): MintedToken {
+  if (recipe.padTo !== undefined) return padded(recipe, recipe.padTo, context);
   if (recipe.compact !== undefined) return { token: recipe.compact, claims: undefined };
   if (recipe.repeat)
     return { token: recipe.repeat.text.repeat(recipe.repeat.count), claims: undefined };
@@ -183,6 +153,32 @@ export function buildToken(recipe: TokenRecipe, context: RecipeContext): MintedT
   let token = `${headerSegment}.${payloadSegment}.${b64u(signature)}`;
   for (const mutation of recipe.mutate ?? []) token = mutate(token, mutation, values);
   return { token, claims: recipe.claimsText === undefined ? claims : undefined };
+}
+
+/**
+ * The token of `recipe` padded to exactly `bytes`: a `padding` claim grows
+ * until the compact form, mutations applied, has that length. Some lengths
+ * cannot be reached (no unpadded base64url segment has a length of 1 modulo
+ * 4); then the recipe is wrong, and says so.
+ */
+function padded(recipe: TokenRecipe, bytes: number, context: RecipeContext): MintedToken {
+  const { padTo: _padTo, ...rest } = recipe;
+  let padding = 0;
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const minted = buildToken(
+      { ...rest, claims: { ...rest.claims, padding: "x".repeat(padding) } },
+      context,
+    );
+    const missing = bytes - Buffer.byteLength(minted.token);
+    if (missing === 0) return minted;
+    // Three bytes of claims make four characters of base64url.
+    padding +=
+      missing > 0
+        ? Math.max(1, Math.floor((missing * 3) / 4))
+        : Math.min(-1, Math.ceil((missing * 3) / 4));
+    if (padding < 0) break;
+  }
+  throw new Error(`no padding makes this token exactly ${bytes} bytes long`);
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

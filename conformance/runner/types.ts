@@ -1,56 +1,20 @@
 /**
- * @module The shapes the conformance runner reads (vector suites) and
- * writes (results and reports).
+ * @module The shapes the conformance runner reads (vector suites, their
+ * types generated from `conformance/schema/vectors.schema.json`) and writes
+ * (results and reports).
  */
-import type { TokenRecipe } from "./token-recipe.ts";
+import type { Case } from "./generated/vectors.ts";
 
-export type Level = "MUST" | "SHOULD" | "MAY";
+export type {
+  Case,
+  Mutation,
+  RequestRecipe,
+  Step,
+  Suite,
+  TokenRecipe,
+} from "./generated/vectors.ts";
 
-export interface Case {
-  id: string;
-  title: string;
-  level: Level;
-  section: string;
-  flags: string[];
-  input: {
-    token?: TokenRecipe;
-    request?: RequestSpec;
-    quote?: Record<string, unknown>;
-    steps?: Step[];
-  };
-  expected: Record<string, unknown>;
-}
-
-export interface Suite {
-  suite: "token-verification" | "http-api" | "conversion" | "redemption" | "receipts";
-  version: string;
-  title: string;
-  description: string;
-  notes?: Record<string, string>;
-  cases: Case[];
-}
-
-export interface RequestSpec {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: Record<string, unknown>;
-  bodyText?: string;
-  bodyRepeat?: { prefix: string; text: string; count: number; suffix: string };
-  token?: TokenRecipe;
-}
-
-export interface Step {
-  do: "redeem" | "quote" | "balance" | "get" | "concurrent" | "receipt" | "settlement";
-  key?: string | null;
-  keyPrefix?: string;
-  count?: number;
-  body?: Record<string, unknown>;
-  token?: TokenRecipe & { sameIdentity?: boolean };
-  ref?: string;
-  save?: string;
-  expect?: Record<string, unknown>;
-}
+export type Level = Case["level"];
 
 /** One HTTP exchange as the report shows it. */
 export interface Exchange {

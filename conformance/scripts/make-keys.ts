@@ -17,7 +17,14 @@ import {
 } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { calculateJwkThumbprint, type JWK } from "jose";
-import { publicJwks } from "../../src/core/issuer/keys.ts";
+
+/** The public JWK Set of private keys: their public members only (the runner imports nothing of src/). */
+const PUBLIC_MEMBERS = ["kty", "crv", "x", "y", "n", "e", "kid", "alg", "use"] as const;
+const publicJwks = (keys: readonly JWK[]) => ({
+  keys: keys.map((jwk) =>
+    Object.fromEntries(PUBLIC_MEMBERS.filter((m) => jwk[m] !== undefined).map((m) => [m, jwk[m]])),
+  ) as JWK[],
+});
 
 const dir = new URL("../vectors/", import.meta.url).pathname;
 const seed = (name: string) => createHash("sha256").update(`oct-conformance/0.1/${name}`).digest();

@@ -12,6 +12,8 @@
  */
 import { API_EXAMPLES, withTokens, type ApiExample, type ApiExamples } from "./api-examples.ts";
 import { SCHEMA_BASE_URI, SpecFileError, type SchemaFile } from "./spec-files.ts";
+import { sectionBody, SPEC_PATH, tableRows } from "./spec-text.ts";
+import { errorRows, type ErrorRow } from "./error-registry.ts";
 
 type Json = Record<string, unknown>;
 
@@ -197,35 +199,6 @@ export interface ApiRow {
   response?: string;
 }
 
-const SPEC_PATH = "spec/oct.md";
-
-/** The body of the `### <number>.` subsection (up to the next heading). */
-function sectionBody(text: string, heading: RegExp): { title: string; body: string } | undefined {
-  const lines = text.split("\n");
-  const start = lines.findIndex((line) => heading.test(line));
-  if (start < 0) return undefined;
-  let end = lines.findIndex((line, i) => i > start && /^#{1,3} /.test(line));
-  if (end < 0) end = lines.length;
-  return {
-    title: lines[start]!.replace(/^#+ /, ""),
-    body: lines
-      .slice(start + 1, end)
-      .join("\n")
-      .trim(),
-  };
-}
-
-/** The cells of each row of a Markdown table, header and rule excluded. */
-function tableRows(body: string): string[][] {
-  return body.split("\n").flatMap((line) => {
-    const cells = /^\|(.*)\|$/
-      .exec(line.trim())?.[1]
-      ?.split("|")
-      .map((cell) => cell.trim());
-    return cells && !/^-+$/.test(cells[0]!) ? [cells] : [];
-  });
-}
-
 const schemaName = (cell: string) => /`([a-z0-9-]+)\.schema\.json`/.exec(cell)?.[1];
 
 /** The rows of the operations table of §7.1. */
@@ -251,35 +224,6 @@ export function apiRows(spec: string): ApiRow[] {
   return rows;
 }
 
-/** A row of the error code registry, §12. */
-export interface RegistryRow {
-  code: string;
-  /** One status, or two (`provider_unavailable`: 502 / 503). */
-  statuses: number[];
-  meaning: string;
-  /** The sections cited in "Raised by", e.g. `["6.2", "6.3"]`. */
-  raisedBy: string[];
-}
-
-/** The rows of the registry of §12, found by its title. */
-export function errorRegistry(spec: string): RegistryRow[] {
-  const start = spec.search(/\n## \d+\. Error Code Registry\n/);
-  if (start < 0) throw new SpecFileError(SPEC_PATH, "", "no section Error Code Registry");
-  const body = spec.slice(start, spec.indexOf("\n## ", start + 1));
-  const rows = tableRows(body).flatMap((cells): RegistryRow[] => {
-    const code = /^`([a-z_]+)`$/.exec(cells[0]!)?.[1];
-    if (!code) return [];
-    const statuses = (cells[1] ?? "").split("/").map((s) => Number(s.trim()));
-    if (statuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599))
-      throw new SpecFileError(SPEC_PATH, "", `the error code registry: ${code} has no HTTP status`);
-    const raisedBy = [...(cells[3] ?? "").matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1]!);
-    return [{ code, statuses, meaning: cells[2] ?? "", raisedBy }];
-  });
-  if (rows.length === 0)
-    throw new SpecFileError(SPEC_PATH, "", "the error code registry lists no code");
-  return rows;
-}
-
 /** The refusals of §7.1 every operation of a kind may answer. */
 function generalCodes(row: ApiRow): string[] {
   return [
@@ -293,17 +237,17 @@ function generalCodes(row: ApiRow): string[] {
 export function operationErrors(
   row: ApiRow,
   extras: OperationExtras,
-  registry: readonly RegistryRow[],
-): { problems: RegistryRow[]; verdicts: RegistryRow[] } {
+  registry: readonly ErrorRow[],
+): { problems: ErrorRow[]; verdicts: ErrorRow[] } {
   const general = generalCodes(row);
   const raised = registry.filter(
-    (r) => general.includes(r.code) || r.raisedBy.some((s) => extras.raisedBy.includes(s)),
+    (r) => general.includes(r.code) || r.sections.some((s) => extras.raisedBy.includes(s)),
   );
   // §7.5, §7.12: a token failure is the answer; keys_unavailable (503) is not the token's fault.
-  const isVerdict = (r: RegistryRow) =>
+  const isVerdict = (r: ErrorRow) =>
     extras.verdicts === true &&
     !general.includes(r.code) &&
-    r.raisedBy.some((s) => s === "6.2" || s === "6.3") &&
+    r.sections.some((s) => s === "6.2" || s === "6.3") &&
     !r.statuses.includes(503);
   return { problems: raised.filter((r) => !isVerdict(r)), verdicts: raised.filter(isVerdict) };
 }
@@ -380,10 +324,10 @@ export function verificationSteps(spec: string): { step: number; title: string; 
   });
 }
 
-const codeList = (rows: readonly RegistryRow[]) => rows.map((r) => `\`${r.code}\``).join(", ");
+const codeList = (rows: readonly ErrorRow[]) => rows.map((r) => `\`${r.code}\``).join(", ");
 
 /** The Markdown table of an operation's errors, as the registry gives them. */
-function errorsTable(problems: RegistryRow[], verdicts: RegistryRow[]): string {
+function errorsTable(problems: ErrorRow[], verdicts: ErrorRow[]): string {
   const lines = ["### Errors (Section 12)", ""];
   if (verdicts.length > 0)
     lines.push(
@@ -427,7 +371,7 @@ function examplesOf(examples: readonly ApiExample[], file: ApiExamples) {
 /** The response for a status: the codes it carries, their examples, the problem schema. */
 function problemResponse(
   status: number,
-  rows: RegistryRow[],
+  rows: ErrorRow[],
   examples: Record<string, ExampleObject> | undefined,
 ): Json {
   return {
@@ -467,7 +411,7 @@ export function buildOpenApi(
   const schemas = new Map(files.map((file) => [file.name, file.schema]));
   const names = new Map(files.map((file) => [String(file.schema.$id), file.name]));
   const rows = apiRows(spec);
-  const registry = errorRegistry(spec);
+  const registry = errorRows(spec);
   const keys = rows.map((row) => `${row.method} ${row.path}`);
   for (const key of Object.keys(OPERATIONS)) {
     if (!keys.includes(key))
@@ -534,7 +478,7 @@ export function buildOpenApi(
     if (Object.keys(content).length === 0)
       throw new SpecFileError(SPEC_PATH, "", `${key}: no schema and no content for its answer`);
     const responseTitle = row.response ? String(schemas.get(row.response)!.title) : extras.summary;
-    const byStatus = new Map<number, RegistryRow[]>();
+    const byStatus = new Map<number, ErrorRow[]>();
     for (const r of problems)
       for (const status of r.statuses) byStatus.set(status, [...(byStatus.get(status) ?? []), r]);
     const parameters = extras.parameters?.map((parameter) =>

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { verifyToken } from "../core/token/verify.ts";
 import { loadNetwork } from "../core/network/config.ts";
@@ -45,6 +46,7 @@ describe("oct", () => {
       network,
       keys: new CarrierKeys(),
       clock: { now: () => Date.now() },
+      signatures: webCryptoSignatures,
     });
     expect(verified.claims.oct).toEqual({ ver: "0.1", amount: "5", unit: "pflop" });
     expect(JSON.parse(readFileSync(keyFile, "utf8")).alg).toBe("ES256");

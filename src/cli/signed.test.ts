@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../core/signing/keys.ts";
 import { RECEIPT_TYPE, signGatewayJws } from "../core/receipt/sign.ts";
 import { signedReport } from "../core/settlement/report.ts";
 import { verifyReceipt, verifySettlement, type GatewayKeys } from "./signed.ts";

@@ -5,9 +5,11 @@
  * reports checked against a gateway's keys, exact amounts and the errors.
  *
  * @example
- * import { loadNetwork, verifyToken, CarrierKeys, systemClock } from "open-compute-token";
+ * import { loadNetwork, verifyToken, CarrierKeys, systemClock, webCryptoSignatures } from "open-compute-token";
  * const network = loadNetwork(JSON.parse(readFileSync("network.json", "utf8")));
- * const { claims } = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock });
+ * const { claims } = await verifyToken(token, {
+ *   network, keys: new CarrierKeys(), clock: systemClock, signatures: webCryptoSignatures,
+ * });
  */
 
 // Carrier keys and minting.
@@ -16,7 +18,7 @@ export {
   publicJwkOf,
   publicJwks,
   type PrivateJwk,
-} from "../core/issuer/keys.ts";
+} from "../core/signing/keys.ts";
 export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
 
 // Verification (spec §6.2) against a network configuration (spec §5).
@@ -25,8 +27,8 @@ export {
   type TokenIdentity,
   type VerifiedToken,
   type VerifyContext,
+  type VerifyOptions,
 } from "../core/token/verify.ts";
-export type { VerifyOptions } from "../core/token/profile.ts";
 export type { TokenClaims } from "../core/token/claims.ts";
 export {
   ALLOWED_ALGORITHMS,
@@ -51,6 +53,8 @@ export { RemoteJwks, type RemoteJwksOptions } from "../adapters/keys/remote-jwks
 export type { KeySource } from "../ports/keys.ts";
 export type { PublicJwk } from "../core/keys/jwk.ts";
 export { systemClock, type Clock } from "../ports/clock.ts";
+export { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
+export type { SignatureVerifier } from "../ports/signatures.ts";
 
 // What a gateway signs (spec §9.4, §10.3), checked with its published keys.
 export {
@@ -74,7 +78,7 @@ export {
 } from "../core/amount/decimal.ts";
 export { isKnownUnit, unitIds } from "../core/units/registry.ts";
 export {
-  ERROR_STATUS,
+  ERROR_REGISTRY,
   OctError,
   isOctError,
   type ErrorCode,

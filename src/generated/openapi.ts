@@ -47,7 +47,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getGatewayMetadata",
         "summary": "Gateway metadata",
-        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -139,7 +139,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -161,7 +161,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getReceiptKeys",
         "summary": "The gateway's public receipt keys",
-        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It contains no\nprivate members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It contains no\nprivate members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -195,7 +195,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -347,7 +347,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -361,7 +361,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A body without token",
                     "value": {
                       "type": "urn:oct:error:request_invalid",
-                      "title": "The request is invalid",
+                      "title": "Body, query or header field invalid",
                       "status": 400,
                       "detail": "the body must have required property 'token'",
                       "code": "request_invalid",
@@ -376,7 +376,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "ed44c05c-b1c9-42ed-8b2b-cd0460c2d336"
+                      "request_id": "1aebb63d-fcf1-4d59-b3e3-9f8bd02e7909"
                     }
                   }
                 }
@@ -384,7 +384,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "413": {
-            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
               "payload_too_large"
             ],
@@ -397,7 +397,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "415": {
-            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
             "x-oct-error-codes": [
               "unsupported_media_type"
             ],
@@ -411,12 +411,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A body sent as text/plain",
                     "value": {
                       "type": "urn:oct:error:unsupported_media_type",
-                      "title": "The request body must be application/json",
+                      "title": "Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
                       "status": 415,
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "8e2df740-d88d-44ac-a857-2c8ad9afb240"
+                      "request_id": "b6c75fd5-0361-4b4c-99aa-586a7b16df6b"
                     }
                   }
                 }
@@ -424,7 +424,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -437,7 +437,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
             "x-oct-error-codes": [
               "keys_unavailable"
             ],
@@ -459,7 +459,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `no_tariff` | 422 | No tariff in force for the conversion. |\n| `provider_unknown` | 422 | `provider` names no configured provider. |\n| `constraint_violated` | 403 | A `redeem` constraint forbids the request. |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance, or the home cannot grant the least amount asked. |\n| `too_many_quotes` | 429 | The token identity already holds `quote_max_live_per_token` unexpired quotes; `Retry-After` says when one expires. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `ledger_busy` | 503 | The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -497,7 +497,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -528,7 +528,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -541,7 +541,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger.",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -571,12 +571,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "An expired token (a problem here, unlike POST /v1/verify)",
                     "value": {
                       "type": "urn:oct:error:token_expired",
-                      "title": "The token has expired",
+                      "title": "exp <= now - skew",
                       "status": 401,
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "6d914a94-d2d4-4b3d-86a8-729e7075a533"
+                      "request_id": "5894ee68-d059-4716-b9af-6d300048adc0"
                     }
                   }
                 }
@@ -584,7 +584,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "402": {
-            "description": "`insufficient_balance`: The debit exceeds the remaining balance, or the home cannot grant the least amount asked.",
+            "description": "`insufficient_balance`: The debit exceeds the remaining balance",
             "x-oct-error-codes": [
               "insufficient_balance"
             ],
@@ -597,7 +597,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended. `constraint_violated`: A `redeem` constraint forbids the request.",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
               "constraint_violated"
@@ -611,7 +611,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "413": {
-            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
               "payload_too_large"
             ],
@@ -624,7 +624,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "415": {
-            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
             "x-oct-error-codes": [
               "unsupported_media_type"
             ],
@@ -637,7 +637,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "422": {
-            "description": "`unit_unknown`: Unit id not in the registry. `no_tariff`: No tariff in force for the conversion. `provider_unknown`: `provider` names no configured provider.",
+            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider",
             "x-oct-error-codes": [
               "unit_unknown",
               "no_tariff",
@@ -653,36 +653,36 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "No tariff of the token's carrier at that provider",
                     "value": {
                       "type": "urn:oct:error:no_tariff",
-                      "title": "No tariff is in force for this redemption",
+                      "title": "No tariff in force for the conversion",
                       "status": 422,
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "2f42b5e4-37e8-47b9-9be5-9d616b3bf2fb"
+                      "request_id": "72b13528-46b5-4bef-af5b-88e124347a66"
                     }
                   },
                   "quote-provider-unknown": {
                     "summary": "A provider the gateway does not know",
                     "value": {
                       "type": "urn:oct:error:provider_unknown",
-                      "title": "The provider is not part of this network",
+                      "title": "provider names no configured provider",
                       "status": 422,
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "e6226620-2666-40a8-a5ee-1d38d613f14e"
+                      "request_id": "8bd2ad3c-f29e-4fb5-bf79-9868f3d31cdf"
                     }
                   },
                   "quote-unit-unknown": {
                     "summary": "A unit not in the registry",
                     "value": {
                       "type": "urn:oct:error:unit_unknown",
-                      "title": "The unit is not in the registry",
+                      "title": "Unit id not in the registry",
                       "status": 422,
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "de26b80c-523b-42cf-b5b8-68485d80c015"
+                      "request_id": "a48786cd-f9f6-45d8-8870-7065774c4b0e"
                     }
                   }
                 }
@@ -690,7 +690,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "429": {
-            "description": "`too_many_quotes`: The token identity already holds `quote_max_live_per_token` unexpired quotes; `Retry-After` says when one expires.",
+            "description": "`too_many_quotes`: The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires",
             "x-oct-error-codes": [
               "too_many_quotes"
             ],
@@ -703,7 +703,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -716,7 +716,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. `ledger_busy`: The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`.",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "keys_unavailable",
               "ledger_busy"
@@ -739,7 +739,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `no_tariff` | 422 | No tariff in force for the conversion. |\n| `provider_unknown` | 422 | `provider` names no configured provider. |\n| `constraint_violated` | 403 | A `redeem` constraint forbids the request. |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance, or the home cannot grant the least amount asked. |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a `cnf` token. |\n| `idempotency_key_required` | 400 | `Idempotency-Key` missing or empty. |\n| `idempotency_conflict` | 409 | Key reused with a different body, or a grant request id reused with a different request. |\n| `reservation_expired` | 409 | The key's reservation expired and was released. |\n| `quote_expired` | 409 | The cited quote has expired. |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone. |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `ledger_busy` | 503 | The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -806,7 +806,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -837,13 +837,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -874,7 +874,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
                     }
                   }
                 }
@@ -882,7 +882,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`idempotency_key_required`: `Idempotency-Key` missing or empty. `request_invalid`: Body, query or header field invalid.",
+            "description": "`idempotency_key_required`: Idempotency-Key missing or empty `request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "idempotency_key_required",
               "request_invalid"
@@ -897,12 +897,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "No Idempotency-Key",
                     "value": {
                       "type": "urn:oct:error:idempotency_key_required",
-                      "title": "An Idempotency-Key header is required",
+                      "title": "Idempotency-Key missing or empty",
                       "status": 400,
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "ecc7c5d7-fc0b-40be-9dad-93ac5820d63e"
+                      "request_id": "a598bae2-675f-4c97-a70d-37504a9af575"
                     }
                   }
                 }
@@ -910,7 +910,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. `holder_proof_invalid`: Missing or invalid holder proof for a `cnf` token.",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `holder_proof_invalid`: Missing or invalid holder proof for a cnf token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -940,7 +940,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "402": {
-            "description": "`insufficient_balance`: The debit exceeds the remaining balance, or the home cannot grant the least amount asked.",
+            "description": "`insufficient_balance`: The debit exceeds the remaining balance",
             "x-oct-error-codes": [
               "insufficient_balance"
             ],
@@ -954,12 +954,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A debit beyond the remaining balance",
                     "value": {
                       "type": "urn:oct:error:insufficient_balance",
-                      "title": "The token's remaining balance is too small",
+                      "title": "The debit exceeds the remaining balance",
                       "status": 402,
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "57c613ec-2d1d-4232-a9f7-caad2c9cbc51"
+                      "request_id": "0d4f771d-03f1-4458-b807-5a373356fc51"
                     }
                   }
                 }
@@ -967,7 +967,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended. `constraint_violated`: A `redeem` constraint forbids the request.",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
               "constraint_violated"
@@ -982,12 +982,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A region the token's redeem constraints exclude",
                     "value": {
                       "type": "urn:oct:error:constraint_violated",
-                      "title": "The redemption breaks one of the token's constraints",
+                      "title": "A redeem constraint forbids the request",
                       "status": 403,
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "2d9978ca-32d4-405c-bade-3233f3066b89"
+                      "request_id": "d7573d29-860a-4b07-af61-d709ef9195e0"
                     }
                   }
                 }
@@ -995,7 +995,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "409": {
-            "description": "`idempotency_conflict`: Key reused with a different body, or a grant request id reused with a different request. `reservation_expired`: The key's reservation expired and was released. `quote_expired`: The cited quote has expired.",
+            "description": "`idempotency_conflict`: Key reused with a different body `reservation_expired`: The key's reservation expired and was released `quote_expired`: The cited quote has expired",
             "x-oct-error-codes": [
               "idempotency_conflict",
               "reservation_expired",
@@ -1011,12 +1011,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "The same key with another amount",
                     "value": {
                       "type": "urn:oct:error:idempotency_conflict",
-                      "title": "The Idempotency-Key was used with a different request",
+                      "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "3b7ce5d6-fa3b-4761-bb6c-a4eb29c5a2db"
+                      "request_id": "93053af8-a813-45f3-8232-188035f6731b"
                     }
                   }
                 }
@@ -1024,7 +1024,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "413": {
-            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
               "payload_too_large"
             ],
@@ -1037,7 +1037,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "415": {
-            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
             "x-oct-error-codes": [
               "unsupported_media_type"
             ],
@@ -1050,7 +1050,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "422": {
-            "description": "`unit_unknown`: Unit id not in the registry. `no_tariff`: No tariff in force for the conversion. `provider_unknown`: `provider` names no configured provider. `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone.",
+            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone",
             "x-oct-error-codes": [
               "unit_unknown",
               "no_tariff",
@@ -1067,12 +1067,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A quote issued for another token",
                     "value": {
                       "type": "urn:oct:error:quote_invalid",
-                      "title": "The quote does not match this redemption",
+                      "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.9PJbuHkfcmEc6rzJun0uhQ.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "3296578d-0e0c-4c37-a56f-a3c02d8d7065"
+                      "request_id": "4c2f0f16-3e0f-4bee-835c-f4966924523a"
                     }
                   }
                 }
@@ -1080,7 +1080,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1093,7 +1093,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "502": {
-            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released.",
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released",
             "x-oct-error-codes": [
               "provider_unavailable"
             ],
@@ -1106,7 +1106,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released. `keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. `ledger_busy`: The ledger could not serialise the change within `ledger_lock_timeout_ms`; nothing changed; retry after `Retry-After`.",
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "provider_unavailable",
               "keys_unavailable",
@@ -1130,7 +1130,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `not_found` | 404 | Unknown path or resource. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1143,7 +1143,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg"
           }
         ],
         "responses": {
@@ -1158,7 +1158,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
                       "status": "committed",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
@@ -1189,7 +1189,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuejZZVFIzY3VmbGhubTJxYUdYR3diUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.IJH8FpmWtPtVKfj88pUhzhVmRe7JbZeQzP_iofcAgIke6a5dDZCWTul2uj6YGtFVDZ2IGs25NU9Pbo9ZdlsloA"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
                     }
                   }
                 }
@@ -1197,7 +1197,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -1210,7 +1210,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "404": {
-            "description": "`not_found`: Unknown path or resource.",
+            "description": "`not_found`: Unknown path or resource",
             "x-oct-error-codes": [
               "not_found"
             ],
@@ -1224,12 +1224,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "An id no redemption has",
                     "value": {
                       "type": "urn:oct:error:not_found",
-                      "title": "Not found",
+                      "title": "Unknown path or resource",
                       "status": 404,
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "78badac7-dfef-41cc-86bc-f05c36b5ddda"
+                      "request_id": "8b95d0f8-9970-487f-9ac0-642657b2e349"
                     }
                   }
                 }
@@ -1237,7 +1237,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1259,7 +1259,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. |\n| `alg_not_allowed` | 401 | `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. |\n| `header_invalid` | 401 | Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. |\n| `issuer_untrusted` | 401 | `iss` matches no configured carrier. |\n| `key_unknown` | 401 | No key with that `kid` in the carrier's key set. |\n| `signature_invalid` | 401 | Signature does not verify. |\n| `token_expired` | 401 | `exp <= now - skew`, or too close to `exp` for a grant. |\n| `token_not_yet_valid` | 401 | `nbf` or `iat` later than `now + skew`. |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger. |\n| `carrier_suspended` | 403 | The issuing carrier is suspended. |\n| `unit_unknown` | 422 | Unit id not in the registry. |\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1321,7 +1321,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -1334,7 +1334,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM. `alg_not_allowed`: `alg` outside the allow-list or the carrier's `algorithms`, or not matching the key. `header_invalid`: Header not exactly `alg`, `typ`, `kid`, or bad `typ` or `kid`. `issuer_untrusted`: `iss` matches no configured carrier. `key_unknown`: No key with that `kid` in the carrier's key set. `signature_invalid`: Signature does not verify. `token_expired`: `exp <= now - skew`, or too close to `exp` for a grant. `token_not_yet_valid`: `nbf` or `iat` later than `now + skew`. `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger.",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1364,12 +1364,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A token whose signature does not verify",
                     "value": {
                       "type": "urn:oct:error:signature_invalid",
-                      "title": "The signature does not verify",
+                      "title": "Signature does not verify",
                       "status": 401,
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "4779eb9d-9bf7-45f7-91c7-882333787a41"
+                      "request_id": "6ee8757b-e4a1-4dfc-8339-7d7f6e585cb0"
                     }
                   }
                 }
@@ -1377,7 +1377,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended.",
+            "description": "`carrier_suspended`: The issuing carrier is suspended",
             "x-oct-error-codes": [
               "carrier_suspended"
             ],
@@ -1390,7 +1390,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "413": {
-            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
               "payload_too_large"
             ],
@@ -1403,7 +1403,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "415": {
-            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
             "x-oct-error-codes": [
               "unsupported_media_type"
             ],
@@ -1416,7 +1416,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "422": {
-            "description": "`unit_unknown`: Unit id not in the registry.",
+            "description": "`unit_unknown`: Unit id not in the registry",
             "x-oct-error-codes": [
               "unit_unknown"
             ],
@@ -1429,7 +1429,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1442,7 +1442,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
             "x-oct-error-codes": [
               "keys_unavailable"
             ],
@@ -1464,7 +1464,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, is refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, is refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Settlement"
         ],
@@ -1551,7 +1551,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 1
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.o8W2VO2F0WyfXdaqsd5K-IikevYwnjzx78jRronaBnY_DDU-E1RAr1CK1BpSNfmEvogTJF95UpLD3lZgVDba3w"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.kXAnu-AvUqtNu3khebQKaUau6Nqy2OBggLdnl0fPqi2Xd3x46Utrsb_75KC6YOiBjer8kQi-H1dWNuurTNHd0w"
                     }
                   }
                 }
@@ -1571,7 +1571,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -1585,12 +1585,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "summary": "A period without its end",
                     "value": {
                       "type": "urn:oct:error:request_invalid",
-                      "title": "The request is invalid",
+                      "title": "Body, query or header field invalid",
                       "status": 400,
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "8bffdd7b-dd4b-4124-8d63-ff086f2eeb58"
+                      "request_id": "b674d42c-34c0-4483-ad6d-402ebe99fd7f"
                     }
                   }
                 }
@@ -1598,7 +1598,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1620,7 +1620,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -1652,7 +1652,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1674,7 +1674,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getMetrics",
         "summary": "Prometheus metrics",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -1691,7 +1691,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -1713,7 +1713,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached. |\n| `payload_too_large` | 413 | Body exceeds `body_max_bytes`. |\n| `unsupported_media_type` | 415 | Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`. |\n| `request_invalid` | 400 | Body, query or header field invalid. |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed. |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1876,7 +1876,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.z6YTR3cuflhnm2qaGXGwbQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -1976,7 +1976,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "400": {
-            "description": "`request_invalid`: Body, query or header field invalid.",
+            "description": "`request_invalid`: Body, query or header field invalid",
             "x-oct-error-codes": [
               "request_invalid"
             ],
@@ -1989,7 +1989,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "413": {
-            "description": "`payload_too_large`: Body exceeds `body_max_bytes`.",
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
             "x-oct-error-codes": [
               "payload_too_large"
             ],
@@ -2002,7 +2002,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "415": {
-            "description": "`unsupported_media_type`: Body is not `application/json` (or, at the endpoints of Section 11.1, not the JWS media type named there), or its `Content-Type` has a parameter other than one `charset=utf-8`.",
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
             "x-oct-error-codes": [
               "unsupported_media_type"
             ],
@@ -2015,7 +2015,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "500": {
-            "description": "`internal_error`: Unexpected failure; never expected, no balance changed.",
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
             ],
@@ -2028,7 +2028,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's (or a peer's) key set cannot be obtained and no usable keys are cached.",
+            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
             "x-oct-error-codes": [
               "keys_unavailable"
             ],

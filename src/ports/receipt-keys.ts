@@ -3,7 +3,7 @@
  * reports: from `gateway.receipt_keys`, or generated on first start and kept
  * by the runtime (SQLite on Node, a Durable Object on Workers).
  */
-import type { PrivateJwk } from "../core/issuer/keys.ts";
+import type { PrivateJwk } from "../core/signing/keys.ts";
 
 export interface ReceiptKeys {
   /** The key that signs now. */

@@ -1,9 +1,12 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
  * settlement store and receipt key in one file, inline and fetched carrier
- * keys, the provider adapters, and the ledger's background work: recovery of
- * lapsed reservations, the purge of expired quotes, WAL checkpoints.
+ * keys, signatures checked with `node:crypto` on the calling thread (without
+ * Web Crypto's thread-pool round trip, `bench/README.md`), the provider
+ * adapters, and the ledger's background work: recovery of lapsed
+ * reservations, the purge of expired quotes, WAL checkpoints.
  */
+import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
@@ -17,7 +20,7 @@ import {
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
 import { isOctError } from "../core/errors.ts";
-import type { PrivateJwk } from "../core/issuer/keys.ts";
+import type { PrivateJwk } from "../core/signing/keys.ts";
 import type { Network } from "../core/network/config.ts";
 import type { GatewayPorts } from "../gateway/ports.ts";
 import { systemClock, type Clock } from "../ports/clock.ts";
@@ -87,6 +90,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ),
+    signatures: nodeCryptoSignatures,
     ledger,
     settlements,
     receiptKeys: configured?.length

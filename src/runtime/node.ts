@@ -10,16 +10,11 @@ import { ConfigError } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
 import { nodePorts } from "./node-ports.ts";
 import { guardServer, httpServerOptions } from "./node-http.ts";
-import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
-import { useSignatureVerifier } from "../core/token/signature.ts";
 import { advertisedAddressWarning, listenFailure } from "./startup.ts";
 
 const DEMO_CONFIG = new URL("../../config/demo/network.json", import.meta.url).pathname;
 
 function start(): void {
-  // node:crypto checks signatures on this thread, without Web Crypto's
-  // thread-pool round trip (bench/README.md).
-  useSignatureVerifier(nodeCryptoSignatures);
   const configPath = process.env.OCT_CONFIG ?? DEMO_CONFIG;
   const port = Number(process.env.PORT ?? 8787);
   let network;

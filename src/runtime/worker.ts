@@ -5,6 +5,7 @@
  * is one Durable Object per token (`TokenLedger`), settlement and the
  * generated receipt key live in the `SettlementBook` object.
  */
+import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
 import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
@@ -19,7 +20,7 @@ import {
   configuredReceiptKeys,
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
-import type { PrivateJwk } from "../core/issuer/keys.ts";
+import type { PrivateJwk } from "../core/signing/keys.ts";
 import { ConfigError, loadNetwork } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";
@@ -51,6 +52,7 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
         store: new CacheApiJwksStore(),
       }),
     ),
+    signatures: webCryptoSignatures,
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
     receiptKeys: configured?.length

@@ -19,7 +19,7 @@ import {
   type DocumentClaims,
 } from "../../src/core/federation/documents.ts";
 import { HomePause } from "../../src/core/federation/home-pause.ts";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
 import {
   PeerUnreachable,
   type PeerAnswer,

@@ -5,6 +5,7 @@
  */
 import { CompactSign, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
 import {
@@ -20,7 +21,7 @@ import {
   verifyDocumentEvidence,
   type DocumentContext,
 } from "../../src/core/federation/verify-document.ts";
-import { publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { homeOf } from "../../src/core/federation/home.ts";
 import { loadNetwork, type Network } from "../../src/core/network/config.ts";
 import { verifyToken } from "../../src/core/token/verify.ts";
@@ -411,6 +412,7 @@ export function defineFederationDocumentSuite(): void {
           network,
           keys: new CarrierKeys(),
           clock: { now: () => NOW },
+          signatures: webCryptoSignatures,
         });
         try {
           const home = homeOf({ oct: verified.claims.oct, carrier: verified.carrier }, network);
@@ -435,6 +437,7 @@ export function defineFederationDocumentSuite(): void {
         network: gw.visited,
         keys: new CarrierKeys(),
         clock: { now: () => NOW },
+        signatures: webCryptoSignatures,
       });
       expect(() =>
         homeOf(

@@ -5,7 +5,7 @@
  * workerd (no node:* imports).
  */
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import type { Network, NetworkDocument } from "../../src/core/network/config.ts";
 import type { DocumentContext } from "../../src/core/federation/verify-document.ts";
 import { NOW_SECONDS, testKeys, testNetwork } from "./network.ts";

@@ -8,7 +8,7 @@ import {
   type GrantReport,
   type GrantReportEntry,
 } from "../../src/core/federation/grant-report.ts";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
 import { HOME, VISITED } from "./federation.ts";
 
 export const PERIOD = { from: "2030-03-17T00:00:00Z", to: "2030-03-18T00:00:00Z" };

@@ -4,6 +4,7 @@
  * §11.8), written once and run on both runtimes.
  */
 import { describe, expect, it } from "vitest";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
 import { parseAmount } from "../../src/core/amount/decimal.ts";
 import {
@@ -37,7 +38,12 @@ const UNIT = "gpu-second:h100-sxm";
 
 async function homeContext(): Promise<HomeContext> {
   const gw = await federatedGateways();
-  return { network: gw.home, keys: new CarrierKeys(), clock: { now: () => NOW } };
+  return {
+    network: gw.home,
+    keys: new CarrierKeys(),
+    clock: { now: () => NOW },
+    signatures: webCryptoSignatures,
+  };
 }
 
 async function tokenWith(oct: Record<string, unknown>, extra: Record<string, unknown> = {}) {

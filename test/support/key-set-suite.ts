@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { RemoteJwks, type JwksCacheStore } from "../../src/adapters/keys/remote-jwks.ts";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import {
   ConfigError,
   DEFAULT_LIMITS,

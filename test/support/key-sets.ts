@@ -4,7 +4,7 @@
  * network whose carrier fetches its keys. Runs in Node and inside workerd.
  */
 import { decodeBase64Url, encodeBase64Url } from "../../src/core/encoding/base64url.ts";
-import { generateSigningKey, publicJwks } from "../../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks } from "../../src/core/signing/keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
 
 export interface RefusedKeySet {

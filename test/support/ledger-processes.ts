@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, type Running } from "./processes.ts";
 

@@ -3,7 +3,7 @@
  * RS256/PS256 carrier), providers, tariffs, and a frozen clock, with helpers
  * to mint tokens. Runs in Node and inside workerd (no node:* imports).
  */
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../src/core/issuer/mint.ts";
 import { loadNetwork, type Network, type NetworkDocument } from "../../src/core/network/config.ts";
 import type { Algorithm } from "../../src/core/token/header.ts";

@@ -5,7 +5,7 @@
  * refuse them.
  */
 import { encodeBase64Url } from "../../src/core/encoding/base64url.ts";
-import type { PrivateJwk } from "../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
 
 const encoder = new TextEncoder();
 

@@ -4,6 +4,7 @@
  * and workerd tests, which load the file each their own way.
  */
 import { verifyJws } from "../../src/core/token/signature.ts";
+import type { SignatureVerifier } from "../../src/ports/signatures.ts";
 import { isAllowedAlgorithm } from "../../src/core/token/header.ts";
 
 interface Vector {
@@ -48,14 +49,17 @@ function headerAlg(jws: unknown): unknown {
  * invalid → any refusal; valid with an allowed alg → accepted; valid with
  * an alg outside the profile → alg_not_allowed.
  */
-export async function judgeAll(file: WycheproofFile): Promise<Judgement[]> {
+export async function judgeAll(
+  file: WycheproofFile,
+  signatures: SignatureVerifier,
+): Promise<Judgement[]> {
   const judgements: Judgement[] = [];
   for (const group of file.testGroups) {
     const key = group.public ?? group.private;
     for (const vector of group.tests) {
       let actual: string;
       try {
-        await verifyJws(vector.jws, key, { maxBytes: 16384 });
+        await verifyJws(vector.jws, key, { maxBytes: 16384, signatures });
         actual = "accepted";
       } catch (error) {
         const code = (error as { code?: string }).code;

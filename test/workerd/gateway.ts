@@ -12,6 +12,7 @@ import {
   durableObjectSettlements,
 } from "../../src/adapters/ledger/durable-object/ports.ts";
 import { CacheApiJwksStore } from "../../src/adapters/keys/cache-api-store.ts";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
@@ -46,6 +47,7 @@ export async function workerGateway(
       }),
     ),
     clock,
+    signatures: webCryptoSignatures,
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CacheApiJwksStore } from "../../src/adapters/keys/cache-api-store.ts";
 import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
-import { generateSigningKey, publicJwks } from "../../src/core/issuer/keys.ts";
+import { generateSigningKey, publicJwks } from "../../src/core/signing/keys.ts";
 import { DEFAULT_LIMITS } from "../../src/core/network/config.ts";
 
 describe("CacheApiJwksStore", () => {

@@ -7,6 +7,7 @@ import { claims } from "../support/network.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
 import { workerGateway as testGateway } from "./gateway.ts";
 import { refusals } from "../support/refusals.ts";
+import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { judgeAll, type WycheproofFile } from "../support/wycheproof.ts";
 import wycheproof from "../vectors/wycheproof/json_web_signature_test.json" with { type: "json" };
 
@@ -48,7 +49,7 @@ describe("POST /v1/verify in workerd", () => {
   });
 
   it("judges the Wycheproof JWS vectors as Node does", async () => {
-    const judgements = await judgeAll(wycheproof as unknown as WycheproofFile);
+    const judgements = await judgeAll(wycheproof as unknown as WycheproofFile, webCryptoSignatures);
     expect(judgements.length).toBe(401);
     expect(judgements.filter((j) => j.expected !== j.actual)).toEqual([]);
   });

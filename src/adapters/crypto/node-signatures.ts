@@ -8,12 +8,12 @@
  * (`ieee-p1363`), RSASSA-PSS with a 32-byte salt, PKCS #1 v1.5 (it judges
  * the 401 Wycheproof JWS vectors exactly as Web Crypto does).
  *
- * Install it at start: `useSignatureVerifier(nodeCryptoSignatures)`.
+ * The Node.js composition (`src/runtime/node-ports.ts`) hands it to the gateway.
  */
 import { constants, KeyObject, verify, type VerifyKeyObjectInput } from "node:crypto";
 import type { VerificationKey } from "../../core/keys/import.ts";
 import type { Algorithm } from "../../core/token/header.ts";
-import type { SignatureVerifier } from "../../core/token/signature.ts";
+import type { SignatureVerifier } from "../../ports/signatures.ts";
 
 type Input = KeyObject | VerifyKeyObjectInput;
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
 import { DEFAULT_LIMITS } from "../../core/network/config.ts";
 import { codeOf } from "../../../test/support/key-sets.ts";
 import { RemoteJwks, type CachedJwks, type JwksCacheStore } from "./remote-jwks.ts";

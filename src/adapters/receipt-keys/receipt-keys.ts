@@ -4,7 +4,7 @@
  * start and kept by the runtime's store so every process and restart signs
  * with the same key.
  */
-import { generateSigningKey, type PrivateJwk } from "../../core/issuer/keys.ts";
+import { generateSigningKey, type PrivateJwk } from "../../core/signing/keys.ts";
 import type { ReceiptKeys } from "../../ports/receipt-keys.ts";
 
 /** Keeps one generated key; `put` keeps the first key ever stored and returns it. */

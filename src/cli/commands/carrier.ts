@@ -2,7 +2,7 @@
  * @module Carrier tooling: `oct keys generate`, `oct jwks`, `oct mint`.
  */
 import { chmodSync, writeFileSync } from "node:fs";
-import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/issuer/keys.ts";
+import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm } from "../../core/token/header.ts";
 import { isKnownUnit, unitIds } from "../../core/units/registry.ts";

@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrivateJwk } from "../../core/issuer/keys.ts";
-import { generateSigningKey, publicJwks } from "../../core/issuer/keys.ts";
+import type { PrivateJwk } from "../../core/signing/keys.ts";
+import { generateSigningKey, publicJwks } from "../../core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../core/issuer/mint.ts";
 import { main } from "../main.ts";
 import { capture } from "../../../test/support/cli.ts";
@@ -56,8 +56,8 @@ beforeAll(async () => {
 });
 
 describe("oct inspect, offline", () => {
-  it("passes every step of §6.2 against the carrier's JWKS", async () => {
-    const { status, stdout } = await run("inspect", token, "--jwks", jwksA, "--json");
+  it("passes every step of §6.2 against the carrier's JWKS, trusted for --iss", async () => {
+    const { status, stdout } = await run("inspect", token, "--jwks", jwksA, "--iss", ISS, "--json");
     expect(status).toBe(0);
     const inspection = JSON.parse(stdout);
     expect(inspection).toMatchObject({
@@ -68,7 +68,7 @@ describe("oct inspect, offline", () => {
     expect(inspection.claims.oct.amount).toBe("100");
     expect(statuses(stdout)).toEqual(Array(8).fill("passed"));
 
-    const human = await run("inspect", "--token", token, "--jwks", jwksA);
+    const human = await run("inspect", "--token", token, "--jwks", jwksA, "--iss", ISS);
     expect(human.stdout).toContain("passed       7  Signature");
     expect(human.stdout).toContain("verdict  valid");
     expect(human.stdout).toMatch(/exp +\d+ +20\d\d-/);
@@ -80,15 +80,20 @@ describe("oct inspect, offline", () => {
       ["x".repeat(9000), [], 1, "token_malformed"],
       [token, ["--jwks", jwksA, "--iss", "https://tokens.other.example"], 5, "issuer_untrusted"],
       // Carrier B signs with ES256 only: an EdDSA token fails at the carrier profile.
-      [token, ["--jwks", jwksB], 5, "alg_not_allowed"],
-      [token, ["--jwks", jwksOther], 6, "key_unknown"],
-      [token.replace(/\.[^.]+$/, `.${"A".repeat(86)}`), ["--jwks", jwksA], 7, "signature_invalid"],
+      [token, ["--jwks", jwksB, "--iss", ISS], 5, "alg_not_allowed"],
+      [token, ["--jwks", jwksOther, "--iss", ISS], 6, "key_unknown"],
+      [
+        token.replace(/\.[^.]+$/, `.${"A".repeat(86)}`),
+        ["--jwks", jwksA, "--iss", ISS],
+        7,
+        "signature_invalid",
+      ],
       [
         await mintToken(
           claims({ iat: 1_700_000_000, nbf: 1_700_000_000, exp: 1_700_003_600 }),
           carrierA,
         ),
-        ["--jwks", jwksA],
+        ["--jwks", jwksA, "--iss", ISS],
         8,
         "token_expired",
       ],
@@ -109,10 +114,48 @@ describe("oct inspect, offline", () => {
         ...Array(8 - step).fill("not_reached"),
       ]);
     }
-    const human = await run("inspect", token, "--jwks", jwksOther);
+    const human = await run("inspect", token, "--jwks", jwksOther, "--iss", ISS);
     expect(human.stdout).toContain("FAILED       6  Carrier key by kid: key_unknown:");
     expect(human.stdout).toContain("verdict  refused: key_unknown (§6.2 step 6)");
     expect(human.stdout).toContain("do not trust them");
+  });
+
+  it("without --iss, never says the issuer is trusted: step 5 not checked, no verdict of validity", async () => {
+    const other = await mintToken(claims({ iss: "https://anyone.example" }), carrierA);
+    const { status, stdout } = await run("inspect", other, "--jwks", jwksA, "--json");
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ mode: "jwks", valid: null });
+    expect(statuses(stdout)).toEqual([
+      ...Array(4).fill("passed"),
+      "not_checked",
+      ...Array(3).fill("passed"),
+    ]);
+    const human = await run("inspect", other, "--jwks", jwksA);
+    expect(human.stdout).toContain("not checked  5  Trusted, active issuer");
+    expect(human.stdout).toContain("give --iss URL");
+    expect(human.stdout).not.toContain("verdict  valid");
+    // A refusal after step 5 is still a refusal, with step 5 not checked.
+    const refused = await run("inspect", other, "--jwks", jwksOther, "--json");
+    expect(refused.status).toBe(1);
+    expect(statuses(refused.stdout).slice(4, 6)).toEqual(["not_checked", "failed"]);
+  });
+
+  it("says when a token is accepted only inside the clock skew", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const late = await mintToken(
+      claims({ iat: now - 3600, nbf: now - 3600, exp: now - 30 }),
+      carrierA,
+    );
+    const { status, stdout } = await run("inspect", late, "--jwks", jwksA, "--iss", ISS);
+    expect(status).toBe(0);
+    expect(stdout).toContain("verdict  valid");
+    expect(stdout).toMatch(/note {5}exp passed 3\d s ago: accepted only inside the clock skew/);
+    const json = JSON.parse(
+      (await run("inspect", late, "--jwks", jwksA, "--iss", ISS, "--json")).stdout,
+    );
+    expect(json.within_skew).toHaveLength(1);
+    const fresh = await run("inspect", token, "--jwks", jwksA, "--iss", ISS);
+    expect(fresh.stdout).not.toContain("clock skew");
   });
 
   it("without keys, decodes and checks steps 1-4 only", async () => {
@@ -185,6 +228,25 @@ describe("oct inspect, online against a gateway without POST /v1/inspect", () =>
   });
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("asks the gateway of $OCT_GATEWAY when no --jwks or --gateway is given", async () => {
+    const saved = process.env.OCT_GATEWAY;
+    process.env.OCT_GATEWAY = url;
+    try {
+      const { status, stdout } = await run("inspect", token, "--json");
+      expect(status).toBe(1);
+      expect(JSON.parse(stdout)).toMatchObject({
+        mode: "gateway",
+        against: url,
+        error: "key_unknown",
+      });
+      const offline = await run("inspect", token, "--jwks", jwksA, "--iss", ISS, "--json");
+      expect(JSON.parse(offline.stdout)).toMatchObject({ mode: "jwks", valid: true });
+    } finally {
+      if (saved === undefined) delete process.env.OCT_GATEWAY;
+      else process.env.OCT_GATEWAY = saved;
+    }
+  });
 
   it("places the POST /v1/verify verdict on its step", async () => {
     const { status, stdout } = await run("inspect", token, "--gateway", url, "--json");

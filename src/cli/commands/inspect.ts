@@ -1,19 +1,29 @@
 /**
  * @module `oct inspect`: decode any token and explain, step by step, the
  * verification algorithm of `spec/oct.md` §6.2: offline with our own core
- * pipeline against a carrier's JWK Set, or online as a gateway sees it.
+ * pipeline against a carrier's JWK Set, or online as a gateway sees it. The
+ * inspection model is the core's (`src/core/inspection/`); this command adds
+ * its modes and the terminal rendering.
  */
-import {
-  ConfigError,
-  DEFAULT_LIMITS,
-  loadNetwork,
-  type Network,
-} from "../../core/network/config.ts";
-import { OctError } from "../../core/errors.ts";
-import { ALLOWED_ALGORITHMS, type Algorithm } from "../../core/token/header.ts";
-import { VERIFICATION_STEPS } from "../../core/token/profile.ts";
-import { verifyToken } from "../../core/token/verify.ts";
+import { webCryptoSignatures } from "../../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../adapters/keys/carrier-keys.ts";
+import {
+  decodeForDisplay,
+  explainVerification,
+  stepOfCode,
+  stepOutcomes,
+  type Refusal,
+  type StepOutcome,
+  type TokenErrorCode,
+} from "../../core/inspection/steps.ts";
+import {
+  inspectAgainstKeySet,
+  KeySetError,
+  type UncheckedStep,
+} from "../../core/inspection/key-set.ts";
+import { DEFAULT_LIMITS, loadNetwork, type Network } from "../../core/network/config.ts";
+import { VERIFICATION_STEPS } from "../../core/token/steps.ts";
+import type { InspectResponse } from "../../generated/types.ts";
 import { GatewayClient, GatewayError, GATEWAY_OPTION, gatewayOf } from "../client.ts";
 import {
   readJson,
@@ -26,81 +36,33 @@ import {
 import type { Quantity } from "../signed.ts";
 import { quantity } from "./gateway.ts";
 
-export type StepStatus = "passed" | "failed" | "not_reached" | "not_checked";
+/** A step this command could not judge: no keys (steps 5-8), or no --iss (step 5). */
+type NotChecked = UncheckedStep;
 
-/** One step of §6.2 and how the token fared (the shape of `POST /v1/inspect`'s steps). */
-export interface StepOutcome {
-  step: number;
-  title: string;
-  section: string;
-  status: StepStatus;
-  code?: string;
-  detail?: string;
-}
-
-/** What `oct inspect --json` prints. */
-export interface Inspection {
+/** What `oct inspect --json` prints: the answer of `POST /v1/inspect`, and how it was reached. */
+export interface Inspection extends Omit<InspectResponse, "steps" | "valid"> {
   /** decode: no keys given, steps 5-8 not checked; jwks: offline; gateway: online. */
   mode: "decode" | "jwks" | "gateway";
   /** The JWKS file or the gateway URL the token was checked against. */
   against?: string;
-  /** Decoded for display only: untrusted unless `valid` is true. */
-  header?: Record<string, unknown>;
-  claims?: Record<string, unknown>;
-  steps: StepOutcome[];
-  /** null when the token decodes but could not be checked (no keys). */
+  steps: (StepOutcome | NotChecked)[];
+  /** null when the token could not be fully checked (no keys, or no --iss). */
   valid: boolean | null;
-  error?: string;
-  detail?: string;
+  /** The remaining balance from a gateway's `POST /v1/verify` (without `POST /v1/inspect`). */
   remaining?: Quantity;
-  balance?: { face_value: Quantity; committed: Quantity; reserved: Quantity; remaining: Quantity };
-  redemptions?: {
-    id: string;
-    status: string;
-    provider: string;
-    debited: Quantity;
-    credited: Quantity;
-    created_at: string;
-  }[];
+  /** Times the token was accepted with only thanks to the clock skew (§6.2 step 8). */
+  within_skew?: string[];
 }
 
-/** Which step of §6.2 raises a code, for verdicts that name only the code. */
-const STEP_OF_CODE: Record<string, number> = {
-  token_malformed: 2,
-  header_invalid: 3,
-  alg_not_allowed: 5,
-  issuer_untrusted: 5,
-  carrier_suspended: 5,
-  key_unknown: 6,
-  keys_unavailable: 6,
-  signature_invalid: 7,
-  claims_invalid: 8,
-  unit_unknown: 8,
-  token_not_yet_valid: 8,
-  token_expired: 8,
-};
-
-/** A carrier id and issuer no real token has: steps 5-8 cannot pass against it. */
-const NO_ISSUER = "urn:oct:inspect:no-issuer";
 const TOKEN_MAX_BYTES = DEFAULT_LIMITS.token_max_bytes;
 
-/** The steps before `failed` passed, `failed` failed, the later ones were not reached. */
-function outcomes(failed?: { step: number; code: string; detail: string }): StepOutcome[] {
-  return VERIFICATION_STEPS.map(({ step, title, section }): StepOutcome => {
-    if (!failed || step < failed.step) return { step, title, section, status: "passed" };
-    if (step > failed.step) return { step, title, section, status: "not_reached" };
-    return { step, title, section, status: "failed", code: failed.code, detail: failed.detail };
-  });
-}
-
-/** Without keys: steps 1-4 passed, 5-8 (issuer, key, signature, claims) not checked. */
-function decodedOnly(): StepOutcome[] {
-  return VERIFICATION_STEPS.map(({ step, title, section }) => ({
-    step,
-    title,
-    section,
-    status: step <= 4 ? "passed" : "not_checked",
-  }));
+/** `steps` with those from `from` to `to` not checked. */
+function notChecked(steps: StepOutcome[], from: number, to = 8): Inspection["steps"] {
+  return steps.map((s) =>
+    s.step >= from && s.step <= to && s.status === "passed"
+      ? { step: s.step, title: s.title, section: s.section, status: "not_checked" }
+      : s,
+  );
 }
 
 /** A network that trusts no carrier: the pipeline stops at step 5 at the latest. */
@@ -113,120 +75,62 @@ function trustingNobody(): Network {
   });
 }
 
-/** Header and payload decoded leniently, for display only (as §7.12 shows them). */
-export function decodeForDisplay(token: string): Pick<Inspection, "header" | "claims"> {
-  if (token.length > TOKEN_MAX_BYTES) return {};
-  const [header, payload] = token.split(".").map((segment) => {
-    try {
-      const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-      return typeof value === "object" && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : undefined;
-    } catch {
-      return undefined;
-    }
+/** Our own pipeline over `network`, offline: where it refused the token, if it did. */
+async function refusalOf(token: string, network: Network): Promise<Refusal | undefined> {
+  const outcome = await explainVerification(token, {
+    network,
+    keys: new CarrierKeys(),
+    clock: { now: () => Date.now() },
+    signatures: webCryptoSignatures,
   });
-  return { ...(header ? { header } : {}), ...(payload ? { claims: payload } : {}) };
-}
-
-/** Runs our own pipeline (`verifyToken`) and records the step at which it stopped. */
-async function runPipeline(token: string, network: Network, now: number) {
-  let reached = 0;
-  try {
-    await verifyToken(
-      token,
-      { network, keys: new CarrierKeys(), clock: { now: () => now } },
-      { onStep: (step) => (reached = step.step) },
-    );
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof OctError)) throw error;
-    // Steps 1 and 2 are one call: a token over the cap failed the first.
-    const overCap =
-      error.code === "token_malformed" && token.length > network.limits.token_max_bytes;
-    return {
-      step: reached === 2 && overCap ? 1 : reached,
-      code: error.code,
-      detail: error.message,
-    };
-  }
-}
-
-/** The algorithms a key set's keys can verify: the carrier profile built for it. */
-function algorithmsOf(keys: Record<string, unknown>[]): Algorithm[] {
-  const fits = (key: Record<string, unknown>, alg: Algorithm): boolean => {
-    if (key.alg !== undefined) return key.alg === alg;
-    if (key.kty === "OKP") return alg === "EdDSA";
-    if (key.kty === "EC") return alg === (key.crv === "P-384" ? "ES384" : "ES256");
-    return key.kty === "RSA" && (alg === "PS256" || alg === "RS256");
-  };
-  const algorithms = ALLOWED_ALGORITHMS.filter((alg) => keys.some((key) => fits(key, alg)));
-  return algorithms.length > 0 ? algorithms : [...ALLOWED_ALGORITHMS];
-}
-
-/** A one-carrier network: the JWKS file's keys, trusted for `iss` (or the token's own iss). */
-function networkOf(file: string, iss: string | undefined, claims: Inspection["claims"]): Network {
-  let jwks = readJson(file, "JWKS file") as { keys?: unknown } & Record<string, unknown>;
-  if (typeof jwks === "object" && jwks !== null && typeof jwks.kty === "string")
-    jwks = { keys: [jwks] };
-  if (typeof jwks !== "object" || jwks === null || !Array.isArray(jwks.keys)) {
-    throw new UsageError(`${file} is not a JWK Set: expected { "keys": [ ... ] }`);
-  }
-  const keys = jwks.keys as Record<string, unknown>[];
-  if (keys.some((key) => typeof key === "object" && key !== null && "d" in key)) {
-    throw new UsageError(
-      `${file} holds a private key: give the public set instead (oct jwks --key ${file} > jwks.json)`,
-    );
-  }
-  const tokenIss = claims?.iss;
-  const issuer =
-    iss ??
-    (typeof tokenIss === "string" && tokenIss.length >= 1 && tokenIss.length <= 256
-      ? tokenIss
-      : NO_ISSUER);
-  try {
-    return loadNetwork({
-      gateway: { id: "urn:oct:inspect" },
-      carriers: [
-        { id: "jwks-file", issuer, jwks, algorithms: algorithmsOf(keys), status: "active" },
-      ],
-      providers: [],
-      tariffs: [],
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const at = error.pointer.replace(/^\/carriers\/0\/jwks/, "") || "/";
-    const reason = error.message.replace(/^network configuration: at "[^"]*": /, "");
-    throw new UsageError(`${file} is not a usable public JWK Set (at ${at}): ${reason}`);
-  }
+  return "refusal" in outcome ? outcome.refusal : undefined;
 }
 
 /** Offline: the pipeline against a JWKS, or, without keys, steps 1-4 only. */
 async function inspectOffline(token: string, values: Values): Promise<Inspection> {
-  const decoded = decodeForDisplay(token);
+  const decoded = decodeForDisplay(token, TOKEN_MAX_BYTES);
   if (typeof values.jwks !== "string") {
-    const failed = await runPipeline(token, trustingNobody(), Date.now());
-    if (failed && failed.step <= 4) {
-      const { code: error, detail } = failed;
-      return { mode: "decode", ...decoded, steps: outcomes(failed), valid: false, error, detail };
+    const refusal = await refusalOf(token, trustingNobody());
+    if (refusal && refusal.step <= 4) {
+      const { code: error, detail } = refusal;
+      return {
+        mode: "decode",
+        ...decoded,
+        steps: stepOutcomes(refusal),
+        valid: false,
+        error,
+        detail,
+      };
     }
-    return { mode: "decode", ...decoded, steps: decodedOnly(), valid: null };
+    return { mode: "decode", ...decoded, steps: notChecked(stepOutcomes(), 5), valid: null };
   }
-  const iss = typeof values.iss === "string" ? values.iss : undefined;
-  const network = networkOf(values.jwks, iss, decoded.claims);
-  const failed = await runPipeline(token, network, Date.now());
+  const jwks = readJson(values.jwks, "JWKS file");
+  let checked;
+  try {
+    checked = await inspectAgainstKeySet(
+      token,
+      jwks,
+      typeof values.iss === "string" ? values.iss : undefined,
+      { clock: { now: () => Date.now() }, signatures: webCryptoSignatures },
+    );
+  } catch (error) {
+    if (!(error instanceof KeySetError)) throw error;
+    throw new UsageError(`${values.jwks}: ${error.message}`);
+  }
+  const { steps, valid, error, detail, issuerNamed } = checked;
   return {
     mode: "jwks",
     against: values.jwks,
     ...decoded,
-    steps: outcomes(failed),
-    valid: failed === undefined,
-    ...(failed ? { error: failed.code, detail: failed.detail } : {}),
+    steps,
+    // Without --iss the issuer was assumed, not checked: no verdict of validity.
+    valid: valid && !issuerNamed ? null : valid,
+    ...(error ? { error, detail: detail! } : {}),
   };
 }
 
-function looksLikeInspection(value: unknown): value is Omit<Inspection, "mode"> {
-  const v = value as Inspection;
+function looksLikeInspection(value: unknown): value is InspectResponse {
+  const v = value as InspectResponse;
   return (
     typeof v === "object" &&
     v !== null &&
@@ -252,17 +156,16 @@ async function inspectOnline(token: string, client: GatewayClient): Promise<Insp
   }
   const { body } = await client.call<{
     valid: boolean;
-    error?: string;
+    error?: TokenErrorCode;
     detail?: string;
     claims?: Record<string, unknown>;
     remaining?: Quantity;
   }>("POST", "/v1/verify", { json: { token } });
-  const decoded = decodeForDisplay(token);
   const inspection: Inspection = {
     mode: "gateway",
     against: client.url,
-    ...decoded,
-    steps: outcomes(),
+    ...decodeForDisplay(token, TOKEN_MAX_BYTES),
+    steps: stepOutcomes(),
     valid: body.valid,
   };
   if (body.valid) {
@@ -273,10 +176,30 @@ async function inspectOnline(token: string, client: GatewayClient): Promise<Insp
   const code = body.error ?? "token_malformed";
   const detail = body.detail ?? code;
   // The verdict names a code; steps 1-4 need no keys, so they are placed here.
-  const local = await runPipeline(token, trustingNobody(), Date.now());
-  const step =
-    local && local.step <= 4 && local.code === code ? local.step : (STEP_OF_CODE[code] ?? 8);
-  return { ...inspection, steps: outcomes({ step, code, detail }), error: code, detail };
+  const local = await refusalOf(token, trustingNobody());
+  const step = local && local.step <= 4 && local.code === code ? local.step : stepOfCode(code);
+  return { ...inspection, steps: stepOutcomes({ step, code, detail }), error: code, detail };
+}
+
+/**
+ * The times of a valid token that hold only thanks to the clock skew of
+ * §6.2 step 8 (60 s unless the network sets another): worth saying, since
+ * the same token is refused a little later, or by a stricter clock.
+ */
+function withinSkew(claims: Record<string, unknown> | undefined, now: number): string[] {
+  const seconds = Math.floor(now / 1000);
+  const notes: string[] = [];
+  const { exp, nbf, iat } = (claims ?? {}) as Record<string, unknown>;
+  if (typeof exp === "number" && exp <= seconds)
+    notes.push(`exp passed ${seconds - exp} s ago: accepted only inside the clock skew`);
+  for (const [name, value] of [
+    ["nbf", nbf],
+    ["iat", iat],
+  ] as const) {
+    if (typeof value === "number" && value > seconds)
+      notes.push(`${name} is ${value - seconds} s ahead: accepted only inside the clock skew`);
+  }
+  return notes;
 }
 
 // ---- human output --------------------------------------------------------
@@ -325,7 +248,7 @@ function section(title: string, value: Record<string, unknown> | undefined, now:
   return [title, ...pairs.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)];
 }
 
-const STATUS_TEXT: Record<StepStatus, string> = {
+const STATUS_TEXT: Record<Inspection["steps"][number]["status"], string> = {
   passed: "passed     ",
   failed: "FAILED     ",
   not_reached: "not reached",
@@ -362,11 +285,16 @@ export function describe(inspection: Inspection, tokenBytes: number, now = Date.
     lines.push(
       `verdict  refused: ${inspection.error}${failed ? ` (§${failed.section})` : ""}: ${inspection.detail}`,
     );
+  } else if (inspection.mode === "jwks") {
+    lines.push(
+      "verdict  not verified: the key set was not said to be the issuer's; give --iss URL to trust it for that issuer",
+    );
   } else {
     lines.push(
       "verdict  not verified: steps 5-8 need the carrier's keys (--jwks FILE) or a gateway (--gateway URL)",
     );
   }
+  for (const note of inspection.within_skew ?? []) lines.push(`note     ${note}`);
   if (inspection.balance) {
     const b = inspection.balance;
     lines.push(
@@ -393,13 +321,18 @@ export const inspect: Command = {
     "Shows the header and claims, then each step of spec/oct.md §6.2: passed, FAILED (with",
     "its error code) or not reached.",
     "",
-    "  --jwks FILE     check offline with this carrier's public JWK Set (oct jwks makes one);",
-    "                  the carrier is trusted for the token's iss, or for --iss URL if given",
-    "  --gateway URL   ask a running gateway instead (POST /v1/inspect, else POST /v1/verify)",
-    "  neither         decode and check steps 1-4 only (no keys needed)",
+    "  --jwks FILE     check offline with this carrier's public JWK Set (oct jwks makes one)",
+    "  --iss URL       the issuer the key set belongs to; without it, step 5 (trusted issuer)",
+    "                  is not checked and the token is not called valid",
+    "  --gateway URL   ask a running gateway instead (POST /v1/inspect, else POST /v1/verify);",
+    "                  $OCT_GATEWAY is used when neither --jwks nor --gateway is given",
+    "  none of these   decode and check steps 1-4 only (no keys needed)",
     "  --token-file -  reads the token from standard input",
     "",
-    "Exit status: 0 valid (or decodes, without keys), 1 refused, 2 usage error.",
+    "A token accepted only thanks to the clock skew (exp just passed, nbf or iat just ahead)",
+    "is said to be so.",
+    "",
+    "Exit status: 0 valid (or not fully checked), 1 refused, 2 usage error.",
   ].join("\n"),
   positional: "token",
   options: {
@@ -414,13 +347,20 @@ export const inspect: Command = {
     if (typeof values.iss === "string" && typeof values.jwks !== "string")
       throw new UsageError("--iss goes with --jwks FILE");
     const token = tokenOf(values);
-    const inspection =
-      typeof values.gateway === "string"
-        ? await inspectOnline(
-            token,
-            new GatewayClient(gatewayOf(values), out.progress ? { progress: out.progress } : {}),
-          )
-        : await inspectOffline(token, values);
+    // Online with --gateway, or with $OCT_GATEWAY when no --jwks asks for offline.
+    const online =
+      typeof values.gateway === "string" ||
+      (typeof values.jwks !== "string" && !!process.env.OCT_GATEWAY);
+    const inspection = online
+      ? await inspectOnline(
+          token,
+          new GatewayClient(gatewayOf(values), out.progress ? { progress: out.progress } : {}),
+        )
+      : await inspectOffline(token, values);
+    if (inspection.valid !== false) {
+      const notes = withinSkew(inspection.claims, Date.now());
+      if (notes.length > 0) inspection.within_skew = notes;
+    }
     out.print(
       values.json
         ? JSON.stringify(inspection)

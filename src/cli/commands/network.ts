@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { loadNetworkFile } from "../../adapters/config/file.ts";
-import { generateSigningKey, type PrivateJwk } from "../../core/issuer/keys.ts";
+import { generateSigningKey, type PrivateJwk } from "../../core/signing/keys.ts";
 import { ConfigError, loadNetwork, type NetworkDocument } from "../../core/network/config.ts";
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm, type Algorithm } from "../../core/token/header.ts";
 import { positiveAmountOption } from "../amount.ts";

@@ -5,8 +5,8 @@
  * turned into one of a few outcomes; the ledger decides what to record.
  */
 import { parseAmount } from "../amount/decimal.ts";
-import { ERROR_STATUS, OctError, type ErrorCode } from "../errors.ts";
-import type { PrivateJwk } from "../issuer/keys.ts";
+import { ERROR_REGISTRY, OctError, type ErrorCode } from "../errors.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 import type { Network } from "../network/config.ts";
 import type { Peer } from "../network/peers.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -128,7 +128,11 @@ export async function requestGrant(
     if (code === "insufficient_balance" && answer.status === 402) {
       throw new OctError("insufficient_balance", `the token's home cannot grant it${detail}`);
     }
-    if (code !== undefined && TOKEN_CODES.includes(code) && ERROR_STATUS[code] === answer.status) {
+    if (
+      code !== undefined &&
+      TOKEN_CODES.includes(code) &&
+      (ERROR_REGISTRY[code].statuses as readonly number[]).includes(answer.status)
+    ) {
       throw new OctError(code, `the token's home refused it${detail}`);
     }
     throw unavailable(

@@ -4,7 +4,7 @@
  * here and signed with the gateway's receipt key.
  */
 import type { GrantClaims, GrantRequestClaims, UsageClaims } from "../../generated/types.ts";
-import type { PrivateJwk } from "../issuer/keys.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 import { signGatewayJws } from "../receipt/sign.ts";
 import { newFederationId } from "./ids.ts";
 

@@ -8,7 +8,7 @@ import { compactVerify } from "jose";
 import type { GrantReport, GrantReportEntry } from "../../generated/types.ts";
 import { validateGrantReport } from "../../generated/validators.js";
 import { OctError } from "../errors.ts";
-import type { PrivateJwk } from "../issuer/keys.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 import { canonicalJson } from "../json/canonical.ts";
 import type { PublicJwk } from "../keys/jwk.ts";
 import { signGatewayJws } from "../receipt/sign.ts";

@@ -4,7 +4,7 @@
  */
 import { CompactSign, importJWK } from "jose";
 import { TOKEN_TYPE } from "../token/header.ts";
-import type { PrivateJwk } from "./keys.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 
 export interface MintClaims {
   iss: string;

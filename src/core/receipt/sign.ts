@@ -3,7 +3,7 @@
  * signed by the gateway's key and verifiable by anyone with its JWKS.
  */
 import { CompactSign, importJWK } from "jose";
-import type { PrivateJwk } from "../issuer/keys.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 import type { RedemptionRecord } from "../redemption/record.ts";
 import { encodeBase64Url } from "../encoding/base64url.ts";
 

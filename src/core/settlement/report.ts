@@ -4,7 +4,7 @@
  */
 import { formatAmount, isRepresentable, parseAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
-import type { PrivateJwk } from "../issuer/keys.ts";
+import type { PrivateJwk } from "../signing/keys.ts";
 import { canonicalJson } from "../json/canonical.ts";
 import { signGatewayJws } from "../receipt/sign.ts";
 

@@ -5,7 +5,6 @@
  */
 import { OctError } from "../errors.ts";
 import { schemaErrors } from "../validation.ts";
-import type { ProfileCheck } from "./profile.ts";
 import { isKnownUnit } from "../units/registry.ts";
 import { validateTokenClaims } from "../../generated/validators.js";
 import type { TokenClaims } from "../../generated/types.ts";
@@ -20,8 +19,6 @@ export interface ClaimsPolicy {
   now: number;
   clockSkewSeconds: number;
   maxLifetimeSeconds: number;
-  /** Checks left out: only for the conformance suite's self-test. */
-  omit?: ReadonlySet<ProfileCheck>;
 }
 
 /**
@@ -31,8 +28,7 @@ export interface ClaimsPolicy {
  * checkClaims(payload, { now: 1795000000, clockSkewSeconds: 60, maxLifetimeSeconds: 34560000 })
  */
 export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPolicy): TokenClaims {
-  const omit = policy.omit;
-  if (!omit?.has("claims-schema") && !validateTokenClaims(payload)) {
+  if (!validateTokenClaims(payload)) {
     const errors = schemaErrors(validateTokenClaims);
     const first = errors[0];
     throw new OctError(
@@ -42,32 +38,28 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
     );
   }
   const claims = payload as unknown as TokenClaims;
-  if (
-    !omit?.has("claims-schema") &&
-    (claims.exp < claims.iat || (claims.nbf !== undefined && claims.nbf > claims.exp))
-  ) {
+  if (claims.exp < claims.iat || (claims.nbf !== undefined && claims.nbf > claims.exp)) {
     throw new OctError("claims_invalid", "exp is earlier than iat or nbf", {
       errors: [{ pointer: "/exp", message: "must not be earlier than iat and nbf" }],
     });
   }
-  if (!omit?.has("unit-registry") && !isKnownUnit(claims.oct?.unit)) {
+  if (!isKnownUnit(claims.oct.unit)) {
     throw new OctError(
       "unit_unknown",
       `unit ${JSON.stringify(claims.oct.unit)} is not in the registry`,
     );
   }
   const latest = policy.now + policy.clockSkewSeconds;
-  const notBefore = !omit?.has("not-before");
-  if (notBefore && claims.nbf !== undefined && claims.nbf > latest) {
+  if (claims.nbf !== undefined && claims.nbf > latest) {
     throw new OctError("token_not_yet_valid", `nbf ${claims.nbf} is in the future`);
   }
-  if (notBefore && claims.iat > latest) {
+  if (claims.iat > latest) {
     throw new OctError("token_not_yet_valid", `iat ${claims.iat} is in the future`);
   }
-  if (!omit?.has("expiry") && claims.exp <= policy.now - policy.clockSkewSeconds) {
+  if (claims.exp <= policy.now - policy.clockSkewSeconds) {
     throw new OctError("token_expired", `exp ${claims.exp} is in the past`);
   }
-  if (!omit?.has("lifetime") && claims.exp - claims.iat > policy.maxLifetimeSeconds) {
+  if (claims.exp - claims.iat > policy.maxLifetimeSeconds) {
     throw new OctError(
       "claims_invalid",
       `the token lives ${claims.exp - claims.iat} s, longer than the carrier's ${policy.maxLifetimeSeconds} s`,

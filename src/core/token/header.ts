@@ -3,7 +3,6 @@
  * OCT token (`spec/oct.md` §2.2).
  */
 import { OctError } from "../errors.ts";
-import type { ProfileCheck } from "./profile.ts";
 
 /** Algorithms any OCT token may use; a carrier narrows the list. */
 export const ALLOWED_ALGORITHMS = ["EdDSA", "ES256", "ES384", "PS256", "RS256"] as const;
@@ -43,18 +42,15 @@ export function isAllowedAlgorithm(value: unknown): value is Algorithm {
  * @example
  * checkHeader({ alg: "EdDSA", typ: "oct+jwt", kid: "k1" })
  */
-export function checkHeader(
-  header: Record<string, unknown>,
-  omit?: ReadonlySet<ProfileCheck>,
-): TokenHeader {
+export function checkHeader(header: Record<string, unknown>): TokenHeader {
   const { alg, kid } = header;
   if (alg === undefined) throw new OctError("header_invalid", "the header has no alg");
   // RFC 8725 §3.1: the algorithm comes from an allow-list, never from the token alone.
-  if (!isAllowedAlgorithm(alg) && !omit?.has("alg-allowed")) {
+  if (!isAllowedAlgorithm(alg)) {
     throw new OctError("alg_not_allowed", `alg ${JSON.stringify(alg)} is not allowed`);
   }
-  if (!omit?.has("header-profile")) checkMembers(header);
-  return { alg: alg as Algorithm, typ: TOKEN_TYPE, kid: String(kid) };
+  checkMembers(header);
+  return { alg, typ: TOKEN_TYPE, kid: kid as string };
 }
 
 /** Step 3.2: exactly `alg`, `typ` `oct+jwt` and a printable `kid`. */

@@ -7,7 +7,6 @@
 import { OctError } from "../errors.ts";
 import { decodeBase64Url } from "../encoding/base64url.ts";
 import { parseStrictJson, StrictJsonError } from "../json/strict-json.ts";
-import type { ProfileCheck } from "./profile.ts";
 
 export interface ParsedJws {
   /** The compact serialization as received. */
@@ -21,9 +20,8 @@ export interface ParsedJws {
 }
 
 export interface ParseOptions {
+  /** The size cap of step 1 (`token_max_bytes`). */
   maxBytes: number;
-  /** Checks left out: only for the conformance suite's self-test. */
-  omit?: ReadonlySet<ProfileCheck>;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -31,7 +29,7 @@ const ascii = new TextEncoder();
 
 /**
  * What a lenient decoder (the kind the profile refuses) makes of a segment:
- * for display and for the conformance self-test, never for verification.
+ * for display only (the token inspector), never for verification.
  */
 export function lenientBase64(segment: string): Uint8Array | undefined {
   try {
@@ -42,12 +40,8 @@ export function lenientBase64(segment: string): Uint8Array | undefined {
   }
 }
 
-function decodeSegment(
-  segment: string,
-  name: string,
-  omit?: ReadonlySet<ProfileCheck>,
-): Uint8Array {
-  const bytes = omit?.has("base64url") ? lenientBase64(segment) : decodeBase64Url(segment);
+function decodeSegment(segment: string, name: string): Uint8Array {
+  const bytes = decodeBase64Url(segment);
   if (!bytes) throw new OctError("token_malformed", `the ${name} is not canonical base64url`);
   return bytes;
 }
@@ -59,18 +53,16 @@ function decodeSegment(
 export function decodeJsonObject(
   bytes: Uint8Array,
   name: "header" | "payload",
-  omit?: ReadonlySet<ProfileCheck>,
 ): Record<string, unknown> {
-  const lenient = omit?.has("strict-json") ?? false;
   let text: string;
   try {
-    text = lenient ? new TextDecoder().decode(bytes) : utf8.decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw new OctError("token_malformed", `the ${name} is not valid UTF-8`);
   }
   let value: unknown;
   try {
-    value = lenient ? JSON.parse(text) : parseStrictJson(text);
+    value = parseStrictJson(text);
   } catch (error) {
     const reason = error instanceof StrictJsonError ? error.message : "not JSON";
     throw new OctError("token_malformed", `the ${name} is not strict JSON: ${reason}`);
@@ -94,13 +86,13 @@ export interface SplitJws extends Omit<ParsedJws, "header"> {
  * const { header, payloadBytes } = parseCompact(token, { maxBytes: 8192 });
  */
 export function parseCompact(token: unknown, options: ParseOptions): ParsedJws {
-  return readHeader(splitCompact(token, options), options.omit);
+  return readHeader(splitCompact(token, options));
 }
 
 /** Step 3's first half: the header bytes as a strict JSON object. */
-export function readHeader(split: SplitJws, omit?: ReadonlySet<ProfileCheck>): ParsedJws {
+export function readHeader(split: SplitJws): ParsedJws {
   const { headerBytes, ...rest } = split;
-  return { ...rest, header: decodeJsonObject(headerBytes, "header", omit) };
+  return { ...rest, header: decodeJsonObject(headerBytes, "header") };
 }
 
 /**
@@ -112,19 +104,17 @@ export function splitCompact(
   options: ParseOptions,
   afterSize?: () => void,
 ): SplitJws {
-  const omit = options.omit;
   if (typeof token !== "string") {
     throw new OctError("token_malformed", "the token must be a string");
   }
   // Step 1: the cap comes before any decoding, so a huge token costs nothing.
   // Characters outside ASCII are refused below, so length equals bytes here.
-  if (token.length > options.maxBytes && !omit?.has("size")) {
+  if (token.length > options.maxBytes) {
     throw new OctError("token_malformed", `the token is longer than ${options.maxBytes} bytes`);
   }
   afterSize?.();
   const parts = token.split(".");
-  const lenientSegments = omit?.has("segments") ?? false;
-  if (parts.length !== 3 && !(lenientSegments && parts.length > 3)) {
+  if (parts.length !== 3) {
     throw new OctError(
       "token_malformed",
       `a compact JWS has 3 segments, this token has ${parts.length}`,
@@ -136,11 +126,11 @@ export function splitCompact(
   if (!headerSegment || !signatureSegment) {
     throw new OctError("token_malformed", "the header or the signature segment is empty");
   }
-  const headerBytes = decodeSegment(headerSegment, "header", omit);
-  const payloadBytes = decodeSegment(payloadSegment, "payload", omit);
-  const signature = decodeSegment(signatureSegment, "signature", omit);
+  const headerBytes = decodeSegment(headerSegment, "header");
+  const payloadBytes = decodeSegment(payloadSegment, "payload");
+  const signature = decodeSegment(signatureSegment, "signature");
   return {
-    compact: lenientSegments ? parts.slice(0, 3).join(".") : token,
+    compact: token,
     headerBytes,
     payloadBytes,
     signingInput: ascii.encode(`${headerSegment}.${payloadSegment}`),

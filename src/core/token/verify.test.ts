@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { webCryptoSignatures } from "../../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../adapters/keys/carrier-keys.ts";
 import type { Network } from "../network/config.ts";
-import { generateSigningKey } from "../issuer/keys.ts";
+import { generateSigningKey } from "../signing/keys.ts";
 import { verifyToken, type VerifyContext } from "./verify.ts";
 import {
   claims,
@@ -24,7 +25,12 @@ let context: VerifyContext;
 beforeAll(async () => {
   keys = await testKeys();
   network = testNetwork(keys);
-  context = { network, keys: new CarrierKeys(), clock: frozenClock() };
+  context = {
+    network,
+    keys: new CarrierKeys(),
+    clock: frozenClock(),
+    signatures: webCryptoSignatures,
+  };
 });
 
 const header = (kid: string, extra: Record<string, unknown> = {}) =>

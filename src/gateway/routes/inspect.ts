@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { validateInspectRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
-import { inspectToken } from "../inspect.ts";
+import { inspectToken } from "../../core/inspection/inspect.ts";
 import type { GatewayPorts } from "../ports.ts";
 
 export function inspectRoutes(ports: GatewayPorts): Hono<GatewayEnv> {

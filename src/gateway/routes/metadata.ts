@@ -3,7 +3,7 @@
  * `GET /.well-known/jwks.json` (§7.4), `GET /healthz` and `GET /metrics`.
  */
 import { Hono } from "hono";
-import { publicJwks } from "../../core/issuer/keys.ts";
+import { publicJwks } from "../../core/signing/keys.ts";
 import { unitIds } from "../../core/units/registry.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Metrics } from "../metrics.ts";

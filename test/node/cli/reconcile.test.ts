@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.ts";
-import { publicJwks } from "../../../src/core/issuer/keys.ts";
+import { publicJwks } from "../../../src/core/signing/keys.ts";
 import { capture } from "../../support/cli.ts";
 import {
   federatedGateways,

@@ -9,6 +9,7 @@ import { createGateway } from "../../../src/gateway/app.ts";
 import { nodePorts } from "../../../src/runtime/node-ports.ts";
 import { serveApp } from "../../support/serve.ts";
 import { capture } from "../../support/cli.ts";
+import { WEAKENED_GATEWAYS } from "../../support/weakened-gateways.ts";
 
 const run = (...argv: string[]) => capture(main, argv);
 
@@ -17,12 +18,8 @@ let weak: Awaited<ReturnType<typeof serveApp>>;
 beforeAll(async () => {
   const network = loadNetworkFile(join(VECTORS_DIR, "network.json"));
   good = await serveApp(createGateway(nodePorts({ network, dbPath: ":memory:" })));
-  weak = await serveApp(
-    createGateway({
-      ...nodePorts({ network, dbPath: ":memory:" }),
-      omit: new Set(["expiry"] as const),
-    }),
-  );
+  const skewed = WEAKENED_GATEWAYS.find((variant) => variant.name === "unbounded-clock-skew")!;
+  weak = await serveApp(skewed.build(nodePorts({ network, dbPath: ":memory:" })));
 });
 afterAll(async () => {
   await good?.close();

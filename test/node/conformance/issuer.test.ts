@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { checkIssuer } from "../../../conformance/runner/issuer.ts";
+import { repeatedMember } from "../../../conformance/runner/jws-checks.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
-import { publicJwks, type PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import { publicJwks, type PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { ROOT } from "../../support/processes.ts";
 
 const key = JSON.parse(
@@ -68,3 +71,58 @@ describe("oct conformance issuer", () => {
     );
   });
 });
+
+describe("the runner judges on its own", () => {
+  it("imports nothing of src/ or scripts/: jose, its generated schemas and its own checks", () => {
+    const runner = join(ROOT, "conformance/runner");
+    const files = readdirSync(runner, { recursive: true, encoding: "utf8" }).filter((f) =>
+      /\.ts$/.test(f),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const source = readFileSync(join(runner, file), "utf8");
+      const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+      expect(
+        imports.filter((i) => /\/(src|scripts)\//.test(i!)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
+  it("finds a repeated member however it is spelt, at any depth", () => {
+    expect(repeatedMember('{"sub":"a","\\u0073ub":"b"}')).toBe("sub");
+    expect(repeatedMember('{"a":{"x":1,"x":2}}')).toBe("x");
+    expect(repeatedMember('{"a":[{"x":1},{"x":2}],"b":"{\\"a\\":1}"}')).toBeUndefined();
+    expect(repeatedMember('{"a":1,"b":{"a":2}}')).toBeUndefined();
+  });
+
+  it("refuses a token with a repeated claim, non-canonical base64url or an extra header member", async () => {
+    const signed = await mintToken(claims(), key);
+    const [h, p] = signed.split(".");
+    const payload = Buffer.from(p!, "base64url").toString().replace(/^\{/, '{"sub":"x",');
+    const report = await checkIssuer({
+      jwks: publicJwks([key]),
+      jwksSource: "jwks.json",
+      tokens: [
+        `${h}.${Buffer.from(payload).toString("base64url")}.AAAA`,
+        `${signed}=`,
+        await mintTokenWithHeader({ alg: "EdDSA", typ: "oct+jwt", kid: key.kid, cty: "x" }),
+      ],
+      now,
+    });
+    expect(
+      report.results.filter((r) => r.id.startsWith("iss-token")).map((r) => r.message),
+    ).toEqual([
+      'token_malformed: the payload repeats the member "sub"',
+      "token_malformed: the signature segment is not canonical base64url",
+      expect.stringMatching(/^header_invalid: header/),
+    ]);
+  });
+});
+
+async function mintTokenWithHeader(header: Record<string, unknown>): Promise<string> {
+  const { CompactSign, importJWK } = await import("jose");
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims())))
+    .setProtectedHeader(header as { alg: string })
+    .sign(await importJWK(key, key.alg));
+}

@@ -1,12 +1,14 @@
 /**
  * The conformance suite against our own gateway (every case must pass), and
- * against deliberately weakened gateways: leaving out any single check of
- * the verification profile must fail at least one MUST case.
+ * against deliberately weakened gateways (`test/support/weakened-gateways.ts`):
+ * each breaks one rule and must fail at least one MUST case, among them the
+ * case named as catching it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lintTitles } from "../../../conformance/runner/lint.ts";
 import { checkSuite, loadSuites, VECTORS_DIR } from "../../../conformance/runner/load.ts";
 import { toMatrixHtml } from "../../../conformance/runner/reports/html.ts";
 import { toJunit } from "../../../conformance/runner/reports/junit.ts";
@@ -14,23 +16,20 @@ import { writeReports } from "../../../conformance/runner/reports/write.ts";
 import { runGatewaySuite } from "../../../conformance/runner/run.ts";
 import type { Report } from "../../../conformance/runner/types.ts";
 import { loadNetworkFile } from "../../../src/adapters/config/file.ts";
-import { PROFILE_CHECKS, type ProfileCheck } from "../../../src/core/token/profile.ts";
 import { createGateway } from "../../../src/gateway/app.ts";
 import { nodePorts } from "../../../src/runtime/node-ports.ts";
 import { serveApp } from "../../support/serve.ts";
+import { WEAKENED_GATEWAYS } from "../../support/weakened-gateways.ts";
 
 const network = loadNetworkFile(join(VECTORS_DIR, "network.json"));
 
-async function gatewayUrl(omit?: ProfileCheck) {
-  const ports = nodePorts({ network, dbPath: ":memory:" });
-  return serveApp(createGateway({ ...ports, ...(omit ? { omit: new Set([omit]) } : {}) }));
-}
+const honestPorts = () => nodePorts({ network, dbPath: ":memory:" });
 
 let ours: Report;
 let served: Awaited<ReturnType<typeof serveApp>>;
 
 beforeAll(async () => {
-  served = await gatewayUrl();
+  served = await serveApp(createGateway(honestPorts()));
   ours = await runGatewaySuite({ url: served.url, name: "oct (Node, in-process)" });
 }, 120_000);
 afterAll(() => served?.close());
@@ -48,6 +47,25 @@ describe("the vectors", () => {
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(150);
+  });
+
+  it("every title is unique and says what its case checks (the prose lint)", () => {
+    expect(lintTitles(loadSuites())).toEqual([]);
+  });
+
+  it("the prose lint catches a duplicate title and a title its case contradicts", () => {
+    const [tokens] = loadSuites(VECTORS_DIR, ["token-verification"]);
+    const byId = (id: string) => tokens!.cases.find((c) => c.id === id)!;
+    byId("tv-101").title = "exp 61 s ago, just beyond the skew";
+    byId("tv-062").title = "Another carrier's kid is refused with key_unknown";
+    byId("tv-002").title = byId("tv-001").title.toUpperCase();
+    byId("tv-003").title = "A PS256 token";
+    expect(lintTitles([tokens!])).toEqual([
+      "tv-002: has the title of tv-001",
+      'tv-003: expects the token to be accepted and should say "accepted"',
+      "tv-062: names key_unknown, but the case expects alg_not_allowed",
+      'tv-101: says "61 s ago" but no time of its token is ${now-61}',
+    ]);
   });
 
   it("a malformed vector file is reported with its file and JSON Pointer", () => {
@@ -87,20 +105,23 @@ describe("our gateway", () => {
 });
 
 describe("deliberately weakened gateways", () => {
-  const weakened = new Map<ProfileCheck, Report>();
+  const weakened = new Map<string, Report>();
 
-  it.each(PROFILE_CHECKS.map((check) => [check]))(
-    "a gateway without the %s check fails at least one MUST case",
-    async (check) => {
-      const gateway = await gatewayUrl(check);
+  it.each(WEAKENED_GATEWAYS.map((variant) => [variant.name, variant] as const))(
+    "%s fails a MUST case",
+    async (_name, variant) => {
+      const gateway = await serveApp(variant.build(honestPorts()));
       try {
         const report = await runGatewaySuite({
           url: gateway.url,
-          name: `without ${check}`,
-          suites: ["token-verification"],
+          name: variant.name,
+          suites: variant.suites,
         });
-        weakened.set(check, report);
-        expect(report.summary.byLevel.MUST.failed).toBeGreaterThan(0);
+        weakened.set(variant.name, report);
+        const failed = report.results
+          .filter((r) => r.level === "MUST" && r.status !== "pass")
+          .map((r) => r.id);
+        expect(failed, `${variant.name} breaks: ${variant.breaks}`).toContain(variant.caughtBy);
         expect(report.summary.conformant).toBe(false);
       } finally {
         await gateway.close();
@@ -110,7 +131,7 @@ describe("deliberately weakened gateways", () => {
   );
 
   it("their failures are reported with the case, the section, what was sent, expected and received", () => {
-    const report = weakened.get("signature")!;
+    const report = weakened.get("no-signature-check")!;
     const failure = report.results.find((r) => r.status === "fail")!;
     expect(failure.exchanges[0]!.request.url).toContain("/v1/verify");
     expect(failure.received).toBeDefined();
@@ -119,7 +140,7 @@ describe("deliberately weakened gateways", () => {
     const matrix = toMatrixHtml([ours, report]);
     writeFileSync(join(dir, "matrix.html"), matrix);
     expect(matrix).toContain("oct (Node, in-process)");
-    expect(matrix).toContain("without signature");
+    expect(matrix).toContain("no-signature-check");
     expect(matrix).toContain("✗ fail");
   });
 });

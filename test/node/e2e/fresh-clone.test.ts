@@ -167,7 +167,7 @@ describe("the packed package, installed in an empty project", () => {
   it("verifies a token through the library, from ESM and from CommonJS, with its types", async () => {
     writeFileSync(
       join(project, "verify.ts"),
-      `import { generateSigningKey, mintToken, publicJwks, loadNetwork, verifyToken, CarrierKeys, systemClock, type MintClaims } from "open-compute-token";
+      `import { generateSigningKey, mintToken, publicJwks, loadNetwork, verifyToken, CarrierKeys, systemClock, webCryptoSignatures, type MintClaims } from "open-compute-token";
 const key = await generateSigningKey("ES256");
 const now = Math.floor(Date.now() / 1000);
 const claims: MintClaims = { iss: "https://tokens.c.example", sub: "acct-1", jti: "t-1", iat: now, exp: now + 600, oct: { ver: "0.1", amount: "5", unit: "pflop" } };
@@ -178,7 +178,7 @@ const network = loadNetwork({
   providers: [],
   tariffs: [],
 });
-const verified = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock });
+const verified = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock, signatures: webCryptoSignatures });
 console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.oct }));
 `,
     );

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { API_EXAMPLES } from "../../../scripts/lib/api-examples.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";

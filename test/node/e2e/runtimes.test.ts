@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken, type MintClaims } from "../../../src/core/issuer/mint.ts";
-import type { PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
 
 const demoKey = (carrier: string) =>

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { verifyGrantReport, type GrantReport } from "../../../src/core/federation/grant-report.ts";
 import { reconcile } from "../../../src/core/federation/reconcile.ts";
 import { checkPublicJwks } from "../../../src/core/keys/jwk.ts";
-import { publicJwks, type PrivateJwk } from "../../../src/core/issuer/keys.ts";
+import { publicJwks, type PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { federatedGateways, HOME, STRANGER, VISITED } from "../../support/federation.ts";
 import { entry, PERIOD, report } from "../../support/grant-reports.ts";
 

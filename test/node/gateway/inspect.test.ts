@@ -4,6 +4,7 @@
  * and answers that hold to inspect-response.schema.json.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { InspectResponse } from "../../../src/generated/types.ts";
 import { validateInspectResponse } from "../../../src/generated/validators.js";
 import { OctError } from "../../../src/core/errors.ts";
 import { claims, mintToken } from "../../support/network.ts";
@@ -11,24 +12,7 @@ import { segment } from "../../support/raw-token.ts";
 import { testGateway } from "../../support/gateway.ts";
 import { refusals } from "../../support/refusals.ts";
 
-interface Step {
-  step: number;
-  title: string;
-  section: string;
-  status: "passed" | "failed" | "not_reached";
-  code?: string;
-  detail?: string;
-}
-interface Inspection {
-  header?: Record<string, unknown>;
-  claims?: Record<string, unknown>;
-  steps: Step[];
-  valid: boolean;
-  error?: string;
-  detail?: string;
-  balance?: { remaining: { amount: string; unit: string }; committed: { amount: string } };
-  redemptions?: Record<string, unknown>[];
-}
+type Inspection = InspectResponse;
 
 let gw: Awaited<ReturnType<typeof testGateway>>;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { webCryptoSignatures } from "../../../src/adapters/crypto/web-crypto-signatures.ts";
 import { ROOT } from "../../support/processes.ts";
 import { judgeAll, type WycheproofFile } from "../../support/wycheproof.ts";
 
@@ -9,7 +10,7 @@ const file = JSON.parse(
 
 describe("Wycheproof JWS vectors (json_web_signature_test.json)", () => {
   it("every invalid vector is refused, every valid one accepted or refused by the algorithm profile", async () => {
-    const judgements = await judgeAll(file);
+    const judgements = await judgeAll(file, webCryptoSignatures);
     expect(judgements.length).toBe(401);
     const wrong = judgements.filter((j) => j.expected !== j.actual);
     expect(wrong).toEqual([]);

@@ -3,7 +3,7 @@
  * Durable Object that owns the token (named by its token key), settlement
  * and the generated receipt key to the settlement book.
  */
-import type { PrivateJwk } from "../../../core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../core/signing/keys.ts";
 import type { Ledger } from "../../../ports/ledger.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
 import type { GeneratedKeyStore } from "../../receipt-keys/receipt-keys.ts";

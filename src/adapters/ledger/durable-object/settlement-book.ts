@@ -5,7 +5,7 @@
  * receipt key.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { PrivateJwk } from "../../../core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../core/signing/keys.ts";
 import type { SettlementQuery, SettlementSum } from "../../../core/settlement/report.ts";
 import { SqlKeyStore } from "../sql/key-store.ts";
 import { KEY_MIGRATIONS, SETTLEMENT_MIGRATIONS } from "../sql/schema.ts";

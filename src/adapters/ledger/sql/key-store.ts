@@ -2,7 +2,7 @@
  * @module The generated receipt key, kept in SQL so that every process and
  * every restart signs with the same key.
  */
-import type { PrivateJwk } from "../../../core/issuer/keys.ts";
+import type { PrivateJwk } from "../../../core/signing/keys.ts";
 import type { GeneratedKeyStore } from "../../receipt-keys/receipt-keys.ts";
 import type { SqlDriver } from "./driver.ts";
 

@@ -1,11 +1,12 @@
 /**
- * @module A carrier's signing keys: generate a key pair for an allowed
- * algorithm and publish the public JWK Set (`spec/oct.md` §5.2).
+ * @module Signing key pairs, whoever signs: a carrier's token keys (`spec/oct.md`
+ * §5.4) and a gateway's receipt and report keys (§9.3). Generate a pair for
+ * an allowed algorithm, and publish the public JWK Set of private keys.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Algorithm } from "../token/header.ts";
 
-/** A private signing JWK as a carrier keeps it (with `kid` and `alg`). */
+/** A private signing JWK as its owner keeps it (with `kid` and `alg`). */
 export interface PrivateJwk extends JWK {
   kid: string;
   alg: Algorithm;
