@@ -173,6 +173,19 @@ async function runStep(
     case "get":
       answer = await ctx.client.send(log, "GET", `/v1/redemptions/${String(saved[step.ref!]?.id)}`);
       break;
+    case "capture":
+    case "void": {
+      // An action on a saved authorisation: its own body, no token.
+      const path = `/v1/redemptions/${String(saved[step.ref!]?.id)}/${step.do}`;
+      answer = step.body
+        ? await ctx.client.postJson(log, path, fillSaved(step.body, saved))
+        : await ctx.client.send(log, "POST", path);
+      break;
+    }
+    case "wait":
+      // Lets the gateway's clock pass a hold's expiry (the test network's short TTLs).
+      await new Promise((resolve) => setTimeout(resolve, step.seconds! * 1000));
+      return;
     case "concurrent": {
       const answers = await Promise.all(
         Array.from({ length: step.count! }, (_, i) =>

@@ -198,7 +198,12 @@ const network = {
       valid_from: "2026-01-01T00:00:00Z",
     })),
   ],
-  limits: { reservation_ttl_seconds: 60, quote_ttl_seconds: 300, quote_max_live_per_token: 3 },
+  limits: {
+    reservation_ttl_seconds: 60,
+    authorization_ttl_seconds: 2,
+    quote_ttl_seconds: 300,
+    quote_max_live_per_token: 3,
+  },
 };
 
 const header =

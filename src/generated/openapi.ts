@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -31,7 +31,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     },
     {
       "name": "Redemption",
-      "description": "Quotes and redemptions (Sections 7.6-7.8, 8)."
+      "description": "Quotes, redemptions, and the capture or void of authorisations (Sections 7.6-7.8, 8)."
     },
     {
       "name": "Settlement",
@@ -376,7 +376,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "1aebb63d-fcf1-4d59-b3e3-9f8bd02e7909"
+                      "request_id": "65c05efd-a51f-4e93-a792-3c832d30f2f1"
                     }
                   }
                 }
@@ -416,7 +416,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "b6c75fd5-0361-4b4c-99aa-586a7b16df6b"
+                      "request_id": "de1a9d4d-6683-47c7-aa13-4afe18cda39d"
                     }
                   }
                 }
@@ -459,7 +459,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.4AcS1t_5rN8JT1i48sWr_g.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -497,7 +497,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.4AcS1t_5rN8JT1i48sWr_g.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -576,7 +576,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "5894ee68-d059-4716-b9af-6d300048adc0"
+                      "request_id": "45ef021f-163a-41d2-9ec3-8d8fa5e4a419"
                     }
                   }
                 }
@@ -658,7 +658,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "72b13528-46b5-4bef-af5b-88e124347a66"
+                      "request_id": "5c45b9d0-62ed-4d3b-bd79-dfe80260d16d"
                     }
                   },
                   "quote-provider-unknown": {
@@ -670,7 +670,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "8bd2ad3c-f29e-4fb5-bf79-9868f3d31cdf"
+                      "request_id": "dcda72d3-21b9-4f94-bc67-4c9d7a5b7cd8"
                     }
                   },
                   "quote-unit-unknown": {
@@ -682,7 +682,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "a48786cd-f9f6-45d8-8870-7065774c4b0e"
+                      "request_id": "fe7c8a11-8633-457d-9ae4-ea6df3170331"
                     }
                   }
                 }
@@ -739,7 +739,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuT19ld1loVHBwLVY2SzlRTlBSZnJTUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.q227nnK6F-Kn9_t71NgCF1tw7Eb4JTIVUE0gZsgjXV6Ux6nWMq9W2qybdqU8_4TXuMbNGONzElozzyJrhF4K2A\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.IZFxGCav-s-3jdELh-SmHw\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -775,6 +775,30 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "workload": "inference",
                     "region": "eu-west"
                   }
+                },
+                "redeem-authorize": {
+                  "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "40",
+                    "unit": "gpu-second:a100-sxm",
+                    "workload": "inference",
+                    "region": "eu-west",
+                    "capture": "manual"
+                  }
+                },
+                "redeem-authorize-again": {
+                  "summary": "Another authorisation, of 10 A100 seconds, to be voided",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "10",
+                    "unit": "gpu-second:a100-sxm",
+                    "workload": "inference",
+                    "region": "eu-west",
+                    "capture": "manual"
+                  }
                 }
               }
             }
@@ -806,8 +830,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -837,14 +862,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuT19ld1loVHBwLVY2SzlRTlBSZnJTUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.q227nnK6F-Kn9_t71NgCF1tw7Eb4JTIVUE0gZsgjXV6Ux6nWMq9W2qybdqU8_4TXuMbNGONzElozzyJrhF4K2A"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -874,7 +901,104 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuT19ld1loVHBwLVY2SzlRTlBSZnJTUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.q227nnK6F-Kn9_t71NgCF1tw7Eb4JTIVUE0gZsgjXV6Ux6nWMq9W2qybdqU8_4TXuMbNGONzElozzyJrhF4K2A"
+                    }
+                  },
+                  "redeem-authorize": {
+                    "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.IZFxGCav-s-3jdELh-SmHw",
+                      "status": "authorized",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "16",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "40",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "16",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "40",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "944.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
+                    }
+                  },
+                  "redeem-authorize-again": {
+                    "summary": "Another authorisation, of 10 A100 seconds, to be voided",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.QFtjtR1rQ7X_JoFmkipuIw",
+                      "status": "authorized",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "4",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "10",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "4",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "10",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "946.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
                     }
                   }
                 }
@@ -902,7 +1026,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "a598bae2-675f-4c97-a70d-37504a9af575"
+                      "request_id": "c73cc7e3-37b2-47a8-b39b-f08fcae13c0d"
                     }
                   }
                 }
@@ -959,7 +1083,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "0d4f771d-03f1-4458-b807-5a373356fc51"
+                      "request_id": "818e2a04-93eb-4a0a-b9f1-0f1ef1c65b28"
                     }
                   }
                 }
@@ -987,7 +1111,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "d7573d29-860a-4b07-af61-d709ef9195e0"
+                      "request_id": "1fc2cb54-36a5-477a-b31a-3d339a1acce3"
                     }
                   }
                 }
@@ -995,10 +1119,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "409": {
-            "description": "`idempotency_conflict`: Key reused with a different body `reservation_expired`: The key's reservation expired and was released `quote_expired`: The cited quote has expired",
+            "description": "`idempotency_conflict`: Key reused with a different body `reservation_expired`: The key's reservation expired and was released `authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold `quote_expired`: The cited quote has expired",
             "x-oct-error-codes": [
               "idempotency_conflict",
               "reservation_expired",
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired",
               "quote_expired"
             ],
             "content": {
@@ -1013,10 +1140,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "93053af8-a813-45f3-8232-188035f6731b"
+                      "request_id": "8d7a6159-7f28-4e19-9165-2a39498e1dda"
                     }
                   }
                 }
@@ -1050,11 +1177,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "422": {
-            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone",
+            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider `capture_exceeds_authorization`: The capture asks for more than the authorisation holds `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone",
             "x-oct-error-codes": [
               "unit_unknown",
               "no_tariff",
               "provider_unknown",
+              "capture_exceeds_authorization",
               "quote_invalid"
             ],
             "content": {
@@ -1069,10 +1197,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.YCzMDwdQcc-1zyuf2kWDGQ.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.4AcS1t_5rN8JT1i48sWr_g.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "4c2f0f16-3e0f-4bee-835c-f4966924523a"
+                      "request_id": "26d2bac0-7679-4ec8-a3af-acca71a4feff"
                     }
                   }
                 }
@@ -1130,7 +1258,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1143,7 +1271,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ"
           }
         ],
         "responses": {
@@ -1158,8 +1286,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -1189,7 +1318,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuN3B5X3R0TDlGdnBOb3FrUmxvNC1xZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.9qV2ktLaspogDIXTmytVfjA6OE7BaxNHYWptAap6rbQujsAN8mKwVNAyQfThAWE7fedKXfPTsVvfmZWp8RnjVQ"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuT19ld1loVHBwLVY2SzlRTlBSZnJTUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.q227nnK6F-Kn9_t71NgCF1tw7Eb4JTIVUE0gZsgjXV6Ux6nWMq9W2qybdqU8_4TXuMbNGONzElozzyJrhF4K2A"
                     }
                   }
                 }
@@ -1229,7 +1359,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "8b95d0f8-9970-487f-9ac0-642657b2e349"
+                      "request_id": "b813b3ce-35be-41c4-bb7e-359beee80504"
                     }
                   }
                 }
@@ -1255,11 +1385,437 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         }
       }
     },
+    "/v1/redemptions/{id}/capture": {
+      "post": {
+        "operationId": "captureAuthorization",
+        "summary": "Capture an authorisation, for at most the amount it holds",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            },
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.IZFxGCav-s-3jdELh-SmHw"
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/capture request",
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/capture-request"
+              },
+              "examples": {
+                "capture": {
+                  "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
+                  "value": {
+                    "amount": "25",
+                    "unit": "gpu-second:a100-sxm"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "capture": {
+                    "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.IZFxGCav-s-3jdELh-SmHw",
+                      "status": "captured",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "10",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "25",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "16",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "40",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "950.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z",
+                      "captured_at": "2026-12-01T10:00:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuSVpGeEdDYXYtcy0zamRFTGgtU21IdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.in4u3-uE2kXJZZKLUJ5LwezVlozqZAyk8YhYXfkFZmKwQuXJlW0dJEhjLmGHymciQTB8089lEKjUxmaLZDOmsg"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "`not_found`: Unknown path or resource",
+            "x-oct-error-codes": [
+              "not_found"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold",
+            "x-oct-error-codes": [
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`capture_exceeds_authorization`: The capture asks for more than the authorisation holds",
+            "x-oct-error-codes": [
+              "capture_exceeds_authorization"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released",
+            "x-oct-error-codes": [
+              "provider_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "x-oct-error-codes": [
+              "provider_unavailable",
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
+    "/v1/redemptions/{id}/void": {
+      "post": {
+        "operationId": "voidAuthorization",
+        "summary": "Void an authorisation, returning its whole debit",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            },
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.QFtjtR1rQ7X_JoFmkipuIw"
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/void request",
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/void-request"
+              },
+              "examples": {
+                "void": {
+                  "summary": "Void the authorisation above: its whole debit returns to the token",
+                  "value": {}
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "void": {
+                    "summary": "Void the authorisation above: its whole debit returns to the token",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.QFtjtR1rQ7X_JoFmkipuIw",
+                      "status": "voided",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "4",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "10",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "4",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "10",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "950.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "`not_found`: Unknown path or resource",
+            "x-oct-error-codes": [
+              "not_found"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold",
+            "x-oct-error-codes": [
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "x-oct-error-codes": [
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
     "/v1/balance": {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). At a token's home, `reserved` includes the unused part of its open grants. Expired\nreservations are released, and grants past their `report_by` lapse, before the balance is read\n(Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). `reserved` is what the identity's open holds hold: reservations in flight, authorisations not\nyet captured (Section 8.1) and, at a token's home, the unused part of its open grants (Section\n11.5). Lapsed holds count as expired, and grants past their `report_by` as lapsed, when the balance\nis read (Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1303,7 +1859,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         "unit": "gpu-second:h100-sxm"
                       },
                       "committed": {
-                        "amount": "40",
+                        "amount": "50",
                         "unit": "gpu-second:h100-sxm"
                       },
                       "reserved": {
@@ -1311,7 +1867,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         "unit": "gpu-second:h100-sxm"
                       },
                       "remaining": {
-                        "amount": "960.5",
+                        "amount": "950.5",
                         "unit": "gpu-second:h100-sxm"
                       }
                     }
@@ -1369,7 +1925,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "6ee8757b-e4a1-4dfc-8339-7d7f6e585cb0"
+                      "request_id": "1394dd79-9d27-4bd7-a90f-ce6e3eaa4f1d"
                     }
                   }
                 }
@@ -1546,12 +2102,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "provider": "carrier-b-edge",
                           "unit": "gpu-second:h100-sxm",
                           "credit_unit": "gpu-second:a100-sxm",
-                          "debited": "40",
-                          "credited": "100",
-                          "count": 1
+                          "debited": "50",
+                          "credited": "125",
+                          "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.kXAnu-AvUqtNu3khebQKaUau6Nqy2OBggLdnl0fPqi2Xd3x46Utrsb_75KC6YOiBjer8kQi-H1dWNuurTNHd0w"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.HpzIRgNrfvn3WazC28ip9uoHg-mfKkBppebG3uMvGyR_V63GdpS7Ouq1n1ck0LB-q9tertILgRXV3tW-mpCVkA"
                     }
                   }
                 }
@@ -1564,7 +2120,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "examples": {
                   "settlement-csv": {
                     "summary": "December 2026, as CSV",
-                    "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,40,gpu-second:a100-sxm,100,1\r\n"
+                    "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,50,gpu-second:a100-sxm,125,2\r\n"
                   }
                 }
               }
@@ -1590,7 +2146,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "b674d42c-34c0-4483-ad6d-402ebe99fd7f"
+                      "request_id": "4f7097e3-0bfa-46d5-a441-10ec1e8bc85c"
                     }
                   }
                 }
@@ -1862,7 +2418,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         },
                         "committed": {
-                          "amount": "40",
+                          "amount": "50",
                           "unit": "gpu-second:h100-sxm"
                         },
                         "reserved": {
@@ -1870,13 +2426,41 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         },
                         "remaining": {
-                          "amount": "960.5",
+                          "amount": "950.5",
                           "unit": "gpu-second:h100-sxm"
                         }
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.7py_ttL9FvpNoqkRlo4-qg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.QFtjtR1rQ7X_JoFmkipuIw",
+                          "status": "voided",
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "4",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "10",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "created_at": "2026-12-01T10:00:00.000Z"
+                        },
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.IZFxGCav-s-3jdELh-SmHw",
+                          "status": "captured",
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "16",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "40",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "created_at": "2026-12-01T10:00:00.000Z"
+                        },
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O_ewYhTpp-V6K9QNPRfrSQ",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2105,6 +2689,28 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "reserved",
           "remaining"
         ]
+      },
+      "capture-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/capture-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/capture request",
+        "description": "Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.",
+        "type": "object",
+        "properties": {
+          "amount": {
+            "description": "The credit to capture, in the provider's unit: at most the authorised credit.",
+            "$ref": "#/components/schemas/common/$defs/positive-amount"
+          },
+          "unit": {
+            "description": "The provider's unit: the unit of the authorised credit.",
+            "$ref": "#/components/schemas/common/$defs/unit-id"
+          }
+        },
+        "required": [
+          "amount",
+          "unit"
+        ],
+        "additionalProperties": false
       },
       "common": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3919,6 +4525,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 2147483647
               },
+              "authorization_ttl_seconds": {
+                "description": "How long an authorisation (a redemption with capture manual) holds its debit before it expires and releases it, in seconds (default 600, at most 86400).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400
+              },
               "quote_ttl_seconds": {
                 "description": "How long a quote stays usable, in seconds.",
                 "type": "integer",
@@ -4395,7 +5007,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
         "title": "POST /v1/redemptions request",
-        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.",
+        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). With capture manual the request creates an authorisation: the debit is held, not committed, until the authorisation is captured (for at most that amount), voided or expires. Closed.",
         "type": "object",
         "properties": {
           "token": {
@@ -4425,6 +5037,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "quote": {
             "description": "Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.",
             "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "capture": {
+            "description": "automatic (the default): the provider is called and the debit committed at once. manual: an authorisation that holds the debit until POST /v1/redemptions/{id}/capture or /void, or its expiry.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
+            ]
           }
         },
         "required": [
@@ -4439,7 +5059,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption.schema.json",
         "title": "Redemption",
-        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.",
+        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
@@ -4447,12 +5067,24 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "status": {
-            "description": "reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).",
+            "description": "Capture automatic: reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token). Capture manual: authorized (amount held until captured, voided or expired), captured (final: the captured amount committed, the rest returned, receipt issued), voided or expired (nothing debited, amount returned to the token).",
             "type": "string",
             "enum": [
               "reserved",
               "committed",
-              "released"
+              "released",
+              "authorized",
+              "captured",
+              "voided",
+              "expired"
+            ]
+          },
+          "capture": {
+            "description": "automatic, or manual for an authorisation. Absent: automatic.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
             ]
           },
           "token": {
@@ -4464,12 +5096,31 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/slug"
           },
           "debited": {
-            "description": "The amount taken from the token, in the token's unit.",
+            "description": "The amount taken from the token, in the token's unit. Until the redemption is committed or captured, the amount held; once an authorisation is captured, the captured debit.",
             "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "credited": {
-            "description": "The amount credited at the provider, in the provider's unit.",
+            "description": "The amount credited at the provider, in the provider's unit: the credit asked for; once an authorisation is captured, the captured credit.",
             "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "authorized": {
+            "description": "Capture manual: the amounts the authorisation holds, the most a capture may take.",
+            "type": "object",
+            "properties": {
+              "debited": {
+                "description": "The debit held, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "credited": {
+                "description": "The credit authorised, in the provider's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              }
+            },
+            "required": [
+              "debited",
+              "credited"
+            ],
+            "additionalProperties": false
           },
           "remaining": {
             "description": "The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.",
@@ -4492,11 +5143,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "created_at": {
-            "description": "When the redemption was reserved.",
+            "description": "When the redemption was reserved or authorised.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "expires_at": {
+            "description": "When the amount held lapses unless committed or captured (the reservation's or authorisation's expiry).",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "captured_at": {
+            "description": "Capture manual: when the capture was committed.",
             "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "receipt": {
-            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.",
+            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt), stating the committed or captured amounts. Present exactly when status is committed or captured.",
             "$ref": "#/components/schemas/common/$defs/compact-jws"
           }
         },
@@ -4515,7 +5174,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "type": "object",
           "properties": {
             "status": {
-              "const": "committed"
+              "enum": [
+                "committed",
+                "captured"
+              ]
             }
           },
           "required": [
@@ -4536,7 +5198,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "properties": {
             "receipt": false
           }
-        }
+        },
+        "allOf": [
+          {
+            "if": {
+              "type": "object",
+              "properties": {
+                "capture": {
+                  "const": "manual"
+                }
+              },
+              "required": [
+                "capture"
+              ]
+            },
+            "then": {
+              "type": "object",
+              "properties": {
+                "authorized": true,
+                "expires_at": true
+              },
+              "required": [
+                "authorized",
+                "expires_at"
+              ]
+            }
+          }
+        ]
       },
       "settlement-report": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5221,6 +5909,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "detail"
           ]
         }
+      },
+      "void-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/void-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/void request",
+        "description": "Body of a void of an authorisation, when one is sent: the empty object. A void may also be sent without a body. Closed.",
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
       }
     },
     "responses": {

@@ -18,6 +18,7 @@ export interface Validator<Shape> {
 
 export declare const validateBalanceRequest: Validator<T.BalanceRequest>;
 export declare const validateBalance: Validator<T.Balance>;
+export declare const validateCaptureRequest: Validator<T.CaptureRequest>;
 export declare const validateCommon: Validator<unknown>;
 export declare const validateFederationHeader: Validator<T.FederationHeader>;
 export declare const validateGatewayMetadata: Validator<T.GatewayMetadata>;
@@ -43,3 +44,4 @@ export declare const validateUnits: Validator<T.Units>;
 export declare const validateUsageClaims: Validator<T.UsageClaims>;
 export declare const validateVerifyRequest: Validator<T.VerifyRequest>;
 export declare const validateVerifyResponse: Validator<T.VerifyResponse>;
+export declare const validateVoidRequest: Validator<T.VoidRequest>;

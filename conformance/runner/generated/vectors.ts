@@ -108,10 +108,24 @@ export interface JSONBody {
   [k: string]: unknown;
 }
 export interface Step {
-  do: "redeem" | "quote" | "balance" | "get" | "concurrent" | "receipt" | "settlement";
+  do:
+    | "redeem"
+    | "quote"
+    | "balance"
+    | "get"
+    | "capture"
+    | "void"
+    | "wait"
+    | "concurrent"
+    | "receipt"
+    | "settlement";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
+  /**
+   * wait: how long, in seconds.
+   */
+  seconds?: number;
   body?: {
     [k: string]: unknown;
   };

@@ -53,6 +53,7 @@ export interface Limits {
   body_max_bytes: number;
   clock_skew_seconds: number;
   reservation_ttl_seconds: number;
+  authorization_ttl_seconds: number;
   quote_ttl_seconds: number;
   quote_max_live_per_token: number;
   ledger_lock_timeout_ms: number;
@@ -74,6 +75,7 @@ export const DEFAULT_LIMITS: Limits = {
   body_max_bytes: 16384,
   clock_skew_seconds: 60,
   reservation_ttl_seconds: 60,
+  authorization_ttl_seconds: 600,
   quote_ttl_seconds: 300,
   quote_max_live_per_token: 100,
   ledger_lock_timeout_ms: 2000,

@@ -378,6 +378,8 @@ describe("GET /openapi.json", () => {
       "POST /v1/quotes",
       "POST /v1/redemptions",
       "GET /v1/redemptions/{id}",
+      "POST /v1/redemptions/{id}/capture",
+      "POST /v1/redemptions/{id}/void",
       "POST /v1/balance",
       "GET /v1/settlements",
       "GET /healthz",
