@@ -248,6 +248,19 @@ export function defineFederationDocumentSuite(): void {
           "document_invalid",
         ],
         [
+          "a grant signed further ahead than the clock skew",
+          async () => {
+            const gw = await federatedGateways();
+            const ahead = grant(NOW + 61_000);
+            return [
+              await signDocument("grant", ahead, gw.homeKey),
+              "grant",
+              documentContext(gw.visited),
+            ];
+          },
+          "document_invalid",
+        ],
+        [
           "a grant past its exp",
           async () => {
             const gw = await federatedGateways();
@@ -374,6 +387,13 @@ export function defineFederationDocumentSuite(): void {
         expect((await verifyDocument(jws, "usage", context)).peer.id).toBe(VISITED);
       }
       expect(asked).toEqual([uri]);
+    });
+
+    it("a grant issued longer ago than the skew still verifies while live: a retried request gets it again", async () => {
+      const gw = await federatedGateways();
+      const jws = await signDocument("grant", grant(NOW - 200_000), gw.homeKey);
+      const { claims } = await verifyDocument(jws, "grant", documentContext(gw.visited));
+      expect(claims.iat).toBe(NOW_SECONDS - 200);
     });
 
     it("a grant verifies later as evidence, though no longer as it arrives", async () => {
