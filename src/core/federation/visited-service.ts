@@ -71,7 +71,9 @@ export class VisitedGrants {
    */
   async grantFor(draw: DrawRequest): Promise<HeldGrantRecord> {
     this.lastDebit.set(draw.tokenKey, draw.debit);
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Each turn finds room, or asks the home, which grants (the room may then
+    // go to a concurrent redemption) or refuses: the face value bounds the turns.
+    for (let attempt = 0; attempt < 50; attempt++) {
       const found = await this.drawable(draw);
       if (found) return found;
       await this.ask(draw);

@@ -135,9 +135,12 @@ export async function redeem(
         now,
         grant: { id: grant.id, marginMs: draw.marginMs },
       });
-      // Another redemption took the room meanwhile: look again, a few times.
+      // Another redemption took the room meanwhile: look again. Each turn
+      // either reserves, or finds the room taken by another redemption (which
+      // reserved), or asks the home, which grants or refuses: the face value
+      // bounds the turns; the cap only guards against a bug.
       if (outcome.kind !== "no_grant_room") break;
-      if (attempt === 2)
+      if (attempt === 50)
         throw new OctError(
           "home_unavailable",
           "the grants of the token's home are in use; try again",
