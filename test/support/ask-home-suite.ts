@@ -179,7 +179,50 @@ export function defineAskHomeSuite(): void {
       expect(answer.kind === "unusable" && answer.reason).toMatch(reason);
     });
 
+    /** The grant issued when the request was first sent, 10 minutes ago, long past its exp. */
+    const expired = (c: DocumentClaims["grant"]): DocumentClaims["grant"] => ({
+      ...c,
+      iat: c.iat - 600,
+      exp: c.exp - 600,
+      oct_grant: { ...c.oct_grant, report_by: c.oct_grant.report_by - 600 },
+    });
+
+    it("flags the genuine answer to a request sent again after the grant's exp as unusable", async () => {
+      const gw = await federatedGateways();
+      const home = fakeHome(async () => ({
+        status: 201,
+        body: { grant: await grantFor(gw.homeKey, expired) },
+      }));
+      const answer = await requestGrant(
+        await linkWith(home.peers),
+        gw.visited.peerById(HOME)!,
+        ASK,
+      );
+      expect(answer).toMatchObject({ kind: "unusable", reason: "is no longer live" });
+      expect(answer.claims.jti).toBe("gt.grant-1");
+    });
+
     const refused: [string, () => Promise<PeerAnswer>, string, number | undefined][] = [
+      [
+        "a forged grant past its exp",
+        async () => {
+          const gw = await federatedGateways();
+          const key = { ...gw.strangerKey, kid: gw.homeKey.kid };
+          return { status: 201, body: { grant: await grantFor(key, expired) } };
+        },
+        "home_unavailable",
+        5,
+      ],
+      [
+        "a grant past its exp addressed to another gateway",
+        async () => {
+          const gw = await federatedGateways();
+          const other = (c: DocumentClaims["grant"]) => ({ ...expired(c), aud: HOME });
+          return { status: 201, body: { grant: await grantFor(gw.homeKey, other) } };
+        },
+        "home_unavailable",
+        5,
+      ],
       [
         "the home cannot grant the least amount",
         async () => problem(402, "insufficient_balance"),

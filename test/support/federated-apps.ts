@@ -3,7 +3,7 @@
  * carrier A's (the home of A's tokens, {@link HOME}) and carrier B's (a
  * visited gateway, {@link VISITED}), signing with the keys each lists for
  * the other, their requests to each other routed in memory, with a clock
- * the test moves and a switch that cuts B off from A. A also knows a third
+ * the test moves and switches that cut B off from A or lose A's answers. A also knows a third
  * peer, {@link STRANGER}, that holds none of the grants.
  */
 import type { NetworkDocument } from "../../src/core/network/config.ts";
@@ -20,6 +20,8 @@ export interface FederatedApps {
   sentToHome: string[];
   /** While true, B's requests to A fail as a connection failure would. */
   homeDown: { value: boolean };
+  /** While true, B's requests reach A, and A's answers are lost on the way back. */
+  answersLost: { value: boolean };
   homeKey: PrivateJwk;
   visitedKey: PrivateJwk;
   strangerKey: PrivateJwk;
@@ -42,6 +44,7 @@ export async function federatedApps(
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const sentToHome: string[] = [];
   const homeDown = { value: false };
+  const answersLost = { value: false };
   const strangerPeer = {
     id: STRANGER,
     url: STRANGER,
@@ -59,7 +62,9 @@ export async function federatedApps(
     if (!url.startsWith(HOME)) throw new TypeError(`no route to ${url}`);
     if (homeDown.value) throw new TypeError("connection refused");
     sentToHome.push(pathname);
-    return home.app.request(pathname + search, init);
+    const answer = await home.app.request(pathname + search, init);
+    if (answersLost.value) throw new TypeError("connection reset");
+    return answer;
   }) as unknown as typeof fetch;
   const visited = await testGateway({
     network: withKeys(gw.visited.document, gw.visitedKey, changes),
@@ -72,6 +77,7 @@ export async function federatedApps(
     clock,
     sentToHome,
     homeDown,
+    answersLost,
     homeKey: gw.homeKey,
     visitedKey: gw.visitedKey,
     strangerKey: gw.strangerKey,

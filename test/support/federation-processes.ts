@@ -2,9 +2,10 @@
  * @module Three federated gateway processes for end-to-end tests (`spec/oct.md`
  * §11): A, the home of carrier A's tokens, and B and C, visited gateways,
  * each `npm start` on its own port and its own SQLite file, each knowing the
- * other two as peers. B's and C's requests to A may go through a proxy that
- * delays or drops them. Gateways can be killed and started again on the same
- * ledger file.
+ * other two as peers. B's and C's requests to A go through a proxy each,
+ * which passes, delays or loses them, or kills their sender once the home
+ * has answered. Gateways can be killed and started again on the same ledger
+ * file.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
@@ -36,25 +37,32 @@ export interface GatewayProcess {
   running?: Running;
 }
 
-/** What the proxy does with one request to the home: pass it, delay it, or lose it before or after the home saw it. */
+/**
+ * What the proxy does with one request to the home: pass it, delay it, lose
+ * it before or after the home saw it, or SIGKILL its sender once the home
+ * has answered (killed while it reports, the answer never read).
+ */
 export type Fate =
-  { kind: "pass"; delayMs?: number } | { kind: "drop-request" } | { kind: "drop-answer" };
+  | { kind: "pass"; delayMs?: number }
+  | { kind: "drop-request" }
+  | { kind: "drop-answer" }
+  | { kind: "kill-sender" };
+
+/** The visited gateways, each reaching the home through its own proxy. */
+const VISITED: Name[] = ["B", "C"];
 
 export class FederatedProcesses {
   readonly gateways: Record<Name, GatewayProcess>;
   readonly carrierKey: PrivateJwk;
-  private readonly proxy: Server;
-  /** Decides each request from B or C to A (default: pass). */
-  fate: () => Fate = () => ({ kind: "pass" });
+  private readonly proxies: Server[] = [];
+  /** Requests the proxies hold now (read, sent on, or waiting for their answer). */
+  private inFlight = 0;
+  /** Decides each request from B or C (`from`) to A, by its path (default: pass). */
+  fate: (from: Name, path: string) => Fate = () => ({ kind: "pass" });
 
-  private constructor(
-    gateways: Record<Name, GatewayProcess>,
-    carrierKey: PrivateJwk,
-    proxy: Server,
-  ) {
+  private constructor(gateways: Record<Name, GatewayProcess>, carrierKey: PrivateJwk) {
     this.gateways = gateways;
     this.carrierKey = carrierKey;
-    this.proxy = proxy;
   }
 
   /** Writes the three configurations; starts nothing. */
@@ -65,7 +73,7 @@ export class FederatedProcesses {
     );
     const names: Name[] = ["A", "B", "C"];
     const ports = await Promise.all(names.map(() => freePort()));
-    const proxyPort = await freePort();
+    const proxyPorts = await Promise.all(VISITED.map(() => freePort()));
     const gateways = Object.fromEntries(
       names.map((name, i) => {
         const url = `http://127.0.0.1:${ports[i]}`;
@@ -75,14 +83,14 @@ export class FederatedProcesses {
         ];
       }),
     ) as Record<Name, GatewayProcess>;
-    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    const proxyUrl = (from: Name) => `http://127.0.0.1:${proxyPorts[VISITED.indexOf(from)]}`;
     names.forEach((name, i) => {
       const peers = names
         .filter((other) => other !== name)
         .map((other) => ({
           id: gateways[other].id,
-          // The visited gateways reach the home through the proxy.
-          url: other === "A" ? proxyUrl : gateways[other].url,
+          // The visited gateways reach the home through their proxies.
+          url: other === "A" ? proxyUrl(name) : gateways[other].url,
           jwks: publicJwks([gatewayKeys[names.indexOf(other)]!]),
         }));
       const document = {
@@ -114,25 +122,41 @@ export class FederatedProcesses {
       };
       writeFileSync(gateways[name].config, JSON.stringify(document));
     });
-    const processes = new FederatedProcesses(gateways, carrierKey!, createServer());
-    processes.proxy.on("request", (request, response) => processes.forward(request, response));
-    await new Promise<void>((resolve) => processes.proxy.listen(proxyPort, "127.0.0.1", resolve));
+    const processes = new FederatedProcesses(gateways, carrierKey!);
+    for (const [i, from] of VISITED.entries()) {
+      const proxy = createServer((request, response) => processes.forward(from, request, response));
+      processes.proxies.push(proxy);
+      await new Promise<void>((resolve) => proxy.listen(proxyPorts[i], "127.0.0.1", resolve));
+    }
     return processes;
   }
 
-  /** The proxy in front of A: each request meets its fate. */
+  /** The proxy from `from` to A: each request meets its fate. */
   private forward(
+    from: Name,
     request: import("node:http").IncomingMessage,
     response: import("node:http").ServerResponse,
   ) {
-    const fate = this.fate();
+    const fate = this.fate(from, new URL(request.url ?? "/", this.gateways.A.url).pathname);
     if (fate.kind === "drop-request") {
       request.socket.destroy();
       return;
     }
+    // Counted until this proxy is done with it (answered, lost, or its sender killed).
+    this.inFlight++;
+    let counted = true;
+    const done = () => {
+      if (counted) this.inFlight--;
+      counted = false;
+    };
+    let ended = false;
+    request.on("close", () => {
+      if (!ended) done(); // the sender went away before its request was read
+    });
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
+      ended = true;
       const send = () => {
         const target = new URL(request.url ?? "/", this.gateways.A.url);
         const upstream = httpRequest(
@@ -144,14 +168,24 @@ export class FederatedProcesses {
             answer.on("end", () => {
               if (fate.kind === "drop-answer") {
                 response.socket?.destroy();
-                return;
+                done();
+              } else if (fate.kind === "kill-sender") {
+                void this.stop(from).then(() => {
+                  response.socket?.destroy();
+                  done();
+                });
+              } else {
+                response.writeHead(answer.statusCode ?? 502, answer.headers);
+                response.end(Buffer.concat(body));
+                done();
               }
-              response.writeHead(answer.statusCode ?? 502, answer.headers);
-              response.end(Buffer.concat(body));
             });
           },
         );
-        upstream.on("error", () => response.socket?.destroy());
+        upstream.on("error", () => {
+          response.socket?.destroy();
+          done();
+        });
         upstream.end(Buffer.concat(chunks));
       };
       const delay = fate.kind === "pass" ? (fate.delayMs ?? 0) : 0;
@@ -162,11 +196,23 @@ export class FederatedProcesses {
 
   async start(name: Name): Promise<void> {
     const gateway = this.gateways[name];
+    if (gateway.running) return;
     gateway.running = await startNodeGateway({
       PORT: new URL(gateway.url).port,
       OCT_CONFIG: gateway.config,
       OCT_DB: gateway.db,
     });
+  }
+
+  /** Starts every gateway that is not running. */
+  async startStopped(): Promise<void> {
+    const stopped = (["A", "B", "C"] as Name[]).filter((name) => !this.gateways[name].running);
+    await Promise.all(stopped.map((name) => this.start(name)));
+  }
+
+  /** Resolves once no request is inside a proxy (a delayed one, or one whose sender is to be killed). */
+  async proxiesIdle(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   async startAll(): Promise<void> {
@@ -181,10 +227,15 @@ export class FederatedProcesses {
 
   async close(): Promise<void> {
     await Promise.all((["A", "B", "C"] as Name[]).map((name) => this.stop(name, "SIGTERM")));
-    await new Promise<void>((resolve) => {
-      this.proxy.closeAllConnections();
-      this.proxy.close(() => resolve());
-    });
+    await Promise.all(
+      this.proxies.map(
+        (proxy) =>
+          new Promise<void>((resolve) => {
+            proxy.closeAllConnections();
+            proxy.close(() => resolve());
+          }),
+      ),
+    );
   }
 
   /** A carrier A token of `amount` homed at A. */

@@ -19,7 +19,7 @@ import {
   usageClaims,
   type DocumentClaims,
 } from "./documents.ts";
-import { verifyDocument, type DocumentContext } from "./verify-document.ts";
+import { verifyDocument, verifyDocumentEvidence, type DocumentContext } from "./verify-document.ts";
 
 export interface HomeLink {
   network: Network;
@@ -62,7 +62,7 @@ export interface GrantAskFor {
 export type GrantAnswer =
   /** A grant that answers the request: store it, then draw on it. */
   | { kind: "granted"; jws: string; claims: DocumentClaims["grant"] }
-  /** A grant signed by the home that does not answer the request: close it at once. */
+  /** A grant signed by the home that does not answer the request, or no longer live: close it at once. */
   | { kind: "unusable"; jws: string; claims: DocumentClaims["grant"]; reason: string };
 
 function contextOf(link: HomeLink): DocumentContext {
@@ -147,13 +147,40 @@ export async function requestGrant(
   try {
     verified = await verifyDocument(jws, "grant", contextOf(link));
   } catch (error) {
-    if (error instanceof OctError) throw unavailable(link, home, `sent a grant that ${error.code}`);
-    throw error;
+    if (!(error instanceof OctError)) throw error;
+    const late = await noLongerLive(link, jws, error);
+    if (late) {
+      // The answer to a request sent again after the grant's exp (spec §11.9 "Asking"): kept,
+      // closed, so that its final report (nothing used) tells the home, rather than asked forever.
+      const reason = mismatch(late, home, ask) ?? "is no longer live";
+      return { kind: "unusable", jws: jws as string, claims: late, reason };
+    }
+    throw unavailable(link, home, `sent a grant that ${error.code}`);
   }
   const reason = mismatch(verified.claims, home, ask);
   return reason
     ? { kind: "unusable", jws: jws as string, claims: verified.claims, reason }
     : { kind: "granted", jws: jws as string, claims: verified.claims };
+}
+
+/**
+ * The claims of a grant that failed §11.4 only for being past its `exp`:
+ * genuine (every step but the clock), addressed to this gateway, expired.
+ */
+async function noLongerLive(
+  link: HomeLink,
+  jws: unknown,
+  failure: OctError,
+): Promise<DocumentClaims["grant"] | undefined> {
+  if (failure.code !== "document_invalid") return undefined;
+  const context = contextOf(link);
+  try {
+    const { claims } = await verifyDocumentEvidence(jws, "grant", context);
+    const expired = claims.exp * 1000 <= context.now - context.clockSkewSeconds * 1000;
+    return claims.aud === context.gatewayId && expired ? claims : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a verified grant does not answer its request (spec §11.9 "Grants"), if it does not. */

@@ -159,6 +159,34 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
     });
   });
 
+  it("a grant whose answer was lost comes back past its exp: closed with a final report of nothing, and the home answers again", async () => {
+    const gw = await federatedApps();
+    const token = await homedToken();
+    gw.answersLost.value = true;
+    const lost = await gw.visited.redeem(redemption(token), key());
+    expect(await problemOf(lost)).toEqual({ status: 503, code: "home_unavailable" });
+    expect(await balanceAt(gw.home, token)).toMatchObject({ reserved: { amount: "400" } });
+    // The visited gateway is away past the grant's report_by: the home counts it fully used.
+    gw.answersLost.value = false;
+    gw.clock.advance(600_000);
+    expect(await balanceAt(gw.home, token)).toMatchObject({ committed: { amount: "400" } });
+    // The recorded request, sent again, gets the grant issued the first time, no longer live:
+    // it is kept closed and its final report (nothing used) returns it all to the token.
+    await gw.visited.ports.reportGrants();
+    await gw.visited.ports.reportGrants();
+    expect(await balanceAt(gw.home, token)).toMatchObject({
+      committed: { amount: "0" },
+      reserved: { amount: "0" },
+      remaining: { amount: "1000" },
+    });
+    const report = await (
+      await gw.visited.app.request("/v1/grants?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z")
+    ).json();
+    expect(report.grants).toMatchObject([{ status: "closed", used: { amount: "0" }, seq: 1 }]);
+    // And the home is asked again at once, not paused by the old request.
+    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+  });
+
   it("redeems at the home as at any gateway, on the same balance", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
