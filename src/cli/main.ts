@@ -20,6 +20,7 @@ import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 } from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
@@ -41,6 +42,7 @@ const COMMANDS: Command[] = [
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 ];
 
 export type { Output };

@@ -59,7 +59,9 @@ describe("the fetch PeerClient over real sockets", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     closers.push(() => server.close());
     const { port } = server.address() as { port: number };
-    const answer = await client.send(peerAt(`http://127.0.0.1:${port}/`), {
+    // A timeout that a loaded machine cannot reach: this one is about the answer read.
+    const patient = new FetchPeerClient({ peer_timeout_ms: 10_000, peer_max_bytes: 65536 });
+    const answer = await patient.send(peerAt(`http://127.0.0.1:${port}/`), {
       method: "POST",
       path: "/v1/grants",
       body: "x.y.z",
