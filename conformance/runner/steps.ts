@@ -109,14 +109,17 @@ const withoutRequestId = (json: unknown) => {
   return rest;
 };
 
+/** The visited gateway the runner plays, a peer of the test network (its key peer-visited-eddsa). */
+const VISITED_PEER = "https://visited.conformance.example";
+
 /**
  * A grant request (spec §11.5) the runner signs as the test network's peer,
  * for the case's token, with the step's `document` changes: a JWS like a
  * token, so the token recipe mints it (claims merged, a null removes one).
  */
 function grantRequest(step: Step, token: string, ctx: RunContext): string {
-  const peer = ctx.network.peers?.[0]?.id;
-  if (!peer) throw new Error("the test network has no peer for the runner to play");
+  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
+  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
   const document = step.document ?? {};
   return mint(
     {

@@ -88,6 +88,8 @@ const keys: Record<string, JWK> = {
   // The gateway the runner plays when it asks the gateway under test, a token's home, for a
   // grant (spec §11): a peer of the test network.
   "peer-visited-eddsa": await named(ed25519("peer-visited-eddsa"), "EdDSA"),
+  // The home the runner plays when the gateway under test redeems a token homed there.
+  "peer-home-eddsa": await named(ed25519("peer-home-eddsa"), "EdDSA"),
   // Keys no carrier publishes: forgers.
   "rogue-eddsa": await named(ed25519("rogue-eddsa"), "EdDSA"),
   "rogue-es256": await named(ec("rogue-es256", "prime256v1", "P-256"), "ES256"),
@@ -148,8 +150,9 @@ const network = {
       jwks: publicJwks([keys["carrier-a-eddsa"]!, keys["carrier-a-es256"]!]),
       algorithms: ["EdDSA", "ES256"],
       status: "active",
-      // Its tokens that name the gateway under test as their home (spec §11.2) live there.
-      homes: ["https://gateway.conformance.example"],
+      // Its tokens that name the gateway under test as their home (spec §11.2) live there,
+      // those that name the runner's home live at the runner.
+      homes: ["https://gateway.conformance.example", "https://home.conformance.example"],
     },
     // Its key carries no alg, so only the carrier's algorithms (PS256) keep RS256 out.
     {
@@ -291,8 +294,14 @@ const network = {
       valid_from: "2026-01-01T00:00:00Z",
     })),
   ],
-  // The runner as a visited gateway (spec §11): it signs grant requests, and is never called.
+  // The runner as a visited gateway (spec §11): it signs grant requests, and is never called;
+  // and as a token's home, which the gateway under test asks for grants.
   peers: [
+    {
+      id: "https://home.conformance.example",
+      url: `${CALLBACK}/home`,
+      jwks: publicJwks([keys["peer-home-eddsa"]!]),
+    },
     {
       id: "https://visited.conformance.example",
       url: `${CALLBACK}/peer`,

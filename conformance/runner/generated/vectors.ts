@@ -228,6 +228,18 @@ export interface Step {
  * What a path of the runner's callback server answers: a key set built from suite keys, or text, with a status, a delay, a redirect, or held until a release step.
  */
 export interface Served {
+  /**
+   * Answer a grant request (spec §11.5) as a token's home would: 201 with a grant for what it asks, signed with this suite key as the peer `home`, valid `seconds` (default 300); `amount` grants another amount than asked; `claims` are merged over the grant's claims (a null removes one).
+   */
+  grant?: {
+    key: string;
+    home: string;
+    seconds?: number;
+    amount?: string;
+    claims?: {
+      [k: string]: unknown;
+    };
+  };
   status?: number;
   delayMs?: number;
   hold?: boolean;
