@@ -7,7 +7,9 @@ import { parseArgs } from "node:util";
 import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
+import { capture, voidAuthorization } from "./commands/authorization.ts";
 import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
 import { settlementReconcile } from "./commands/reconcile.ts";
 import {
@@ -35,7 +37,10 @@ const COMMANDS: Command[] = [
   inspect,
   quote,
   redeem,
+  capture,
+  voidAuthorization,
   balance,
+  pay,
   settlement,
   settlementReconcile,
   receiptVerify,

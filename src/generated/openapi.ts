@@ -4722,6 +4722,65 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "payment-challenge": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/payment-challenge.schema.json",
+        "title": "Payment challenge",
+        "description": "The member payment of an app's problem answer (spec section 15.1): where and how much a request is paid in OCT tokens, the same as the parameters of its WWW-Authenticate challenge of the scheme OCT. Sent with payment_required and with the refusals of a token or its balance (section 15.3). Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "gateway": {
+            "description": "The URL of the gateway at which the app redeems: the base of its API (<gateway>/v1/redemptions).",
+            "$ref": "#/components/schemas/common/$defs/endpoint-url"
+          },
+          "provider": {
+            "description": "The provider id the app redeems as, at that gateway.",
+            "$ref": "#/components/schemas/common/$defs/slug"
+          },
+          "price": {
+            "description": "The price of the request: the most it costs, in a unit the provider delivers. The app captures what the request used, at most this.",
+            "$ref": "#/components/schemas/payment-challenge/$defs/price"
+          },
+          "units": {
+            "description": "The token units (oct.unit) the app accepts: those for which its gateway has a tariff to the provider and the price's unit.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/common/$defs/unit-id"
+            },
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true
+          }
+        },
+        "required": [
+          "gateway",
+          "provider",
+          "price",
+          "units"
+        ],
+        "$defs": {
+          "price": {
+            "title": "Price",
+            "description": "A positive amount of a provider's unit. Closed.",
+            "type": "object",
+            "properties": {
+              "amount": {
+                "description": "The most the request costs, as a canonical positive decimal string.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The provider's unit the price is counted in.",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              }
+            },
+            "required": [
+              "amount",
+              "unit"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
       "problem": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/problem.schema.json",
@@ -4768,6 +4827,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "items": {
               "$ref": "#/components/schemas/problem/$defs/error"
             }
+          },
+          "payment": {
+            "description": "In an app's answers (spec section 15): where and how much to pay, as its WWW-Authenticate challenge states it. Present with payment_required and with the refusals of a token or its balance.",
+            "$ref": "#/components/schemas/payment-challenge"
           }
         },
         "required": [
