@@ -21,6 +21,7 @@ export const SUITE_NAMES: readonly string[] = [
   "settlement",
   "key-sets",
   "providers",
+  "federation",
 ];
 const SUITE_FILES = SUITE_NAMES.map((name) => `${name}.json`);
 /** The base URL of the runner's callback server written in `vectors/network.json`. */

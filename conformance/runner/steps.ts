@@ -109,6 +109,43 @@ const withoutRequestId = (json: unknown) => {
   return rest;
 };
 
+/** The visited gateway the runner plays, a peer of the test network (its key peer-visited-eddsa). */
+const VISITED_PEER = "https://visited.conformance.example";
+
+/**
+ * A grant request (spec §11.5) the runner signs as the test network's peer,
+ * for the case's token, with the step's `document` changes: a JWS like a
+ * token, so the token recipe mints it (claims merged, a null removes one).
+ */
+function grantRequest(step: Step, token: string, ctx: RunContext): string {
+  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
+  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+  const document = step.document ?? {};
+  return mint(
+    {
+      ...document,
+      key: document.key ?? "peer-visited-eddsa",
+      header: { typ: "oct-grant-request+jwt", ...document.header },
+      claims: {
+        sub: null,
+        nbf: null,
+        exp: null,
+        oct: null,
+        iss: peer,
+        aud: ctx.network.gateway.id,
+        oct_grant_request: {
+          token,
+          amount: "400",
+          min_amount: "40",
+          unit: "gpu-second:h100-sxm",
+        },
+        ...document.claims,
+      },
+    },
+    ctx,
+  ).token;
+}
+
 export async function runStep(
   step: Step,
   seq: Sequence,
@@ -172,6 +209,12 @@ export async function runStep(
         : await ctx.client.send(log, "POST", path);
       break;
     }
+    case "grant-request":
+      answer = await ctx.client.send(log, "POST", "/v1/grants", {
+        headers: { "content-type": "application/oct-grant-request+jwt" },
+        body: grantRequest(step, seq.minted.token, ctx),
+      });
+      break;
     case "request":
       answer = await ctx.client.send(log, step.method ?? "GET", fill(step.path!, seq.saved, now), {
         ...(step.headers ? { headers: step.headers } : {}),

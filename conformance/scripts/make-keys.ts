@@ -85,6 +85,11 @@ const keys: Record<string, JWK> = {
   "keyset-2": await named(ed25519("keyset-2"), "EdDSA"),
   "keyset-3": await named(ec("keyset-3", "prime256v1", "P-256"), "ES256"),
   "keyset-rsa-1024": await named(rsa(previous?.keys["keyset-rsa-1024"], 1024), "PS256"),
+  // The gateway the runner plays when it asks the gateway under test, a token's home, for a
+  // grant (spec §11): a peer of the test network.
+  "peer-visited-eddsa": await named(ed25519("peer-visited-eddsa"), "EdDSA"),
+  // The home the runner plays when the gateway under test redeems a token homed there.
+  "peer-home-eddsa": await named(ed25519("peer-home-eddsa"), "EdDSA"),
   // Keys no carrier publishes: forgers.
   "rogue-eddsa": await named(ed25519("rogue-eddsa"), "EdDSA"),
   "rogue-es256": await named(ec("rogue-es256", "prime256v1", "P-256"), "ES256"),
@@ -145,6 +150,9 @@ const network = {
       jwks: publicJwks([keys["carrier-a-eddsa"]!, keys["carrier-a-es256"]!]),
       algorithms: ["EdDSA", "ES256"],
       status: "active",
+      // Its tokens that name the gateway under test as their home (spec §11.2) live there,
+      // those that name the runner's home live at the runner.
+      homes: ["https://gateway.conformance.example", "https://home.conformance.example"],
     },
     // Its key carries no alg, so only the carrier's algorithms (PS256) keep RS256 out.
     {
@@ -285,6 +293,20 @@ const network = {
       rate: rate!,
       valid_from: "2026-01-01T00:00:00Z",
     })),
+  ],
+  // The runner as a visited gateway (spec §11): it signs grant requests, and is never called;
+  // and as a token's home, which the gateway under test asks for grants.
+  peers: [
+    {
+      id: "https://home.conformance.example",
+      url: `${CALLBACK}/home`,
+      jwks: publicJwks([keys["peer-home-eddsa"]!]),
+    },
+    {
+      id: "https://visited.conformance.example",
+      url: `${CALLBACK}/peer`,
+      jwks: publicJwks([keys["peer-visited-eddsa"]!]),
+    },
   ],
   // Short expiries, so that quote expiry and key-set freshness, refresh,
   // cooldown and grace are observed within a run.

@@ -2,7 +2,7 @@
  * @module Builds the OpenAPI 3.1 document of the gateway from `spec/`: the
  * operations from the table of `spec/oct.md` §7.1, their descriptions from
  * the §7 subsection naming each one, their error codes and statuses from the
- * registry of §11, `components.schemas` holding every spec schema (its
+ * registry of §12, `components.schemas` holding every spec schema (its
  * references rewritten to point into the document, which every OpenAPI tool
  * follows, unlike references relative to a schema's `$id`), and the real
  * requests and answers of `api-examples.json`. Only what the spec's prose
@@ -23,7 +23,7 @@ export interface OperationExtras {
   tag: string;
   /**
    * The sections, besides §7.1, whose refusals the operation answers: its
-   * error codes are the rows of §11 raised by one of them.
+   * error codes are the rows of §12 raised by one of them.
    */
   raisedBy: string[];
   /** Codes the operation answers besides those (when a section's codes belong to several operations). */
@@ -375,7 +375,7 @@ const codeList = (rows: readonly ErrorRow[]) => rows.map((r) => `\`${r.code}\``)
 
 /** The Markdown table of an operation's errors, as the registry gives them. */
 function errorsTable(problems: ErrorRow[], verdicts: ErrorRow[]): string {
-  const lines = ["### Errors (Section 11)", ""];
+  const lines = ["### Errors (Section 12)", ""];
   if (verdicts.length > 0)
     lines.push(
       `A token failure is not an error here: the answer is 200 with \`valid\` false and its code in \`error\`: ${codeList(verdicts)}.`,
@@ -428,7 +428,7 @@ function problemResponse(
       ? {
           headers: {
             "WWW-Authenticate": {
-              description: 'The scheme of Section 13.4: `OCT error="<code>"`.',
+              description: 'The scheme of Section 14.4: `OCT error="<code>"`.',
               schema: { type: "string" },
             },
           },

@@ -11,6 +11,7 @@ import { capture, voidAuthorization } from "./commands/authorization.ts";
 import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
 import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
+import { settlementReconcile } from "./commands/reconcile.ts";
 import {
   networkAddCarrier,
   networkAddProvider,
@@ -41,6 +42,7 @@ const COMMANDS: Command[] = [
   balance,
   pay,
   settlement,
+  settlementReconcile,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,

@@ -69,7 +69,7 @@ export {
 export { RECEIPT_TYPE } from "../core/receipt/sign.ts";
 export { SETTLEMENT_TYPE } from "../core/settlement/report.ts";
 
-// Exact amounts (spec §3), units (spec §4) and the error registry (spec §11).
+// Exact amounts (spec §3), units (spec §4) and the error registry (spec §12).
 export {
   formatAmount,
   parseAmount,

@@ -11,6 +11,7 @@ import type { GatewayEnv } from "./env.ts";
 import type { GatewayPorts } from "./ports.ts";
 import { onError, problem } from "./problem.ts";
 import { countRequests, Metrics } from "./metrics.ts";
+import { federationRoutes } from "./routes/federation.ts";
 import { inspectRoutes } from "./routes/inspect.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { pageRoutes } from "./routes/pages.ts";
@@ -58,6 +59,7 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   app.route("/", verifyRoutes(ports));
   app.route("/", redemptionRoutes(ports, metrics));
   app.route("/", settlementRoutes(ports));
+  if (ports.grants) app.route("/", federationRoutes({ ...ports, ledger: ports.grants }));
   app.route("/", inspectRoutes(ports));
   app.route("/", pageRoutes());
 

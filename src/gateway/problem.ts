@@ -15,7 +15,7 @@ export function problemResponse(c: Context<GatewayEnv>, error: OctError): Respon
     "content-type": PROBLEM_CONTENT_TYPE,
     "x-request-id": c.get("requestId") ?? "",
   });
-  // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §13.4).
+  // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §14.4).
   if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
   if (error.retryAfterSeconds !== undefined)
     headers.set("retry-after", String(error.retryAfterSeconds));

@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 13.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -47,7 +47,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getGatewayMetadata",
         "summary": "Gateway metadata",
-        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\nA gateway MUST answer metadata as this section says: `gateway` its `gateway.id`, `jwks_uri` built\nas above, and `receipt_jwks` exactly the set that `GET /.well-known/jwks.json` answers. For example,\na gateway whose id is `https://gw.example` announces `https://gw.example/.well-known/jwks.json`\nwherever it is reached from; one whose id is `urn:example:gw`, asked at\n`http://127.0.0.1:8787/.well-known/oct-gateway`, announces\n`http://127.0.0.1:8787/.well-known/jwks.json`.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\nA gateway MUST answer metadata as this section says: `gateway` its `gateway.id`, `jwks_uri` built\nas above, and `receipt_jwks` exactly the set that `GET /.well-known/jwks.json` answers. For example,\na gateway whose id is `https://gw.example` announces `https://gw.example/.well-known/jwks.json`\nwherever it is reached from; one whose id is `urn:example:gw`, asked at\n`http://127.0.0.1:8787/.well-known/oct-gateway`, announces\n`http://127.0.0.1:8787/.well-known/jwks.json`.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -161,7 +161,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getReceiptKeys",
         "summary": "The gateway's public receipt keys",
-        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It MUST contain\nno private members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It MUST contain\nno private members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -459,7 +459,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -555,7 +555,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
                 "schema": {
                   "type": "string"
                 }
@@ -739,7 +739,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1049,7 +1049,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
                 "schema": {
                   "type": "string"
                 }
@@ -1258,7 +1258,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1389,7 +1389,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "captureAuthorization",
         "summary": "Capture an authorisation, for at most the amount it holds",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1618,7 +1618,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "voidAuthorization",
         "summary": "Void an authorisation, returning its whole debit",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1815,7 +1815,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. `reserved` is what the identity's\nopen holds hold: reservations in flight and authorisations not yet captured (Section 8.1). Lapsed\nholds count as expired when the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). `reserved` is what the identity's open holds hold: reservations in flight, authorisations not\nyet captured (Section 8.1) and, at a token's home, the unused part of its open grants (Section\n11.5). Lapsed holds count as expired, and grants past their `report_by` as lapsed, when the balance\nis read (Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1904,7 +1904,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
                 "schema": {
                   "type": "string"
                 }
@@ -2020,7 +2020,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Settlement"
         ],
@@ -2176,7 +2176,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2230,7 +2230,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getMetrics",
         "summary": "Prometheus metrics",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2269,7 +2269,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2654,7 +2654,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/balance.schema.json",
         "title": "Balance",
-        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.",
+        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "token": {
@@ -2676,6 +2676,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "remaining": {
             "description": "What can still be redeemed.",
             "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "home": {
+            "description": "Present at a visited gateway only: the gateway id of the token's home, where its balance lives.",
+            "$ref": "#/components/schemas/common/$defs/uri"
           }
         },
         "required": [
@@ -3250,6 +3254,39 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "federation-header": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/federation-header.schema.json",
+        "title": "OCT federation document JOSE header",
+        "description": "The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.",
+        "type": "object",
+        "properties": {
+          "alg": {
+            "description": "Signature algorithm, from the OCT allow-list; it matches the key's alg.",
+            "$ref": "#/components/schemas/common/$defs/algorithm"
+          },
+          "typ": {
+            "description": "The kind of document, exactly (case-sensitive, without an application/ prefix).",
+            "type": "string",
+            "enum": [
+              "oct-grant-request+jwt",
+              "oct-grant+jwt",
+              "oct-usage+jwt",
+              "oct-grant-report+jwt"
+            ]
+          },
+          "kid": {
+            "description": "Id of the signing gateway's key, as published in its JWK Set.",
+            "$ref": "#/components/schemas/common/$defs/kid"
+          }
+        },
+        "required": [
+          "alg",
+          "typ",
+          "kid"
+        ],
+        "additionalProperties": false
+      },
       "gateway-metadata": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/gateway-metadata.schema.json",
@@ -3375,6 +3412,367 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ]
           }
         }
+      },
+      "grant-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-claims.schema.json",
+        "title": "OCT grant claims",
+        "description": "The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The home's id: the gateway that holds the token's balance and signs the grant.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The visited gateway's id: the only gateway that may redeem against the grant and report its usage.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The grant id, unique in the home, with at least 122 random bits.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "exp": {
+            "description": "valid_until: the visited gateway commits nothing against the grant from then on.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "oct_grant": {
+            "description": "What is granted.",
+            "$ref": "#/components/schemas/grant-claims/$defs/oct-grant"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "exp",
+          "oct_grant"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant": {
+            "title": "Grant body",
+            "description": "The grant's terms. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "request": {
+                "description": "The jti of the grant request this grant answers.",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "token": {
+                "description": "Identity of the token the grant draws on.",
+                "$ref": "#/components/schemas/common/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The most the visited gateway may commit against the grant, in unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit.",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              },
+              "face_value": {
+                "description": "The token's face value as the home recorded it, in unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "report_by": {
+                "description": "NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.",
+                "$ref": "#/components/schemas/common/$defs/numeric-date"
+              }
+            },
+            "required": [
+              "ver",
+              "request",
+              "token",
+              "amount",
+              "unit",
+              "face_value",
+              "report_by"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant-report": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-report.schema.json",
+        "title": "Grant report",
+        "description": "Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "gateway": {
+            "description": "The id of the gateway that produced and signed the report.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "period": {
+            "description": "The period covered: grants issued at or after from and before to.",
+            "$ref": "#/components/schemas/settlement-report/$defs/period"
+          },
+          "peer": {
+            "description": "Present when the report was asked for one peer: only grants whose other party is that gateway.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "generated_at": {
+            "description": "When the report was produced.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "grants": {
+            "description": "The grants, sorted by id in code-point order.",
+            "type": "array",
+            "items": {
+              "description": "One grant.",
+              "$ref": "#/components/schemas/grant-report/$defs/grant-entry"
+            }
+          },
+          "signature": {
+            "description": "JWS Compact Serialization, header {alg, typ: \"oct-grant-report+jwt\", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.",
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
+          }
+        },
+        "required": [
+          "gateway",
+          "period",
+          "generated_at",
+          "grants"
+        ],
+        "$defs": {
+          "grant-entry": {
+            "title": "Grant report entry",
+            "description": "A grant as in grant.schema.json, without the signed grant itself.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The grant id.",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "home": {
+                "description": "The home's gateway id (the grant's iss).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "visited": {
+                "description": "The visited gateway's id (the grant's aud).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "token": {
+                "description": "Identity of the token.",
+                "$ref": "#/components/schemas/common/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The amount granted, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "used": {
+                "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "seq": {
+                "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "status": {
+                "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+                "type": "string",
+                "enum": [
+                  "open",
+                  "closing",
+                  "closed",
+                  "lapsed"
+                ]
+              },
+              "issued_at": {
+                "description": "When the grant was issued (its iat).",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              },
+              "valid_until": {
+                "description": "Its exp: nothing is committed against it from then on.",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              },
+              "report_by": {
+                "description": "The time by which its final report is due.",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              }
+            },
+            "required": [
+              "id",
+              "home",
+              "visited",
+              "token",
+              "amount",
+              "used",
+              "seq",
+              "status",
+              "issued_at",
+              "valid_until",
+              "report_by"
+            ]
+          }
+        }
+      },
+      "grant-request-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-request-claims.schema.json",
+        "title": "OCT grant request claims",
+        "description": "The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the gateway that asks and signs.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the gateway asked.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "oct_grant_request": {
+            "description": "What is asked.",
+            "$ref": "#/components/schemas/grant-request-claims/$defs/oct-grant-request"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_grant_request"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant-request": {
+            "title": "Grant request body",
+            "description": "The token and the amounts asked, in the token's unit. Closed. min_amount <= amount is checked by the home after this schema.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "token": {
+                "description": "The token as the holder presented it; the home verifies it as for a redemption. Only required to be a string here: its content is judged by token verification.",
+                "type": "string"
+              },
+              "amount": {
+                "description": "The most the visited gateway asks for, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "min_amount": {
+                "description": "The least it can use (normally the debit at hand), at most amount.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit (its oct.unit).",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              }
+            },
+            "required": [
+              "ver",
+              "token",
+              "amount",
+              "min_amount",
+              "unit"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant.schema.json",
+        "title": "Grant",
+        "description": "A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "id": {
+            "description": "The grant id.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "grant": {
+            "description": "The signed grant (typ oct-grant+jwt), as the home issued it.",
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
+          },
+          "home": {
+            "description": "The home's gateway id (the grant's iss).",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "visited": {
+            "description": "The visited gateway's id (the grant's aud).",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "token": {
+            "description": "Identity of the token.",
+            "$ref": "#/components/schemas/common/$defs/token-ref"
+          },
+          "amount": {
+            "description": "The amount granted, in the token's unit.",
+            "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "used": {
+            "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+            "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "seq": {
+            "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "status": {
+            "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+            "type": "string",
+            "enum": [
+              "open",
+              "closing",
+              "closed",
+              "lapsed"
+            ]
+          },
+          "issued_at": {
+            "description": "When the grant was issued (its iat).",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "valid_until": {
+            "description": "Its exp: nothing is committed against it from then on.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "report_by": {
+            "description": "The time by which its final report is due.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          }
+        },
+        "required": [
+          "id",
+          "grant",
+          "home",
+          "visited",
+          "token",
+          "amount",
+          "used",
+          "seq",
+          "status",
+          "issued_at",
+          "valid_until",
+          "report_by"
+        ]
       },
       "inspect-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3662,7 +4060,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/network-config.schema.json",
         "title": "OCT network configuration",
-        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.",
+        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.",
         "type": "object",
         "properties": {
           "gateway": {
@@ -3693,6 +4091,18 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "limits": {
             "description": "Operational limits. Each absent member takes its default.",
             "$ref": "#/components/schemas/network-config/$defs/limits"
+          },
+          "peers": {
+            "description": "The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/network-config/$defs/peer"
+            },
+            "maxItems": 256
+          },
+          "federation": {
+            "description": "Settings of federation (spec section 5.11). Each absent member takes its default.",
+            "$ref": "#/components/schemas/network-config/$defs/federation"
           }
         },
         "required": [
@@ -3984,6 +4394,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 9007199254740991
+              },
+              "homes": {
+                "description": "The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/common/$defs/uri"
+                },
+                "minItems": 1,
+                "maxItems": 64,
+                "uniqueItems": true
               }
             },
             "required": [
@@ -4197,6 +4617,114 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               },
               "http_keep_alive_timeout_ms": {
                 "description": "How long an idle persistent connection is kept open after an answer, in milliseconds (default 5000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              }
+            },
+            "additionalProperties": false
+          },
+          "peer": {
+            "title": "Peer",
+            "description": "Another gateway this one federates with: its id, where to reach it, and the public keys it signs its documents with (its receipt keys). It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The peer's gateway id, as in its gateway.id; a token's oct.home and a document's iss name it.",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "url": {
+                "description": "Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              },
+              "jwks": {
+                "description": "Inline public keys of the peer.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              }
+            },
+            "required": [
+              "id",
+              "url"
+            ],
+            "additionalProperties": false,
+            "anyOf": [
+              {
+                "properties": {
+                  "jwks": true
+                },
+                "required": [
+                  "jwks"
+                ]
+              },
+              {
+                "properties": {
+                  "jwks_uri": true
+                },
+                "required": [
+                  "jwks_uri"
+                ]
+              }
+            ]
+          },
+          "federation": {
+            "title": "Federation settings",
+            "description": "How this gateway grants, as a home, and draws on grants and reports usage, as a visited gateway (spec section 5.11). Each member is a positive integer (refill_below_debits may be 0); an absent member takes its default.",
+            "type": "object",
+            "properties": {
+              "grant_ttl_seconds": {
+                "description": "Home: a grant is valid for this long after it is issued, and never after the token's exp (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "report_window_seconds": {
+                "description": "Home: a grant's report_by is its valid_until plus this (default 300); at least twice clock_skew_seconds.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "prefetch_factor": {
+                "description": "Visited: a grant request asks for the debit times this, at most the face value; 1 asks for the debit alone (default 10).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000000
+              },
+              "refill_below_debits": {
+                "description": "Visited: after a commit, ask for the next grant at once when the room left is below this many debits; 0 never asks early (default 2).",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1000000
+              },
+              "report_threshold_percent": {
+                "description": "Visited: report usage when what was committed against a grant since the last report reaches this share of it (default 50).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100
+              },
+              "idle_release_seconds": {
+                "description": "Visited: close a grant, with a final report, when nothing was reserved against it for this long (default 60).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "home_retry_seconds": {
+                "description": "Visited: after a failed request to a home, send it nothing for this long; the Retry-After of home_unavailable (default 5).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "peer_timeout_ms": {
+                "description": "Timeout of one request to a peer, in milliseconds (default 5000, at most 30000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 30000
+              },
+              "peer_max_bytes": {
+                "description": "Largest answer read from a peer, in bytes (default 65536).",
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
@@ -4974,6 +5502,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "redeem": {
                 "description": "Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.",
                 "$ref": "#/components/schemas/token-claims/$defs/redeem"
+              },
+              "home": {
+                "description": "The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.",
+                "$ref": "#/components/schemas/common/$defs/uri"
               }
             },
             "required": [
@@ -5272,6 +5804,83 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             },
             "required": [
               "model_type"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "usage-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/usage-claims.schema.json",
+        "title": "OCT usage report claims",
+        "description": "The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the grant's audience.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the grant's issuer.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "A unique id of this report, with at least 122 random bits.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "oct_usage": {
+            "description": "The usage.",
+            "$ref": "#/components/schemas/usage-claims/$defs/oct-usage"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_usage"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-usage": {
+            "title": "Usage report body",
+            "description": "Cumulative usage of one grant. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "grant": {
+                "description": "The grant id (the grant's jti).",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "seq": {
+                "description": "Sequence number, strictly increasing over the reports of one grant.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 9007199254740991
+              },
+              "used": {
+                "description": "Everything committed against the grant so far, in its unit: never decreasing, at most its amount.",
+                "$ref": "#/components/schemas/common/$defs/amount"
+              },
+              "final": {
+                "description": "true when the visited gateway has closed the grant: used is its total for good.",
+                "type": "boolean"
+              }
+            },
+            "required": [
+              "ver",
+              "grant",
+              "seq",
+              "used",
+              "final"
             ],
             "additionalProperties": false
           }

@@ -40,6 +40,41 @@ export type Carrier = (
    * Largest allowed exp - iat of this carrier's tokens, in seconds. Default 34560000 (400 days).
    */
   max_token_lifetime?: number;
+  /**
+   * The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  homes?: [AbsoluteURI, ...AbsoluteURI[]];
+};
+/**
+ * Another gateway this one federates with: its id, where to reach it, and the public keys it signs its documents with (its receipt keys). It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set.
+ */
+export type Peer = (
+  | {
+      jwks: unknown;
+    }
+  | {
+      jwks_uri: unknown;
+    }
+) & {
+  /**
+   * The peer's gateway id, as in its gateway.id; a token's oct.home and a document's iss name it.
+   */
+  id: AbsoluteURI;
+  /**
+   * Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.
+   */
+  url: EndpointURL;
+  /**
+   * Inline public keys of the peer.
+   */
+  jwks?: Jwks;
+  /**
+   * Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.
+   */
+  jwks_uri?: EndpointURL;
 };
 /**
  * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.
@@ -252,7 +287,7 @@ export interface BalanceRequest {
   token: string;
 }
 /**
- * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.
+ * Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.
  */
 export interface Balance {
   /**
@@ -275,6 +310,10 @@ export interface Balance {
    * What can still be redeemed.
    */
   remaining: Quantity;
+  /**
+   * Present at a visited gateway only: the gateway id of the token's home, where its balance lives.
+   */
+  home?: AbsoluteURI;
 }
 /**
  * Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.
@@ -288,6 +327,23 @@ export interface CaptureRequest {
    * The provider's unit: the unit of the authorised credit.
    */
   unit: UnitId;
+}
+/**
+ * The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.
+ */
+export interface FederationHeader {
+  /**
+   * Signature algorithm, from the OCT allow-list; it matches the key's alg.
+   */
+  alg: SignatureAlgorithm;
+  /**
+   * The kind of document, exactly (case-sensitive, without an application/ prefix).
+   */
+  typ: "oct-grant-request+jwt" | "oct-grant+jwt" | "oct-usage+jwt" | "oct-grant-report+jwt";
+  /**
+   * Id of the signing gateway's key, as published in its JWK Set.
+   */
+  kid: KeyId;
 }
 /**
  * Body of GET /.well-known/oct-gateway: what a gateway supports and whom it trusts. Open: clients ignore members they do not know.
@@ -361,6 +417,253 @@ export interface ProviderSummary {
    * @minItems 1
    */
   units: [UnitId, ...UnitId[]];
+}
+/**
+ * The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.
+ */
+export interface GrantClaims {
+  /**
+   * The home's id: the gateway that holds the token's balance and signs the grant.
+   */
+  iss: AbsoluteURI;
+  /**
+   * The visited gateway's id: the only gateway that may redeem against the grant and report its usage.
+   */
+  aud: AbsoluteURI;
+  /**
+   * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+   */
+  iat: NumericDate;
+  /**
+   * The grant id, unique in the home, with at least 122 random bits.
+   */
+  jti: Identifier;
+  /**
+   * valid_until: the visited gateway commits nothing against the grant from then on.
+   */
+  exp: NumericDate;
+  oct_grant: GrantBody;
+}
+/**
+ * What is granted.
+ */
+export interface GrantBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  /**
+   * The jti of the grant request this grant answers.
+   */
+  request: Identifier;
+  /**
+   * Identity of the token the grant draws on.
+   */
+  token: TokenReference;
+  /**
+   * The most the visited gateway may commit against the grant, in unit.
+   */
+  amount: PositiveAmount;
+  /**
+   * The token's unit.
+   */
+  unit: UnitId;
+  /**
+   * The token's face value as the home recorded it, in unit.
+   */
+  face_value: PositiveAmount;
+  /**
+   * NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.
+   */
+  report_by: NumericDate;
+}
+/**
+ * Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.
+ */
+export interface GrantReport {
+  /**
+   * The id of the gateway that produced and signed the report.
+   */
+  gateway: AbsoluteURI;
+  period: SettlementPeriod;
+  /**
+   * Present when the report was asked for one peer: only grants whose other party is that gateway.
+   */
+  peer?: AbsoluteURI;
+  /**
+   * When the report was produced.
+   */
+  generated_at: Timestamp;
+  /**
+   * The grants, sorted by id in code-point order.
+   */
+  grants: GrantReportEntry[];
+  /**
+   * JWS Compact Serialization, header {alg, typ: "oct-grant-report+jwt", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.
+   */
+  signature?: CompactJWS;
+}
+/**
+ * The period covered: grants issued at or after from and before to.
+ */
+export interface SettlementPeriod {
+  /**
+   * Start, inclusive.
+   */
+  from: Timestamp;
+  /**
+   * End, exclusive.
+   */
+  to: Timestamp;
+}
+/**
+ * One grant.
+ */
+export interface GrantReportEntry {
+  /**
+   * The grant id.
+   */
+  id: Identifier;
+  /**
+   * The home's gateway id (the grant's iss).
+   */
+  home: AbsoluteURI;
+  /**
+   * The visited gateway's id (the grant's aud).
+   */
+  visited: AbsoluteURI;
+  /**
+   * Identity of the token.
+   */
+  token: TokenReference;
+  /**
+   * The amount granted, in the token's unit.
+   */
+  amount: Quantity;
+  /**
+   * At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.
+   */
+  used: Quantity;
+  /**
+   * The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.
+   */
+  seq: number;
+  /**
+   * open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).
+   */
+  status: "open" | "closing" | "closed" | "lapsed";
+  /**
+   * When the grant was issued (its iat).
+   */
+  issued_at: Timestamp;
+  /**
+   * Its exp: nothing is committed against it from then on.
+   */
+  valid_until: Timestamp;
+  /**
+   * The time by which its final report is due.
+   */
+  report_by: Timestamp;
+}
+/**
+ * The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.
+ */
+export interface GrantRequestClaims {
+  /**
+   * The visited gateway's id: the gateway that asks and signs.
+   */
+  iss: AbsoluteURI;
+  /**
+   * The home's id: the gateway asked.
+   */
+  aud: AbsoluteURI;
+  /**
+   * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+   */
+  iat: NumericDate;
+  /**
+   * The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.
+   */
+  jti: Identifier;
+  oct_grant_request: GrantRequestBody;
+}
+/**
+ * What is asked.
+ */
+export interface GrantRequestBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  /**
+   * The token as the holder presented it; the home verifies it as for a redemption. Only required to be a string here: its content is judged by token verification.
+   */
+  token: string;
+  /**
+   * The most the visited gateway asks for, in the token's unit.
+   */
+  amount: PositiveAmount;
+  /**
+   * The least it can use (normally the debit at hand), at most amount.
+   */
+  min_amount: PositiveAmount;
+  /**
+   * The token's unit (its oct.unit).
+   */
+  unit: UnitId;
+}
+/**
+ * A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.
+ */
+export interface Grant {
+  /**
+   * The grant id.
+   */
+  id: Identifier;
+  /**
+   * The signed grant (typ oct-grant+jwt), as the home issued it.
+   */
+  grant: CompactJWS;
+  /**
+   * The home's gateway id (the grant's iss).
+   */
+  home: AbsoluteURI;
+  /**
+   * The visited gateway's id (the grant's aud).
+   */
+  visited: AbsoluteURI;
+  /**
+   * Identity of the token.
+   */
+  token: TokenReference;
+  /**
+   * The amount granted, in the token's unit.
+   */
+  amount: Quantity;
+  /**
+   * At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.
+   */
+  used: Quantity;
+  /**
+   * The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.
+   */
+  seq: number;
+  /**
+   * open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).
+   */
+  status: "open" | "closing" | "closed" | "lapsed";
+  /**
+   * When the grant was issued (its iat).
+   */
+  issued_at: Timestamp;
+  /**
+   * Its exp: nothing is committed against it from then on.
+   */
+  valid_until: Timestamp;
+  /**
+   * The time by which its final report is due.
+   */
+  report_by: Timestamp;
 }
 /**
  * Body of a token inspection request (OPTIONAL endpoint). Closed. Only the body's shape is checked here (request_invalid); the token's content is judged step by step by the verification algorithm and reported in the answer, never as a problem.
@@ -522,7 +825,7 @@ export interface Jwks {
   keys: [PublicJWK, ...PublicJWK[]];
 }
 /**
- * The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.
+ * The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.
  */
 export interface NetworkConfig {
   gateway: Gateway;
@@ -539,6 +842,13 @@ export interface NetworkConfig {
    */
   tariffs: Tariff[];
   limits?: Limits;
+  /**
+   * The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.
+   *
+   * @maxItems 256
+   */
+  peers?: Peer[];
+  federation?: FederationSettings;
 }
 /**
  * The gateway itself.
@@ -744,6 +1054,47 @@ export interface Limits {
    * How long an idle persistent connection is kept open after an answer, in milliseconds (default 5000).
    */
   http_keep_alive_timeout_ms?: number;
+}
+/**
+ * Settings of federation (spec section 5.11). Each absent member takes its default.
+ */
+export interface FederationSettings {
+  /**
+   * Home: a grant is valid for this long after it is issued, and never after the token's exp (default 300).
+   */
+  grant_ttl_seconds?: number;
+  /**
+   * Home: a grant's report_by is its valid_until plus this (default 300); at least twice clock_skew_seconds.
+   */
+  report_window_seconds?: number;
+  /**
+   * Visited: a grant request asks for the debit times this, at most the face value; 1 asks for the debit alone (default 10).
+   */
+  prefetch_factor?: number;
+  /**
+   * Visited: after a commit, ask for the next grant at once when the room left is below this many debits; 0 never asks early (default 2).
+   */
+  refill_below_debits?: number;
+  /**
+   * Visited: report usage when what was committed against a grant since the last report reaches this share of it (default 50).
+   */
+  report_threshold_percent?: number;
+  /**
+   * Visited: close a grant, with a final report, when nothing was reserved against it for this long (default 60).
+   */
+  idle_release_seconds?: number;
+  /**
+   * Visited: after a failed request to a home, send it nothing for this long; the Retry-After of home_unavailable (default 5).
+   */
+  home_retry_seconds?: number;
+  /**
+   * Timeout of one request to a peer, in milliseconds (default 5000, at most 30000).
+   */
+  peer_timeout_ms?: number;
+  /**
+   * Largest answer read from a peer, in bytes (default 65536).
+   */
+  peer_max_bytes?: number;
 }
 /**
  * The member payment of an app's problem answer (spec section 15.1): where and how much a request is paid in OCT tokens, the same as the parameters of its WWW-Authenticate challenge of the scheme OCT. Sent with payment_required and with the refusals of a token or its balance (section 15.3). Open: clients ignore members they do not know.
@@ -1016,7 +1367,16 @@ export interface SettlementReport {
    * The id of the gateway that produced the report.
    */
   gateway: AbsoluteURI;
-  period: SettlementPeriod;
+  period: ({
+  /**
+   * Start, inclusive.
+   */
+  from: Timestamp;
+  /**
+   * End, exclusive.
+   */
+  to: Timestamp;
+});
   /**
    * When the report was produced.
    */
@@ -1033,16 +1393,6 @@ export interface SettlementReport {
 /**
  * The period covered: redemptions committed at or after `from` and before `to`.
  */
-export interface SettlementPeriod {
-  /**
-   * Start, inclusive.
-   */
-  from: Timestamp;
-  /**
-   * End, exclusive.
-   */
-  to: Timestamp;
-}
 /**
  * What `carrier` owes `provider` for the period in one pair of units.
  */
@@ -1125,6 +1475,10 @@ export interface OCTClaim {
    */
   unit: UnitId;
   redeem?: RedemptionConstraints;
+  /**
+   * The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.
+   */
+  home?: AbsoluteURI;
 }
 /**
  * Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.
@@ -1220,6 +1574,53 @@ export interface ModelTier {
    * Largest total parameter count in the tier, inclusive.
    */
   parameters_max?: number;
+}
+/**
+ * The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.
+ */
+export interface UsageClaims {
+  /**
+   * The visited gateway's id: the grant's audience.
+   */
+  iss: AbsoluteURI;
+  /**
+   * The home's id: the grant's issuer.
+   */
+  aud: AbsoluteURI;
+  /**
+   * NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.
+   */
+  iat: NumericDate;
+  /**
+   * A unique id of this report, with at least 122 random bits.
+   */
+  jti: Identifier;
+  oct_usage: UsageReportBody;
+}
+/**
+ * The usage.
+ */
+export interface UsageReportBody {
+  /**
+   * OCT version: "0.1".
+   */
+  ver: "0.1";
+  /**
+   * The grant id (the grant's jti).
+   */
+  grant: Identifier;
+  /**
+   * Sequence number, strictly increasing over the reports of one grant.
+   */
+  seq: number;
+  /**
+   * Everything committed against the grant so far, in its unit: never decreasing, at most its amount.
+   */
+  used: Amount;
+  /**
+   * true when the visited gateway has closed the grant: used is its total for good.
+   */
+  final: boolean;
 }
 /**
  * Body of a token verification request. Closed. Only the body's shape is checked here (request_invalid); the token's content is judged by the verification algorithm, whose failures are answered with 200 and valid: false.

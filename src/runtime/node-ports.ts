@@ -8,6 +8,8 @@
  * reservations, the purge of expired quotes, WAL checkpoints.
  */
 import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
+import { FetchPeerClient } from "../adapters/peers/fetch-peer-client.ts";
+import { VisitedGrants } from "../core/federation/visited-service.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
@@ -48,6 +50,8 @@ export interface NodePorts extends GatewayPorts {
    * again at the next; none ever throws.
    */
   startRecovery(everyMs: number, log: (message: string) => void): { stop(): void };
+  /** Sends the visited gateway's pending grant requests and usage reports now (spec §11.9). */
+  reportGrants(): Promise<void>;
   close(): void;
 }
 
@@ -87,6 +91,30 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   const settlements = new SqlSettlementStore(sqlite.driver);
   const ledger = new SqlLedger(sqlite.driver, settlements);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
+  const receiptKeys = configured?.length
+    ? configuredReceiptKeys(configured)
+    : generatedReceiptKeys(new SqlKeyStore(sqlite.driver));
+  const keys = new CarrierKeys(
+    new RemoteJwks({
+      clock,
+      limits: network.limits,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
+  // Federation (spec §11): a visited gateway's grants, when the network lists peers.
+  const federation =
+    network.peers.length > 0
+      ? new VisitedGrants({
+          network,
+          keys,
+          clock,
+          ledger,
+          peers: new FetchPeerClient(network.federation, options.fetch),
+          signingKey: () => receiptKeys.signingKey(),
+          log: (message) => console.log(message),
+        })
+      : undefined;
+  const reportGrants = async () => federation?.reportAll();
   const recover = () => ledger.recover(clock.now());
   const upkeep = async () => {
     await ledger.purgeQuotes(clock.now());
@@ -95,21 +123,16 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   return {
     network,
     clock,
-    keys: new CarrierKeys(
-      new RemoteJwks({
-        clock,
-        limits: network.limits,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ),
+    keys,
     signatures: nodeCryptoSignatures,
     verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger,
     settlements,
-    receiptKeys: configured?.length
-      ? configuredReceiptKeys(configured)
-      : generatedReceiptKeys(new SqlKeyStore(sqlite.driver)),
+    receiptKeys,
     adapterFor: providerAdapters(options.fetch),
+    ...(network.peers.length > 0 ? { grants: ledger } : {}),
+    ...(federation ? { federation } : {}),
+    reportGrants,
     recover,
     upkeep,
     startRecovery(everyMs, log) {
@@ -123,6 +146,14 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
             log(
               `oct: recovery ${why} (${(error as Error).message}); trying again in ${everyMs} ms`,
             );
+          }
+        }),
+        // Grant requests and usage reports (spec §11.9): each grant's turn comes every second.
+        every(1000, async () => {
+          try {
+            await reportGrants();
+          } catch (error) {
+            if (!isBusy(error)) log(`oct: reporting grants failed: ${(error as Error).message}`);
           }
         }),
         every(1000, async () => {

@@ -23,7 +23,8 @@ export interface Suite {
     | "receipts"
     | "settlement"
     | "key-sets"
-    | "providers";
+    | "providers"
+    | "federation";
   version: "0.1";
   title: string;
   description: string;
@@ -175,7 +176,8 @@ export interface Step {
     | "hook-received"
     | "await"
     | "discovery"
-    | "request";
+    | "request"
+    | "grant-request";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
@@ -216,6 +218,7 @@ export interface Step {
   headers?: {
     [k: string]: string;
   };
+  document?: TokenRecipe1;
   /**
    * verify: the token is this saved value (${name.member}), e.g. a receipt presented as a token.
    */
@@ -225,6 +228,18 @@ export interface Step {
  * What a path of the runner's callback server answers: a key set built from suite keys, or text, with a status, a delay, a redirect, or held until a release step.
  */
 export interface Served {
+  /**
+   * Answer a grant request (spec §11.5) as a token's home would: 201 with a grant for what it asks, signed with this suite key as the peer `home`, valid `seconds` (default 300); `amount` grants another amount than asked; `claims` are merged over the grant's claims (a null removes one).
+   */
+  grant?: {
+    key: string;
+    home: string;
+    seconds?: number;
+    amount?: string;
+    claims?: {
+      [k: string]: unknown;
+    };
+  };
   status?: number;
   delayMs?: number;
   hold?: boolean;
@@ -244,4 +259,35 @@ export interface Served {
    * The body as base64 octets (for what is not UTF-8).
    */
   base64?: string;
+}
+/**
+ * A token recipe: minted by the runner at run time. `claims` and `header` are merged over the defaults (a null member removes it); `${now+N}`, `${jti}`, `${iss}`, `${kid}`, `${alg}` are replaced; `signWith` signs with another key than the one the header names; `mutate` changes the compact form afterwards.
+ */
+export interface TokenRecipe1 {
+  compact?: string;
+  repeat?: {
+    text: string;
+    count: number;
+  };
+  key?: string;
+  header?: {
+    [k: string]: unknown;
+  };
+  headerText?: string;
+  claims?: {
+    [k: string]: unknown;
+  };
+  claimsText?: string;
+  signWith?: string;
+  signAlg?: "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+  sameIdentity?: boolean;
+  mutate?: Mutation[];
+  /**
+   * Pads the claims with a `padding` member of 'x's until the final compact token, mutations applied, is exactly this many bytes; the runner stops with an error when no padding can.
+   */
+  padTo?: number;
+  /**
+   * The carrier whose issuer is the token's iss (by default the carrier the key name begins with).
+   */
+  carrier?: string;
 }

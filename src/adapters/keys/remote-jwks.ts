@@ -12,6 +12,7 @@ import { checkJwksUri } from "../../core/keys/jwks-uri.ts";
 import { parseStrictJson } from "../../core/json/strict-json.ts";
 import type { Limits } from "../../core/network/config.ts";
 import type { Clock } from "../../ports/clock.ts";
+import { readCapped } from "../http/read-capped.ts";
 
 /** A key set as last fetched, kept where the runtime can keep it. */
 export interface CachedJwks {
@@ -153,37 +154,10 @@ export class RemoteJwks {
         headers: { accept: "application/jwk-set+json, application/json" },
       });
       if (response.status !== 200) throw new Error(`status ${response.status}`);
-      const text = await readCapped(response, limits.jwks_max_bytes);
+      const text = await readCapped(response, limits.jwks_max_bytes, "key set");
       return parseStrictJson(text) as { keys: unknown[] };
     } finally {
       clearTimeout(timer);
     }
   }
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new Error("key set too large");
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error("key set too large");
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  // ignoreBOM keeps a byte-order mark in the text, where the strict parser refuses it (§5.5 item 5).
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
 }

@@ -11,6 +11,10 @@ import { isKnownUnit } from "../units/registry.ts";
 import { parsePositiveAmount, type Atto } from "../amount/decimal.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
 import type { Algorithm } from "../token/header.ts";
+import type { FederationSettings } from "../../generated/types.ts";
+import { loadFederation, type Federation, type Peer, type PeerDocument } from "./peers.ts";
+
+export type { Federation, Peer };
 
 export interface Carrier {
   id: string;
@@ -20,6 +24,8 @@ export interface Carrier {
   algorithms: Algorithm[];
   status: "active" | "suspended";
   max_token_lifetime?: number;
+  /** Gateway ids allowed to hold this carrier's balances (spec §11.2). */
+  homes?: string[];
   /** Inline keys by kid, checked at load. */
   inlineKeys: Map<string, PublicJwk>;
 }
@@ -98,6 +104,8 @@ export interface NetworkDocument {
   providers: Provider[];
   tariffs: Tariff[];
   limits?: Partial<Limits>;
+  peers?: PeerDocument[];
+  federation?: FederationSettings;
 }
 
 /** A configuration problem, located by JSON Pointer. */
@@ -126,6 +134,10 @@ export interface Network {
   carrierByIssuer(issuer: string): Carrier | undefined;
   carrierById(id: string): Carrier | undefined;
   providerById(id: string): Provider | undefined;
+  /** The gateways this one federates with (spec §5.10), and the settings of §5.11. */
+  peers: Peer[];
+  federation: Federation;
+  peerById(id: string): Peer | undefined;
 }
 
 /**
@@ -232,6 +244,20 @@ export function loadNetwork(document: unknown): Network {
     });
   });
 
+  const federated = loadFederation(
+    {
+      gatewayId: doc.gateway.id,
+      peers: doc.peers,
+      federation: doc.federation,
+      carriers: doc.carriers,
+      clockSkewSeconds: limits.clock_skew_seconds,
+      jwksMaxKeys: limits.jwks_max_keys,
+    },
+    (pointer, reason) => {
+      throw new ConfigError(pointer, reason);
+    },
+  );
+
   return {
     document: doc,
     gatewayId: doc.gateway.id,
@@ -242,6 +268,9 @@ export function loadNetwork(document: unknown): Network {
     carrierByIssuer: (issuer) => byIssuer.get(issuer),
     carrierById: (id) => byId.get(id),
     providerById: (id) => providers.get(id),
+    peers: federated.peers,
+    federation: federated.federation,
+    peerById: (id) => federated.peerById.get(id),
   };
 }
 

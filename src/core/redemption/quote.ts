@@ -7,6 +7,7 @@ import { formatAmount, parseAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
 import type { Tariff } from "../network/config.ts";
 import { balanceOf } from "./balance.ts";
+import { homeOf } from "../federation/home.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
 import type { RedemptionDeps } from "./deps.ts";
 import {
@@ -38,6 +39,7 @@ export async function createQuote(
   ask: RedemptionAsk,
 ): Promise<QuoteRecord> {
   const verified = await verifyToken(token, deps);
+  homeOf({ oct: verified.claims.oct, carrier: verified.carrier }, deps.network);
   const now = deps.clock.now();
   const plan = planRedemption(deps.network, verified, ask, now, "quote");
   const balance = await balanceOf(deps.ledger, verified, now);

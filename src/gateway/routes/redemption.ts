@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
 import { captureAuthorization, voidAuthorization } from "../../core/redemption/authorization.ts";
-import { balanceOf } from "../../core/redemption/balance.ts";
+import { balanceHere } from "../../core/federation/balance.ts";
 import { fingerprint } from "../../core/redemption/fingerprint.ts";
 import { createQuote } from "../../core/redemption/quote.ts";
 import { redeem, type RedeemResult } from "../../core/redemption/redeem.ts";
@@ -120,7 +120,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
   app.post("/v1/balance", async (c) => {
     const { value } = await readJsonBody(c, validateBalanceRequest);
     const verified = await verifyToken(value.token, ports);
-    return c.json(await balanceOf(ports.ledger, verified, ports.clock.now()));
+    return c.json(await balanceHere(ports, verified));
   });
 
   return app;

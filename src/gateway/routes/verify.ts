@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
-import { balanceOf } from "../../core/redemption/balance.ts";
+import { balanceHere } from "../../core/federation/balance.ts";
 import { verifyToken } from "../../core/token/verify.ts";
 import { validateVerifyRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
@@ -18,7 +18,7 @@ export function verifyRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
     const { value } = await readJsonBody(c, validateVerifyRequest);
     try {
       const verified = await verifyToken(value.token, ports);
-      const balance = await balanceOf(ports.ledger, verified, ports.clock.now());
+      const balance = await balanceHere(ports, verified);
       return c.json({ valid: true, claims: verified.claims, remaining: balance.remaining });
     } catch (error) {
       // Every refusal of the token is a verdict; unreachable keys are not the

@@ -515,7 +515,7 @@ describe("GET /openapi.json", () => {
       })),
     );
 
-  it("lists each operation's error codes under the statuses of spec §11", () => {
+  it("lists each operation's error codes under the statuses of spec §12", () => {
     const registry = new Map(errorRows(spec).map((r) => [r.code, r]));
     const listed = new Map<string, Map<string, number[]>>();
     for (const { key, operation } of operations()) {
@@ -534,7 +534,7 @@ describe("GET /openapi.json", () => {
         }
       }
       expect(codes.get("internal_error"), key).toEqual([500]);
-      expect(operation.description, key).toContain("### Errors (Section 11)");
+      expect(operation.description, key).toContain("### Errors (Section 12)");
       listed.set(key, codes);
     }
     const tokenCodes = [...registry.values()]

@@ -5,6 +5,7 @@
  * Object holds the ledger's, the settlement book the settlement and key ones.
  */
 import { statements, type Migration } from "./migrate.ts";
+import { GRANT_MIGRATIONS } from "./grants.ts";
 import { backfillBuckets } from "./settlement-buckets.ts";
 
 /** One row per commit (spec §10.1): a token's outbox on Workers, the report source otherwise. */
@@ -101,6 +102,8 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     `ALTER TABLE redemptions DROP COLUMN debit`,
     `ALTER TABLE redemptions DROP COLUMN expires_at`,
   ]),
+  // Federation (spec §11): a home's grants, a visited gateway's held grants and requests.
+  ...GRANT_MIGRATIONS,
 ];
 
 /** The entries reports are made from, and their totals per bucket (`settlement-buckets.ts`). */
