@@ -14,6 +14,7 @@ import { countRequests, Metrics } from "./metrics.ts";
 import { inspectRoutes } from "./routes/inspect.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { redemptionListRoutes } from "./routes/redemption-list.ts";
 import { redemptionRoutes } from "./routes/redemption.ts";
 import { settlementRoutes } from "./routes/settlement.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -55,6 +56,7 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   app.route("/", metadataRoutes(ports, metrics));
   app.route("/", verifyRoutes(ports));
   app.route("/", redemptionRoutes(ports, metrics));
+  app.route("/", redemptionListRoutes(ports));
   app.route("/", settlementRoutes(ports));
   app.route("/", inspectRoutes(ports));
   app.route("/", pageRoutes());

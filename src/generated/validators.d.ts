@@ -18,6 +18,7 @@ export interface Validator<Shape> {
 
 export declare const validateBalanceRequest: Validator<T.BalanceRequest>;
 export declare const validateBalance: Validator<T.Balance>;
+export declare const validateClientAssertionClaims: Validator<T.ClientAssertionClaims>;
 export declare const validateCommon: Validator<unknown>;
 export declare const validateGatewayMetadata: Validator<T.GatewayMetadata>;
 export declare const validateInspectRequest: Validator<T.InspectRequest>;
@@ -30,6 +31,7 @@ export declare const validateQuoteRequest: Validator<T.QuoteRequest>;
 export declare const validateQuote: Validator<T.Quote>;
 export declare const validateReceiptClaims: Validator<T.ReceiptClaims>;
 export declare const validateReceiptHeader: Validator<T.ReceiptHeader>;
+export declare const validateRedemptionList: Validator<T.RedemptionList>;
 export declare const validateRedemptionRequest: Validator<T.RedemptionRequest>;
 export declare const validateRedemption: Validator<T.Redemption>;
 export declare const validateSettlementReport: Validator<T.SettlementReport>;

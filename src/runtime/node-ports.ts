@@ -1,6 +1,6 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
- * settlement store and receipt key in one file, inline and fetched carrier
+ * settlement store, receipt key and assertion jtis in one file, inline and fetched carrier
  * keys, carriers' status lists, signatures checked with `node:crypto` on the calling thread (without
  * Web Crypto's thread-pool round trip, `bench/README.md`), the provider
  * adapters, and the ledger's background work: recovery of lapsed
@@ -10,6 +10,7 @@ import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
+import { SqlAssertionJtis } from "../adapters/ledger/sql/assertion-jtis.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
 import { ALL_MIGRATIONS } from "../adapters/ledger/sql/schema.ts";
 import { SqlLedger } from "../adapters/ledger/sql/sql-ledger.ts";
@@ -102,6 +103,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
     signatures: nodeCryptoSignatures,
     ledger,
     settlements,
+    assertions: new SqlAssertionJtis(sqlite.driver),
     receiptKeys: configured?.length
       ? configuredReceiptKeys(configured)
       : generatedReceiptKeys(new SqlKeyStore(sqlite.driver)),

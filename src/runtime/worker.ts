@@ -12,6 +12,7 @@ import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
 import type { LedgerBindings } from "../adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
@@ -64,6 +65,7 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
     signatures: webCryptoSignatures,
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
+    assertions: durableObjectAssertionJtis(env),
     receiptKeys: configured?.length
       ? configuredReceiptKeys(configured)
       : generatedReceiptKeys(durableObjectKeyStore(env)),

@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import type { LedgerBindings } from "../../src/adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
@@ -60,6 +61,7 @@ export async function workerGateway(
     signatures: webCryptoSignatures,
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
+    assertions: durableObjectAssertionJtis(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),
     adapterFor: providerAdapters(options.fetch),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -8,6 +8,7 @@ export interface Validator {
 
 export declare const validateBalanceRequest: Validator;
 export declare const validateBalance: Validator;
+export declare const validateClientAssertionClaims: Validator;
 export declare const validateCommon: Validator;
 export declare const validateGatewayMetadata: Validator;
 export declare const validateInspectRequest: Validator;
@@ -20,6 +21,7 @@ export declare const validateQuoteRequest: Validator;
 export declare const validateQuote: Validator;
 export declare const validateReceiptClaims: Validator;
 export declare const validateReceiptHeader: Validator;
+export declare const validateRedemptionList: Validator;
 export declare const validateRedemptionRequest: Validator;
 export declare const validateRedemption: Validator;
 export declare const validateSettlementReport: Validator;

@@ -112,6 +112,8 @@ export class SqlLedger implements Ledger {
         credited: record.credited.amount,
         tariff: JSON.stringify(record.tariff),
         committed_at: now,
+        token_key: tokenKey,
+        record: JSON.stringify(committedRecord),
       });
       return committedRecord;
     });
