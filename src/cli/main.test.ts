@@ -64,6 +64,8 @@ describe("oct", () => {
       ["redeem"],
       ["balance"],
       ["settlement"],
+      ["redemptions"],
+      ["metrics"],
       ["receipt", "verify"],
       ["network", "init"],
       ["network", "add-carrier"],

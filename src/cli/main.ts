@@ -7,7 +7,15 @@ import { parseArgs } from "node:util";
 import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
-import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import {
+  balance,
+  metrics,
+  quote,
+  receiptVerify,
+  redeem,
+  redemptions,
+  settlement,
+} from "./commands/gateway.ts";
 import { inspect } from "./commands/inspect.ts";
 import {
   statusListCreate,
@@ -47,6 +55,8 @@ const COMMANDS: Command[] = [
   redeem,
   balance,
   settlement,
+  redemptions,
+  metrics,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,

@@ -23,6 +23,18 @@ export {
 } from "../core/signing/keys.ts";
 export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
 
+// Parties (spec §7.13): a carrier, provider or operator makes a client
+// assertion for each request for its books; a gateway checks one.
+export { makeClientAssertion, type AssertionRequest } from "../core/party/make-assertion.ts";
+export {
+  authenticateParty,
+  CLIENT_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  type AssertionContext,
+} from "../core/party/assertion.ts";
+export { partyOf, partyReference, type Party, type PartyKind } from "../core/party/party.ts";
+export type { AssertionJtis } from "../ports/assertion-jtis.ts";
+
 // Token status (spec §2.8, §6.4): a carrier's status lists, published and read.
 export {
   TOKEN_STATUS,
