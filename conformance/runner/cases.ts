@@ -4,6 +4,7 @@
  * {@link CaseFailure}.
  */
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import { assertionHeaders, type AssertionRecipe } from "./assertion.ts";
 import type { Client } from "./client.ts";
 import {
   CaseFailure,
@@ -87,10 +88,17 @@ async function requestCase(c: Case, ctx: RunContext, log: Exchange[]): Promise<v
     const r = request.bodyRepeat;
     body = r.prefix + r.text.repeat(r.count) + r.suffix;
   }
-  const answer = await ctx.client.send(log, request.method, fill(request.path), {
-    ...(request.headers ? { headers: request.headers } : {}),
-    ...(body !== undefined ? { body } : {}),
-  });
+  const credentials = request.assertion
+    ? await partyHeaders(request.assertion, ctx, log)
+    : undefined;
+  const send = () =>
+    ctx.client.send(log, request.method, fill(request.path), {
+      headers: { ...request.headers, ...credentials },
+      ...(body !== undefined ? { body } : {}),
+    });
+  // A replay: the first use is not judged, the second is.
+  if (request.assertion?.replay) await send();
+  const answer = await send();
   const expected = c.expected as Expectation & { signedReport?: boolean };
   expectAnswer(answer, expected);
   if (expected.signedReport) await checkSignedReport(answer.json, ctx, log);
@@ -202,7 +210,9 @@ async function runStep(
     case "settlement": {
       const from = new Date((ctx.now() - 600) * 1000).toISOString();
       const to = new Date((ctx.now() + 600) * 1000).toISOString();
-      answer = await ctx.client.send(log, "GET", `/v1/settlements?from=${from}&to=${to}`);
+      answer = await ctx.client.send(log, "GET", `/v1/settlements?from=${from}&to=${to}`, {
+        ...(step.assertion ? { headers: await partyHeaders(step.assertion, ctx, log) } : {}),
+      });
       expectAnswer(answer, { status: 200, schema: "settlement-report.schema.json" });
       await checkSignedReport(answer.json, ctx, log);
       const totals = (answer.json as { totals: unknown[] }).totals;
@@ -225,6 +235,16 @@ async function runStep(
     throw new CaseFailure("the receipt differs from the one first returned", json);
   }
   if (step.save) saved[step.save] = json;
+}
+
+/** A party's credentials (spec §7.13) for the gateway under test, made now. */
+async function partyHeaders(
+  recipe: AssertionRecipe,
+  ctx: RunContext,
+  log: Exchange[],
+): Promise<Record<string, string>> {
+  const { id } = await ctx.gateway(log);
+  return assertionHeaders(recipe, ctx.recipe.keys, id, ctx.now());
 }
 
 /** Spec §9.4, as a third party: the gateway's JWKS, the receipt's typ, claims and terms. */

@@ -79,6 +79,9 @@ const keys: Record<string, JWK> = {
   "carrier-e-es384": await named(ec("carrier-e-es384", "secp384r1", "P-384"), "ES384"),
   "carrier-s-eddsa": await named(ed25519("carrier-s-eddsa"), "EdDSA"),
   "carrier-u-eddsa": await named(ed25519("carrier-u-eddsa"), "EdDSA"),
+  // The parties that read the books (spec §7.13): the gateway's operator and provider edge-b.
+  "operator-eddsa": await named(ed25519("operator-eddsa"), "EdDSA"),
+  "edge-b-es256": await named(ec("edge-b-es256", "prime256v1", "P-256"), "ES256"),
   // Keys no carrier publishes: forgers.
   "rogue-eddsa": await named(ed25519("rogue-eddsa"), "EdDSA"),
   "rogue-es256": await named(ec("rogue-es256", "prime256v1", "P-256"), "ES256"),
@@ -99,7 +102,10 @@ const ISSUER = (c: string) => `https://tokens.${c}.conformance.example`;
  */
 const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
 const network = {
-  gateway: { id: "https://gateway.conformance.example" },
+  gateway: {
+    id: "https://gateway.conformance.example",
+    operators: [{ id: "conformance", jwks: publicJwks([keys["operator-eddsa"]!]) }],
+  },
   carriers: [
     {
       id: "carrier-a",
@@ -146,6 +152,7 @@ const network = {
       id: "edge-b",
       adapter: "ledger",
       units: ["gpu-second:a100-sxm", "gpu-second:h100-sxm", "inference-token:llm-large"],
+      jwks: publicJwks([keys["edge-b-es256"]!]),
     },
     ...["2-5", "3", "0-7", "1-5", "7", "0-3", "1000000", "0-000001"].map((r) => ({
       id: `rate-${r}`,

@@ -56,7 +56,7 @@ export interface ApiExamples {
   examples: ApiExample[];
 }
 
-export const API_EXAMPLES = examplesFile as ApiExamples;
+export const API_EXAMPLES = examplesFile as unknown as ApiExamples;
 
 const TOKEN_REF = /^\$token:([a-z0-9-]+)$/;
 const ASSERTION_REF = /\$assertion:([a-z0-9-]+)/g;

@@ -17,6 +17,10 @@ import type { GatewayPorts } from "../../src/gateway/ports.ts";
 import type { KeySource } from "../../src/ports/keys.ts";
 import type { SignatureVerifier } from "../../src/ports/signatures.ts";
 import type { StatusListSource } from "../../src/ports/status-lists.ts";
+import type { AssertionJtis } from "../../src/ports/assertion-jtis.ts";
+import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
+import conformanceKeys from "../../conformance/vectors/keys.json" with { type: "json" };
 import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists.ts";
 
 /** Anything that answers HTTP requests: a Hono app or a wrapper around one. */
@@ -94,6 +98,47 @@ const withAnswers =
       return response;
     });
   };
+
+/** A memory of assertions that forgets at once: every assertion is new to it. */
+const forgettingAssertions: AssertionJtis = { claim: async () => true };
+
+/**
+ * The honest gateway behind a middleware that authenticates anonymous
+ * requests as its operator: the books and the metrics answer anybody.
+ */
+const answeringAnybody = (honest: GatewayPorts): FetchHandler => {
+  const inner = createGateway(honest);
+  const operator = honest.network.operators[0]!;
+  const key = conformanceKeys.keys["operator-eddsa"] as PrivateJwk;
+  return new Hono().all("*", async (c) => {
+    const request = new Request(c.req.raw);
+    if (!request.headers.has("authorization")) {
+      const assertion = await makeClientAssertion({
+        party: `operator:${operator.id}`,
+        gateway: honest.network.gatewayId,
+        key,
+        now: Math.floor(honest.clock.now() / 1000),
+      });
+      request.headers.set("authorization", `Bearer ${assertion}`);
+    }
+    return inner.fetch(request);
+  });
+};
+
+/**
+ * The honest gateway behind a middleware that drops the carrier and
+ * provider filters: a filter beyond a party's reach is narrowed in silence
+ * to its own lines instead of refused.
+ */
+const narrowingInSilence = (honest: GatewayPorts): FetchHandler => {
+  const inner = createGateway(honest);
+  return new Hono().all("*", async (c) => {
+    const url = new URL(c.req.url);
+    url.searchParams.delete("carrier");
+    url.searchParams.delete("provider");
+    return inner.fetch(new Request(url, c.req.raw));
+  });
+};
 
 const limits = (network: Network, change: Partial<Network["limits"]>): Network => ({
   ...network,
@@ -200,6 +245,30 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
         signatures,
       }),
     })),
+  },
+  {
+    name: "books-open-to-anybody",
+    breaks: "settlement reports, redemption listings and metrics answer an authenticated party only",
+    section: "7.13",
+    suites: ["http-api"],
+    caughtBy: "api-034",
+    build: answeringAnybody,
+  },
+  {
+    name: "replayable-assertions",
+    breaks: "a client assertion serves one request: its jti is not accepted twice",
+    section: "7.13 step 6",
+    suites: ["http-api"],
+    caughtBy: "api-043",
+    build: withPorts(() => ({ assertions: forgettingAssertions })),
+  },
+  {
+    name: "narrows-in-silence",
+    breaks: "a filter beyond the party's reach is refused with party_forbidden, never narrowed",
+    section: "7.13",
+    suites: ["http-api"],
+    caughtBy: "api-053",
+    build: narrowingInSilence,
   },
   {
     name: "cacheable-answers",

@@ -110,6 +110,40 @@ export interface RequestRecipe {
     suffix: string;
   };
   token?: TokenRecipe;
+  assertion?: ClientAssertionRecipe;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
 }
 export interface JSONBody {
   [k: string]: unknown;
@@ -159,6 +193,40 @@ export interface Step {
    * wait: how long.
    */
   seconds?: number;
+  assertion?: ClientAssertionRecipe1;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe1 {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
 }
 /**
  * A status list the runner serves at carrier A's status list URL (network.json), signed afresh on each request: `size` entries of `bits` bits, the given `statuses` set, signed with `key`; `ttl` and `exp` (seconds from now) as its claims; `sub` and `typ` replace the right values, `answer` replaces the whole HTTP answer.
