@@ -248,7 +248,8 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
   },
   {
     name: "books-open-to-anybody",
-    breaks: "settlement reports, redemption listings and metrics answer an authenticated party only",
+    breaks:
+      "settlement reports, redemption listings and metrics answer an authenticated party only",
     section: "7.13",
     suites: ["http-api"],
     caughtBy: "api-034",
