@@ -253,6 +253,17 @@ function timestampOf(values: Values, name: "from" | "to"): string {
   );
 }
 
+/** What the parties' commands share: who asks, where, and the period and filters of the books. */
+const BOOKS_OPTIONS = {
+  ...GATEWAY_OPTION,
+  ...PARTY_OPTIONS,
+  from: { type: "string" },
+  to: { type: "string" },
+  carrier: { type: "string" },
+  provider: { type: "string" },
+} as const;
+const BOOKS_HELP = [PARTY_HELP, GATEWAY_HELP, "", EXIT_HELP];
+
 export const settlement: Command = {
   name: "settlement",
   summary: "who owes whom for a period, signature verified (GET /v1/settlements)",
@@ -266,20 +277,9 @@ export const settlement: Command = {
     "provider's redemptions, everything for an operator. The JSON report's signature is verified",
     "against the gateway's /.well-known/jwks.json (a bad signature is exit status 1); --json",
     "prints the report as signed. --csv prints the gateway's CSV form (unsigned).",
-    PARTY_HELP,
-    GATEWAY_HELP,
-    "",
-    EXIT_HELP,
+    ...BOOKS_HELP,
   ].join("\n"),
-  options: {
-    ...GATEWAY_OPTION,
-    ...PARTY_OPTIONS,
-    from: { type: "string" },
-    to: { type: "string" },
-    carrier: { type: "string" },
-    provider: { type: "string" },
-    csv: { type: "boolean" },
-  },
+  options: { ...BOOKS_OPTIONS, csv: { type: "boolean" } },
   async run(values, out) {
     if (values.csv && values.json) throw new UsageError("--csv and --json: choose one");
     const query = new URLSearchParams({
@@ -352,18 +352,10 @@ export const redemptions: Command = {
     "names one token. One page of --limit (default 50, at most 100); --all follows the pages",
     "to the end. --json prints the page as the gateway answered it (with --all, every",
     "redemption as one JSON array).",
-    PARTY_HELP,
-    GATEWAY_HELP,
-    "",
-    EXIT_HELP,
+    ...BOOKS_HELP,
   ].join("\n"),
   options: {
-    ...GATEWAY_OPTION,
-    ...PARTY_OPTIONS,
-    from: { type: "string" },
-    to: { type: "string" },
-    carrier: { type: "string" },
-    provider: { type: "string" },
+    ...BOOKS_OPTIONS,
     iss: { type: "string" },
     jti: { type: "string" },
     limit: { type: "string" },
@@ -409,10 +401,7 @@ export const metrics: Command = {
   help: [
     "Prints the Prometheus text the gateway answers an operator of its configuration",
     "(gateway.operators) with.",
-    PARTY_HELP,
-    GATEWAY_HELP,
-    "",
-    EXIT_HELP,
+    ...BOOKS_HELP,
   ].join("\n"),
   options: { ...GATEWAY_OPTION, ...PARTY_OPTIONS },
   async run(values, out) {
