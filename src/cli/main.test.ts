@@ -70,6 +70,7 @@ describe("oct", () => {
       ["network", "init"],
       ["network", "add-carrier"],
       ["network", "add-provider"],
+      ["network", "add-operator"],
       ["network", "add-tariff"],
     ];
     for (const command of commands) {

@@ -26,6 +26,7 @@ import {
 } from "./commands/status-list.ts";
 import {
   networkAddCarrier,
+  networkAddOperator,
   networkAddProvider,
   networkAddTariff,
   networkInit,
@@ -49,6 +50,7 @@ const COMMANDS: Command[] = [
   networkInit,
   networkAddCarrier,
   networkAddProvider,
+  networkAddOperator,
   networkAddTariff,
   inspect,
   quote,
