@@ -31,7 +31,7 @@ export interface ListedRedemption {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const PLACE = /^(0|[1-9][0-9]{0,15})\n([A-Za-z0-9._~-]{1,128})$/;
 
 /** The opaque cursor of a place. */
