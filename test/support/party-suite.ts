@@ -44,7 +44,7 @@ const H100 = "gpu-second:h100-sxm";
 const OPERATOR_JWKS_URI = "https://noc.gw.test.example/jwks.json";
 
 /** Tariffs so that two carriers redeem at one provider, and one carrier at two. */
-function network(keys: TestKeys, operatorJwksUri = false): Partial<NetworkDocument> {
+function network(keys: TestKeys, operatorJwksUri?: string): Partial<NetworkDocument> {
   const base = testNetworkDocument(keys);
   const tariff = (carrier: string, provider: string, to: string) => ({
     carrier,
@@ -59,7 +59,7 @@ function network(keys: TestKeys, operatorJwksUri = false): Partial<NetworkDocume
       id: TEST_GATEWAY_ID,
       operators: [
         base.gateway.operators![0]!,
-        ...(operatorJwksUri ? [{ id: "noc", jwks_uri: OPERATOR_JWKS_URI }] : []),
+        ...(operatorJwksUri ? [{ id: "noc", jwks_uri: operatorJwksUri }] : []),
       ],
     },
     tariffs: [
@@ -113,7 +113,7 @@ export function definePartySuite(runtime: PartyRuntime): void {
       return Response.json(await operatorJwks());
     }) as typeof fetch;
     gw = await runtime.gateway({
-      network: network(await testKeys(), true),
+      network: network(await testKeys(), OPERATOR_JWKS_URI),
       clock,
       fetch: fetchJwks,
       shared,
@@ -288,6 +288,23 @@ export function definePartySuite(runtime: PartyRuntime): void {
     it("an operator's keys are fetched from its jwks_uri (§5.5)", async () => {
       const headers = await assertion(keys.operator, good("operator:noc"));
       expect((await gw.get("/metrics", headers)).status).toBe(200);
+    });
+
+    it("keys that cannot be fetched: 503 keys_unavailable, not a verdict on the assertion", async () => {
+      const down = (async () => new Response("down", { status: 503 })) as unknown as typeof fetch;
+      const unreachable = await runtime.gateway({
+        // A set of its own: a runtime may keep fetched sets across gateways (the Cache API).
+        network: network(keys, "https://down.gw.test.example/jwks.json"),
+        clock,
+        fetch: down,
+        shared: `${shared}-down`,
+      });
+      const response = await unreachable.get(
+        "/metrics",
+        await assertion(keys.operator, good("operator:noc")),
+      );
+      expect(response.status).toBe(503);
+      expect((await json(response)).code).toBe("keys_unavailable");
     });
   });
 
