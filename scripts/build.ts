@@ -24,6 +24,7 @@ const ASSETS = [
   // What the conformance runner loads from beside itself (runner/load.ts).
   "conformance/vectors",
   "conformance/schema",
+  "conformance/requirements.json",
 ];
 
 rmSync(DIST, { recursive: true, force: true });

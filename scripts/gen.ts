@@ -3,8 +3,11 @@
  * (json-schema-to-typescript), ajv standalone validators (no `eval` at run
  * time, as the Workers runtime requires), the unit registry, the error code
  * registry of §11 and the OpenAPI 3.1 document of the HTTP API (served at
- * `/openapi.json`); and, for the conformance runner, which imports nothing
- * of `src/`, the same validators and the types of its vector files.
+ * `/openapi.json`); for the conformance runner, which imports nothing of
+ * `src/`, the same validators and the types of its vector files; and the
+ * requirements of the spec as data: an id inline after every RFC 2119
+ * sentence of `spec/oct.md`, the index `conformance/requirements.json` and
+ * the requirement → cases matrix of `conformance/README.md`.
  *
  *   node scripts/gen.ts           write the files
  *   node scripts/gen.ts --check   fail when a written file differs (stale)
@@ -28,6 +31,10 @@ import { compile } from "json-schema-to-typescript";
 import { errorRows } from "./lib/error-registry.ts";
 import { buildOpenApi } from "./lib/openapi.ts";
 import { typesOf } from "./lib/types.ts";
+import { syncRequirements, indexProblems, type RequirementIndex } from "./lib/requirements.ts";
+import { format, resolveConfig } from "prettier";
+import { allTracedCases } from "../conformance/runner/catalogue.ts";
+import { matrixMarkdown, trace, traceSummary } from "../conformance/runner/requirements.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const VECTORS_SCHEMA = "conformance/schema/vectors.schema.json";
@@ -200,14 +207,66 @@ function openApiModule(files: readonly SchemaFile[], spec: string): string {
   );
 }
 
+const INDEX = "conformance/requirements.json";
+const README = "conformance/README.md";
+const MATRIX = /(<!-- requirements-matrix:start -->)[\s\S]*?(<!-- requirements-matrix:end -->)/;
+
+/** Text as `npm run format` would leave it, so gen:check and format:check agree. */
+async function formatted(path: string, text: string): Promise<string> {
+  const options = (await resolveConfig(join(ROOT, path))) ?? {};
+  return format(text, { ...options, filepath: join(ROOT, path) });
+}
+
+/**
+ * The spec with an id after every keyword sentence, the index, and the
+ * README's matrix; what changed, for the person running gen.
+ */
+async function requirementsOutputs(specText: string): Promise<{
+  spec: string;
+  outputs: Record<string, string>;
+  changes: string[];
+}> {
+  const indexPath = join(ROOT, INDEX);
+  const previous = existsSync(indexPath)
+    ? (readJsonFile(indexPath, INDEX) as RequirementIndex)
+    : undefined;
+  const synced = syncRequirements(specText, previous);
+  const problems = indexProblems(synced.index);
+  if (problems.length > 0) throw new SpecFileError(INDEX, "", problems.join("; "));
+  const traced = trace(synced.index.requirements, allTracedCases());
+  const summary = traceSummary(traced);
+  const readme = readFileSync(join(ROOT, README), "utf8");
+  if (!MATRIX.test(readme))
+    throw new SpecFileError(README, "", "no <!-- requirements-matrix:start/end --> section");
+  const matrix =
+    `${summary.requirements} requirements: ${summary.testable} checked by cases ` +
+    `(${summary.covered} with every level covered, ${summary.gaps} gaps), ` +
+    `${summary.untestable} not testable over HTTP.\n\n${matrixMarkdown(traced)}`;
+  return {
+    spec: synced.spec,
+    outputs: {
+      "spec/oct.md": synced.spec,
+      [INDEX]: await formatted(INDEX, JSON.stringify(synced.index)),
+      [README]: await formatted(
+        README,
+        readme.replace(MATRIX, (_, a, b) => `${a}\n\n${matrix}\n\n${b}`),
+      ),
+    },
+    changes: synced.changes,
+  };
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes("--check");
   const files = loadSchemaFiles();
-  const spec = readFileSync(join(SPEC_DIR, "oct.md"), "utf8");
+  const requirements = await requirementsOutputs(readFileSync(join(SPEC_DIR, "oct.md"), "utf8"));
+  for (const change of requirements.changes) console.log(`gen: requirements: ${change}`);
+  const spec = requirements.spec;
   const validators = validatorsModule(files);
   // The conformance runner gets the spec's schemas compiled for itself, and
   // its vector types: it imports nothing of src/.
   const outputs: Record<string, string> = {
+    ...requirements.outputs,
     "src/generated/validators.js": validators,
     "src/generated/validators.d.ts": validatorsDeclarations(files),
     "src/generated/types.ts": await typesModule(files),
@@ -245,7 +304,7 @@ async function main(): Promise<void> {
   console.log(
     check
       ? "gen: generated files are up to date"
-      : "gen: wrote src/generated/, conformance/runner/generated/ and the pages' offline bundle",
+      : "gen: wrote src/generated/, conformance/runner/generated/, the pages' offline bundle, and the requirement ids of spec/oct.md with their index and matrix",
   );
 }
 

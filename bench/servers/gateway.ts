@@ -13,14 +13,13 @@ import { nodeCryptoSignatures } from "../../src/adapters/crypto/node-signatures.
 import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { loadNetworkFile } from "../../src/adapters/config/file.ts";
 import { createGateway } from "../../src/gateway/app.ts";
-import { nodePorts } from "../../src/runtime/node-ports.ts";
+import { nodePorts, recoveryEveryMs } from "../../src/runtime/node-ports.ts";
 import { portFromEnv, stopOnSignal } from "./listen.ts";
 
 const network = loadNetworkFile(process.env.OCT_CONFIG!);
 const ports = nodePorts({ network, dbPath: process.env.OCT_DB! });
-const recovery = ports.startRecovery(
-  Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
-  (message) => console.error(message),
+const recovery = ports.startRecovery(recoveryEveryMs(network.limits), (message) =>
+  console.error(message),
 );
 const gateway = createGateway({
   ...ports,

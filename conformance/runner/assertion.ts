@@ -5,7 +5,9 @@
  * Imports nothing of `src/`: the runner judges any implementation.
  */
 import { CompactSign, importJWK, type JWK } from "jose";
+import type { RunContext } from "./context.ts";
 import type { SuiteKey } from "./token-recipe.ts";
+import type { Exchange } from "./types.ts";
 
 export interface AssertionRecipe {
   party: string;
@@ -66,4 +68,20 @@ export async function assertionHeaders(
     .setProtectedHeader(header as { alg: string })
     .sign(await importJWK(key as JWK, key.alg));
   return { authorization: `Bearer ${jws}` };
+}
+
+/** The suite's operator (test network): who reads the books when a case names nobody. */
+export const SUITE_OPERATOR: AssertionRecipe = {
+  party: "operator:conformance",
+  key: "operator-eddsa",
+};
+
+/** A party's credentials (spec §7.13) for the gateway under test, made now. */
+export async function partyHeaders(
+  recipe: AssertionRecipe,
+  ctx: RunContext,
+  log: Exchange[],
+): Promise<Record<string, string>> {
+  const { id } = await ctx.gateway(log);
+  return assertionHeaders(recipe, ctx.recipe.keys, id, ctx.now());
 }

@@ -1,6 +1,7 @@
 /**
  * @module The runner's only way to reach an implementation: HTTP. Every
- * exchange is recorded for the report.
+ * exchange is recorded for the report (bodies clipped), and handed whole to
+ * whoever taps the client (the rules judged on every answer of a run).
  */
 import type { Exchange } from "./types.ts";
 
@@ -9,15 +10,39 @@ export interface Answer {
   headers: Headers;
   text: string;
   json: unknown;
+  /** When the runner had the whole answer, ms since the epoch (its clock). */
+  receivedAt: number;
+}
+
+/** An exchange with nothing clipped, for the checks that read every answer of a run. */
+export interface FullExchange {
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  answer: Answer;
+}
+
+export interface SendOptions {
+  headers?: Record<string, string>;
+  body?: string;
+  /** Send the body as a stream, without Content-Length. */
+  chunked?: boolean;
 }
 
 export class Client {
   readonly base: string;
   private readonly timeoutMs: number;
+  private readonly taps: ((exchange: FullExchange) => void)[] = [];
 
   constructor(base: string, timeoutMs = 15_000) {
     this.base = base.replace(/\/+$/, "");
     this.timeoutMs = timeoutMs;
+  }
+
+  /** Calls `tap` with every exchange from now on. */
+  tap(tap: (exchange: FullExchange) => void): void {
+    this.taps.push(tap);
   }
 
   /** Sends a request and records it in `log`. Throws when the implementation cannot be reached. */
@@ -25,7 +50,7 @@ export class Client {
     log: Exchange[],
     method: string,
     path: string,
-    options: { headers?: Record<string, string>; body?: string } = {},
+    options: SendOptions = {},
   ): Promise<Answer> {
     const url = this.base + path;
     const headers = {
@@ -41,14 +66,24 @@ export class Client {
       },
     };
     log.push(exchange);
+    let body: BodyInit | undefined = options.body;
+    if (options.body !== undefined && options.chunked) {
+      const bytes = new TextEncoder().encode(options.body);
+      body = new ReadableStream({
+        start(stream) {
+          stream.enqueue(bytes);
+          stream.close();
+        },
+      });
+    }
     try {
       const response = await fetch(url, {
         method,
         headers,
-        ...(options.body !== undefined ? { body: options.body } : {}),
+        ...(body !== undefined ? { body, duplex: "half" } : {}),
         redirect: "manual",
         signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      } as RequestInit);
       const text = await response.text();
       exchange.response = {
         status: response.status,
@@ -61,7 +96,22 @@ export class Client {
       } catch {
         json = undefined;
       }
-      return { status: response.status, headers: response.headers, text, json };
+      const answer = {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json,
+        receivedAt: Date.now(),
+      };
+      for (const tap of this.taps)
+        tap({
+          method,
+          path,
+          requestHeaders: headers,
+          ...(options.body !== undefined ? { requestBody: options.body } : {}),
+          answer,
+        });
+      return answer;
     } catch (error) {
       exchange.error = (error as Error).message;
       throw new UnreachableError(`cannot reach ${url}: ${(error as Error).message}`);

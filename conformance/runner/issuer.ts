@@ -16,7 +16,7 @@ import {
 import { UNIT_IDS } from "./generated/units.ts";
 import { CheckFailure, readCompact } from "./jws-checks.ts";
 import { summarise, SUITE_VERSION } from "./run.ts";
-import type { CaseResult, Level, Report } from "./types.ts";
+import type { Case, CaseResult, Report } from "./types.ts";
 
 /** The defaults of spec §5.5 a gateway applies when its configuration sets none. */
 const TOKEN_MAX_BYTES = 8192;
@@ -110,20 +110,85 @@ export interface IssuerInput {
   now: number;
 }
 
+type IssuerCheck = Pick<Case, "id" | "title" | "level" | "section" | "requirements">;
+
+/**
+ * The kinds of check of the issuer mode, each traced to the requirements it
+ * judges; a report has one result per key and per token of each kind.
+ */
+export const ISSUER_CHECKS = {
+  jwks: {
+    id: "iss-jwks",
+    title: "The key set is a JWK Set of 1 to 100 keys",
+    level: "MUST",
+    section: "5.4",
+    requirements: ["R-wkxj2"],
+  },
+  key: {
+    id: "iss-key",
+    title: "Each key is a public signing key of an allowed type and strength",
+    level: "MUST",
+    section: "5.4",
+    requirements: ["R-wkxj2", "R-y4w8m"],
+  },
+  token: {
+    id: "iss-token",
+    title: "Each token: format, header, signature, claims and lifetime",
+    level: "MUST",
+    section: "6.2",
+    requirements: ["R-6an2f", "R-16c65", "R-q9a45", "R-31wvm", "R-pf2gd", "R-x1kgv", "R-qgpv2"],
+  },
+  numericDates: {
+    id: "iss-numeric-dates",
+    title: "Each token writes its NumericDates as plain decimal integers",
+    level: "SHOULD",
+    section: "2.3",
+    requirements: ["R-vjfx0"],
+  },
+  jti: {
+    id: "iss-jti",
+    title: "Each jti is long enough to hold 96 random bits",
+    level: "SHOULD",
+    section: "2.5",
+    requirements: ["R-jhwb2"],
+  },
+  algorithm: {
+    id: "iss-alg",
+    title: "Each token is signed with EdDSA or ES256",
+    level: "SHOULD",
+    section: "12.2",
+    requirements: ["R-88rfq"],
+  },
+  oneIssuer: {
+    id: "iss-one-issuer",
+    title: "Every token names the same iss",
+    level: "MUST",
+    section: "5.3",
+    requirements: ["R-pb1d6"],
+  },
+  identities: {
+    id: "iss-identities",
+    title: "No two tokens share an identity with different face values",
+    level: "MUST",
+    section: "2.5",
+    requirements: ["R-jhwb2"],
+  },
+} as const satisfies Record<string, IssuerCheck>;
+
 function result(
-  id: string,
+  check: IssuerCheck,
+  suffix: string,
   title: string,
-  level: Level,
-  section: string,
   failure: string | undefined,
   received?: unknown,
 ): CaseResult {
   return {
-    id,
+    id: `${check.id}${suffix}`,
     suite: "issuer",
     title,
-    level,
-    section,
+    level: check.level,
+    section: check.section,
+    requirements: [...check.requirements],
     flags: [],
     status: failure === undefined ? "pass" : "fail",
     ...(failure !== undefined ? { message: failure } : {}),
@@ -134,19 +199,24 @@ function result(
   };
 }
 
+/** The characters a jti needs for 96 bits: its alphabet (§2.3) has 66 symbols, about 6.04 bits each. */
+const JTI_MIN_LENGTH = 16;
+/** A NumericDate member written as anything but digits: `1795000000.0`, `1.795e9`. */
+const SPELT_DATE = /"(iat|nbf|exp)"\s*:\s*(-?\d+(?:\.\d+)?[eE][+-]?\d+|-?\d+\.\d+)/;
+
 /** Checks a carrier's key set and tokens; every finding is a case of the report. */
 export async function checkIssuer(input: IssuerInput): Promise<Report> {
   const startedAt = new Date().toISOString();
   const results: CaseResult[] = [];
   const keys = new Map<string, JWK>();
+  const C = ISSUER_CHECKS;
 
   const list = (input.jwks as { keys?: unknown })?.keys;
   results.push(
     result(
-      "iss-jwks",
+      C.jwks,
+      "",
       `The key set at ${input.jwksSource} is a JWK Set of 1 to 100 keys`,
-      "MUST",
-      "5.4",
       Array.isArray(list) && list.length >= 1 && list.length <= 100
         ? undefined
         : 'expected { "keys": [...] } with 1 to 100 keys',
@@ -158,10 +228,9 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
     const kid = (jwk as { kid?: unknown })?.kid;
     results.push(
       result(
-        `iss-key-${i + 1}`,
+        C.key,
+        `-${i + 1}`,
         `Key ${String(kid ?? i + 1)}: a public signing key of an allowed type and strength`,
-        "MUST",
-        "5.4",
         problem,
         jwk,
       ),
@@ -170,15 +239,18 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
   }
 
   const issuers = new Set<string>();
+  const faceValues = new Map<string, string>();
+  const conflicts: string[] = [];
   for (const [i, token] of input.tokens.entries()) {
     const label = `Token ${i + 1}`;
-    const id = `iss-token-${i + 1}`;
+    const suffix = `-${i + 1}`;
     let failure: string | undefined;
-    let audience: unknown;
+    let claims: Record<string, unknown> | undefined;
+    let header: Record<string, unknown> | undefined;
     try {
-      const claims = await checkToken(token, keys, input.now);
+      claims = await checkToken(token, keys, input.now);
+      header = readCompact(token, TOKEN_MAX_BYTES).header;
       if (typeof claims.iss === "string") issuers.add(claims.iss);
-      audience = claims.aud;
     } catch (error) {
       // A token that fails still tells its issuer, when it can be read at all.
       const iss = readableIssuer(token);
@@ -187,34 +259,63 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
       failure = `${code}: ${(error as Error).message}`;
     }
     results.push(
+      result(C.token, suffix, `${label}: format, header, signature, claims and lifetime`, failure),
+    );
+    if (!claims || !header) continue;
+    const payloadText = Buffer.from(token.split(".")[1]!, "base64url").toString("utf8");
+    const spelt = SPELT_DATE.exec(payloadText);
+    results.push(
       result(
-        id,
-        `${label}: format, header, signature, claims and lifetime`,
-        "MUST",
-        "6.2",
-        failure,
+        C.numericDates,
+        suffix,
+        `${label}: NumericDates written as plain decimal integers`,
+        spelt ? `${spelt[1]} is written ${spelt[2]}` : undefined,
       ),
     );
-    if (failure === undefined) {
-      results.push(
-        result(
-          `${id}-aud`,
-          `${label}: names the audience urn:oct:redeem`,
-          "SHOULD",
-          "12.2",
-          audience === undefined ? "no aud: RFC 8725 §3.9 recommends one" : undefined,
-        ),
-      );
-    }
+    const jti = String(claims.jti);
+    results.push(
+      result(
+        C.jti,
+        suffix,
+        `${label}: a jti with room for 96 random bits`,
+        jti.length < JTI_MIN_LENGTH
+          ? `jti ${JSON.stringify(jti)} has ${jti.length} characters: 96 bits need at least ${JTI_MIN_LENGTH}`
+          : undefined,
+      ),
+    );
+    results.push(
+      result(
+        C.algorithm,
+        suffix,
+        `${label}: signed with EdDSA or ES256`,
+        ["EdDSA", "ES256"].includes(String(header.alg))
+          ? undefined
+          : `signed with ${String(header.alg)}; EdDSA or ES256 is preferred`,
+      ),
+    );
+    const oct = claims.oct as { amount: string; unit: string };
+    const identity = JSON.stringify([claims.iss, claims.jti]);
+    const face = `${oct.amount} ${oct.unit}`;
+    const earlier = faceValues.get(identity);
+    if (earlier !== undefined && earlier !== face)
+      conflicts.push(`jti ${jti} is signed for ${earlier} and for ${face}`);
+    faceValues.set(identity, face);
   }
   if (input.tokens.length > 1) {
     results.push(
       result(
-        "iss-one-issuer",
-        "Every token names the same iss",
-        "MUST",
-        "5.3",
+        C.oneIssuer,
+        "",
+        C.oneIssuer.title,
         issuers.size <= 1 ? undefined : `several issuers: ${[...issuers].join(", ")}`,
+      ),
+    );
+    results.push(
+      result(
+        C.identities,
+        "",
+        C.identities.title,
+        conflicts.length > 0 ? conflicts.join("; ") : undefined,
       ),
     );
   }
@@ -223,7 +324,9 @@ export async function checkIssuer(input: IssuerInput): Promise<Report> {
     target: { kind: "issuer", url: input.jwksSource },
     startedAt,
     finishedAt: new Date().toISOString(),
+    reachable: true,
     summary: summarise(results),
+    notes: [],
     results,
   };
 }

@@ -11,14 +11,21 @@ import type { Suite } from "./types.ts";
 
 export const CONFORMANCE_DIR = new URL("../", import.meta.url).pathname;
 export const VECTORS_DIR = join(CONFORMANCE_DIR, "vectors");
-const SUITE_FILES = [
-  "token-verification.json",
-  "http-api.json",
-  "conversion.json",
-  "redemption.json",
-  "receipts.json",
-  "status-lists.json",
+/** The suites, in running order. */
+export const SUITE_NAMES: readonly string[] = [
+  "token-verification",
+  "http-api",
+  "conversion",
+  "redemption",
+  "receipts",
+  "settlement",
+  "key-sets",
+  "providers",
+  "status-lists",
 ];
+const SUITE_FILES = SUITE_NAMES.map((name) => `${name}.json`);
+/** The base URL of the runner's callback server written in `vectors/network.json`. */
+export const NETWORK_CALLBACK = "http://127.0.0.1:8799";
 
 export class VectorFileError extends Error {
   override name = "VectorFileError";
@@ -72,6 +79,16 @@ export function loadSuites(dir = VECTORS_DIR, only?: readonly string[]): Suite[]
       return checkSuite(path, document);
     })
     .filter((suite) => !only || only.includes(suite.suite));
+}
+
+/**
+ * The suite's test network, its callback URLs (carriers' `jwks_uri`,
+ * webhook `endpoint`s) moved to `callback` when the implementation reaches
+ * the runner elsewhere than at {@link NETWORK_CALLBACK}.
+ */
+export function loadTestNetwork(dir = VECTORS_DIR, callback = NETWORK_CALLBACK): unknown {
+  const text = readFileSync(join(dir, "network.json"), "utf8");
+  return JSON.parse(text.split(NETWORK_CALLBACK).join(callback.replace(/\/+$/, "")));
 }
 
 /** The suite's keys and the issuers of its test network. */

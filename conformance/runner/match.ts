@@ -75,7 +75,12 @@ export interface Expectation {
   schema?: string;
   headers?: Record<string, string>;
   text?: string;
+  /** `expires_at` is this many seconds after the answer's Date header (within 2 s). */
+  expiresIn?: number;
 }
+
+/** The tolerance of {@link Expectation.expiresIn}: a Date header has whole seconds. */
+const EXPIRY_TOLERANCE_SECONDS = 2;
 
 /** Checks an HTTP answer against an expectation; throws {@link CaseFailure}. */
 export function expectAnswer(answer: Answer, expected: Expectation): void {
@@ -122,5 +127,17 @@ export function expectAnswer(answer: Answer, expected: Expectation): void {
   if (expected.json !== undefined) {
     const mismatch = subsetMismatch(expected.json, answer.json);
     if (mismatch) throw new CaseFailure(`the answer differs at ${mismatch}`, received);
+  }
+  if (expected.expiresIn !== undefined) {
+    // Judged against the gateway's own clock, its Date header; without one
+    // (HTTP requires it only of a server with a clock), against the runner's.
+    const date = Date.parse(answer.headers.get("date") ?? "") || answer.receivedAt;
+    const expires = Date.parse(String((answer.json as { expires_at?: unknown }).expires_at));
+    const seconds = Math.round((expires - date) / 100) / 10;
+    if (!(Math.abs(seconds - expected.expiresIn) <= EXPIRY_TOLERANCE_SECONDS))
+      throw new CaseFailure(
+        `expires_at is ${Number.isNaN(seconds) ? "not comparable with the Date header" : `${seconds} s after the answer's Date`}, expected ${expected.expiresIn} s`,
+        received,
+      );
   }
 }

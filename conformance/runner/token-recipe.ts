@@ -115,7 +115,7 @@ export function buildToken(recipe: TokenRecipe, context: RecipeContext): MintedT
   const values = {
     now: context.now,
     jti: `conformance-${randomUUID()}`,
-    iss: context.issuers[carrierOfKey(keyName)] ?? "",
+    iss: context.issuers[recipe.carrier ?? carrierOfKey(keyName)] ?? "",
     kid: key.kid,
     alg: key.alg,
   };

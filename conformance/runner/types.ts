@@ -9,6 +9,7 @@ export type {
   Case,
   Mutation,
   RequestRecipe,
+  Served,
   Step,
   Suite,
   TokenRecipe,
@@ -31,6 +32,8 @@ export interface CaseResult {
   title: string;
   level: Level;
   section: string;
+  /** The requirements of spec/oct.md the case checks. */
+  requirements: string[];
   flags: string[];
   status: Status;
   /** Why it failed, in one sentence. */
@@ -41,20 +44,31 @@ export interface CaseResult {
   durationMs: number;
 }
 
+export interface LevelCount {
+  passed: number;
+  failed: number;
+}
+
 export interface Report {
   tool: { name: "oct-conformance"; version: string };
   target: { kind: "gateway" | "issuer"; url?: string; name?: string };
   startedAt: string;
   finishedAt: string;
+  /** False when the implementation could not be reached at all (the control never got an answer). */
+  reachable: boolean;
   summary: {
     total: number;
     passed: number;
     failed: number;
     errors: number;
     skipped: number;
-    byLevel: Record<Level, { passed: number; failed: number }>;
-    /** True when no MUST case failed or errored. */
+    byLevel: Record<Level, LevelCount>;
+    /** True when no MUST case failed, erred or was skipped. */
     conformant: boolean;
+    /** SHOULD cases that failed or erred: warnings, unless the run is strict. */
+    warnings: number;
   };
+  /** What the runner noticed beside the cases (a clock that differs from its own). */
+  notes: string[];
   results: CaseResult[];
 }

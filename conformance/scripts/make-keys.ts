@@ -61,9 +61,9 @@ function ec(name: string, curve: "prime256v1" | "secp384r1", crv: "P-256" | "P-3
   };
 }
 
-function rsa(existing: JWK | undefined): JWK {
+function rsa(existing: JWK | undefined, modulusLength = 2048): JWK {
   if (existing) return existing;
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength });
   return privateKey.export({ format: "jwk" }) as JWK;
 }
 
@@ -82,6 +82,12 @@ const keys: Record<string, JWK> = {
   // The parties that read the books (spec §7.13): the gateway's operator and provider edge-b.
   "operator-eddsa": await named(ed25519("operator-eddsa"), "EdDSA"),
   "edge-b-es256": await named(ec("edge-b-es256", "prime256v1", "P-256"), "ES256"),
+  // Keys of the carriers whose key sets the runner serves (spec §5.5), and a
+  // key too weak for any set (RSA of 1024 bits, §5.4 item 4).
+  "keyset-1": await named(ed25519("keyset-1"), "EdDSA"),
+  "keyset-2": await named(ed25519("keyset-2"), "EdDSA"),
+  "keyset-3": await named(ec("keyset-3", "prime256v1", "P-256"), "ES256"),
+  "keyset-rsa-1024": await named(rsa(previous?.keys["keyset-rsa-1024"], 1024), "PS256"),
   // Keys no carrier publishes: forgers.
   "rogue-eddsa": await named(ed25519("rogue-eddsa"), "EdDSA"),
   "rogue-es256": await named(ec("rogue-es256", "prime256v1", "P-256"), "ES256"),
@@ -95,6 +101,44 @@ for (const [name, jwk] of Object.entries(keys)) {
 }
 
 const ISSUER = (c: string) => `https://tokens.${c}.conformance.example`;
+/**
+ * Where the implementation reaches the runner's callback server; an
+ * implementation that reaches it elsewhere loads the network that
+ * `oct conformance network --callback URL` writes.
+ */
+const CALLBACK = "http://127.0.0.1:8799";
+/**
+ * Carriers whose key set the runner serves at `/jwks/<id>.json`, one per
+ * behaviour a case checks, so that no case waits for another's cooldown.
+ */
+const KEYSET_CARRIERS = [
+  "rotation",
+  "withdrawal",
+  "grace",
+  "cooldown",
+  "concurrent",
+  "redirect",
+  "timeout",
+  "large",
+  "status",
+  "bom",
+  "duplicate-member",
+  "private",
+  "mixed",
+  "duplicate-kid",
+  "weak-rsa",
+  "off-curve",
+  "alg-mismatch",
+  "too-many",
+].map((behaviour) => `carrier-k-${behaviour}`);
+/** Webhook providers the runner plays (spec §8.7), by what their endpoint answers. */
+const HOOKS: [name: string, timeoutMs: number][] = [
+  ["accept", 3000],
+  ["refuse", 3000],
+  ["slow", 1000],
+  ["redirect", 3000],
+  ["hold", 10000],
+];
 /**
  * Where carrier A's status lists are published: the runner serves them
  * there while it runs the status-lists suite (`runner/status-lists.ts`),
@@ -146,6 +190,13 @@ const network = {
       algorithms: ["EdDSA"],
       status: "active",
     },
+    ...KEYSET_CARRIERS.map((id) => ({
+      id,
+      issuer: ISSUER(id),
+      jwks_uri: `${CALLBACK}/jwks/${id}.json`,
+      algorithms: ["EdDSA", "ES256", "PS256"],
+      status: "active",
+    })),
   ],
   providers: [
     {
@@ -159,6 +210,23 @@ const network = {
       adapter: "ledger",
       units: ["pflop"],
     })),
+    ...HOOKS.map(([name, timeout]) => ({
+      id: `hook-${name}`,
+      adapter: "webhook",
+      units: ["gpu-second:a100-sxm"],
+      endpoint: `${CALLBACK}/hooks/${name}`,
+      timeout_ms: timeout,
+    })),
+    // Nothing listens there: a connection failure.
+    {
+      id: "hook-unreachable",
+      adapter: "webhook",
+      units: ["gpu-second:a100-sxm"],
+      endpoint: "http://127.0.0.1:9/hook",
+      timeout_ms: 1000,
+    },
+    // Providers only the settlement suite redeems at, so its totals are its own.
+    ...["settle-p", "settle-q"].map((id) => ({ id, adapter: "ledger", units: ["pflop"] })),
   ],
   tariffs: [
     {
@@ -211,11 +279,38 @@ const network = {
       rate: rate!,
       valid_from: "2026-01-01T00:00:00Z",
     })),
+    ...[...HOOKS.map(([name]) => `hook-${name}`), "hook-unreachable"].map((provider) => ({
+      carrier: "carrier-a",
+      from: "gpu-second:h100-sxm",
+      provider,
+      to: "gpu-second:a100-sxm",
+      rate: "2.5",
+      valid_from: "2026-01-01T00:00:00Z",
+    })),
+    ...[
+      ["carrier-a", "settle-p", "4"],
+      ["carrier-r", "settle-p", "4"],
+      ["carrier-a", "settle-q", "0.5"],
+    ].map(([carrier, provider, rate]) => ({
+      carrier: carrier!,
+      from: "gpu-second:h100-sxm",
+      provider: provider!,
+      to: "pflop",
+      rate: rate!,
+      valid_from: "2026-01-01T00:00:00Z",
+    })),
   ],
+  // Short expiries, so that quote expiry and key-set freshness, refresh,
+  // cooldown and grace are observed within a run.
   limits: {
-    reservation_ttl_seconds: 60,
-    quote_ttl_seconds: 300,
+    reservation_ttl_seconds: 20,
+    authorization_ttl_seconds: 2,
+    quote_ttl_seconds: 4,
     quote_max_live_per_token: 3,
+    jwks_cache_seconds: 4,
+    jwks_cooldown_seconds: 2,
+    jwks_grace_seconds: 3,
+    jwks_fetch_timeout_ms: 1000,
     // Short, so that the status-lists suite sees a change within seconds.
     status_list_cooldown_seconds: 1,
     status_list_grace_seconds: 3,

@@ -28,6 +28,8 @@ export interface OperationExtras {
   raisedBy: string[];
   /** Answered to an authenticated party only (§7.13): the operation carries the bearer security scheme. */
   party?: boolean;
+  /** Codes the operation answers besides those (when a section's codes belong to several operations). */
+  codes?: string[];
   /** Token failures (§6, §6.3) are a 200 verdict, not a problem (§7.5, §7.12). */
   verdicts?: boolean;
   /**
@@ -36,6 +38,8 @@ export interface OperationExtras {
    */
   illustrations?: string[];
   parameters?: Json[];
+  /** The request body may be left out (the table names its schema all the same). */
+  bodyOptional?: boolean;
   /** Success content beside (or, when the table names no schema file, instead of) the schema's JSON. */
   content?: Record<string, { schema: Json }>;
 }
@@ -45,6 +49,14 @@ export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name
 /** A definition of `common.schema.json`. */
 const common = (definition: string) => ({
   $ref: `#/components/schemas/common/$defs/${definition}`,
+});
+
+const redemptionId = (description: string) => ({
+  name: "id",
+  in: "path",
+  required: true,
+  description,
+  schema: common("identifier"),
 });
 
 const query = (name: string, description: string, schema: Json, required = false) => ({
@@ -58,7 +70,11 @@ const query = (name: string, description: string, schema: Json, required = false
 export const TAGS = [
   { name: "Discovery", description: "Gateway metadata and keys (Sections 7.3, 7.4)." },
   { name: "Tokens", description: "Verification and balance of a token (Sections 6, 7.5, 7.9)." },
-  { name: "Redemption", description: "Quotes and redemptions (Sections 7.6-7.8, 8)." },
+  {
+    name: "Redemption",
+    description:
+      "Quotes, redemptions, and the capture or void of authorisations (Sections 7.6-7.8, 8).",
+  },
   { name: "Settlement", description: "Who owes whom for a period (Sections 7.10, 10)." },
   { name: "Monitoring", description: "Liveness and metrics (Section 7.11)." },
 ];
@@ -98,7 +114,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     summary: "Redeem a token at a provider",
     tag: "Redemption",
     raisedBy: ["2.6", "6.2", "6.3", "8.4", "8.5", "8.6", "8.7"],
-    illustrations: ["redeem"],
+    illustrations: ["redeem", "redeem-authorize"],
     parameters: [
       {
         name: "Idempotency-Key",
@@ -118,16 +134,44 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getRedemption",
     summary: "A stored redemption",
     tag: "Redemption",
-    raisedBy: ["7.8"],
-    parameters: [
-      {
-        name: "id",
-        in: "path",
-        required: true,
-        description: "The redemption id, as answered by POST /v1/redemptions.",
-        schema: common("identifier"),
-      },
+    raisedBy: [],
+    codes: ["not_found"],
+    parameters: [redemptionId("The redemption id, as answered by POST /v1/redemptions.")],
+  },
+  "POST /v1/redemptions/{id}/capture": {
+    operationId: "captureAuthorization",
+    summary: "Capture an authorisation, for at most the amount it holds",
+    tag: "Redemption",
+    raisedBy: [],
+    codes: [
+      "not_found",
+      "capture_exceeds_authorization",
+      "authorization_captured",
+      "authorization_voided",
+      "authorization_expired",
+      "provider_unavailable",
+      "ledger_busy",
     ],
+    parameters: [
+      redemptionId("The id of an authorisation (a redemption made with capture manual)."),
+    ],
+  },
+  "POST /v1/redemptions/{id}/void": {
+    operationId: "voidAuthorization",
+    summary: "Void an authorisation, returning its whole debit",
+    tag: "Redemption",
+    raisedBy: [],
+    codes: [
+      "not_found",
+      "authorization_captured",
+      "authorization_voided",
+      "authorization_expired",
+      "ledger_busy",
+    ],
+    parameters: [
+      redemptionId("The id of an authorisation (a redemption made with capture manual)."),
+    ],
+    bodyOptional: true,
   },
   "GET /v1/redemptions": {
     operationId: "listRedemptions",
@@ -270,7 +314,10 @@ export function operationErrors(
 ): { problems: ErrorRow[]; verdicts: ErrorRow[] } {
   const general = generalCodes(row);
   const raised = registry.filter(
-    (r) => general.includes(r.code) || r.sections.some((s) => extras.raisedBy.includes(s)),
+    (r) =>
+      general.includes(r.code) ||
+      extras.codes?.includes(r.code) === true ||
+      r.sections.some((s) => extras.raisedBy.includes(s)),
   );
   // §7.5, §7.12: a token failure is the answer; keys_unavailable (503) is not the token's fault.
   const isVerdict = (r: ErrorRow) =>
@@ -534,7 +581,7 @@ export function buildOpenApi(
         ? {
             requestBody: {
               description: String(schemas.get(row.request)!.title),
-              required: true,
+              required: !extras.bodyOptional,
               content: {
                 "application/json": {
                   schema: schemaRef(row.request),

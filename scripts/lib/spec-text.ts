@@ -4,14 +4,19 @@
  * spec's own tables (§7.1 operations, §11 error codes) from here.
  */
 
+import { withoutMarkers } from "./requirements.ts";
+
 export const SPEC_PATH = "spec/oct.md";
 
-/** The body of the section whose heading matches (up to the next heading of level 1-3). */
+/**
+ * The body of the section whose heading matches (up to the next heading of
+ * level 1-3), without the requirement ids written inline (`<!-- R-… -->`).
+ */
 export function sectionBody(
   text: string,
   heading: RegExp,
 ): { title: string; body: string } | undefined {
-  const lines = text.split("\n");
+  const lines = withoutMarkers(text).split("\n");
   const start = lines.findIndex((line) => heading.test(line));
   if (start < 0) return undefined;
   let end = lines.findIndex((line, i) => i > start && /^#{1,3} /.test(line));

@@ -35,6 +35,7 @@ import {
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 } from "./commands/conformance.ts";
 
 /** Every command, in the order `oct --help` lists them. */
@@ -63,6 +64,7 @@ const COMMANDS: Command[] = [
   conformanceGateway,
   conformanceIssuer,
   conformanceMatrix,
+  conformanceNetwork,
 ];
 
 export type { Output };

@@ -37,20 +37,25 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
     if (ports.logger) c.set("logger", ports.logger);
     await next();
   });
+  // Outermost, so that every answer under /v1/, refusals included, gets it.
+  app.use("/v1/*", async (c, next) => {
+    await next();
+    c.header("cache-control", "no-store");
+  });
+  // The order of checks of spec §7.1, on every path: the body's size, a
+  // token in the query, then routing, then each route's own checks.
   app.use(
-    "/v1/*",
     bodyLimit({
       maxSize: maxBody,
       onError: (c) => problem(c, "payload_too_large", `the body is larger than ${maxBody} bytes`),
     }),
   );
-  app.use("/v1/*", async (c, next) => {
+  app.use(async (c, next) => {
     // Tokens are credentials: never in a URL, where logs and caches keep them.
     if (c.req.query("token") !== undefined) {
       throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
     }
     await next();
-    c.header("cache-control", "no-store");
   });
 
   app.route("/", metadataRoutes(ports, metrics));

@@ -11,6 +11,7 @@ import type { Context } from "hono";
 import { OctError } from "../core/errors.ts";
 import { IDEMPOTENCY_KEY } from "../core/redemption/fingerprint.ts";
 import type { GatewayEnv } from "./env.ts";
+import { checkJsonMediaType } from "./media-type.ts";
 
 const FIELD = "idempotency-key";
 
@@ -30,12 +31,16 @@ function fieldCount(c: Context<GatewayEnv>, name: string): number | undefined {
 }
 
 /**
- * The request's idempotency key, or the problem of §8.4 step 1.
+ * The request's idempotency key, or the problem of §8.4 step 1. The key is
+ * judged after the media type, as the order of checks of §7.1 says (a
+ * `text/plain` request without a key is 415, not 400), so the media type is
+ * checked first here.
  *
  * @example
  * const key = idempotencyKeyOf(c);
  */
 export function idempotencyKeyOf(c: Context<GatewayEnv>): string {
+  checkJsonMediaType(c.req.header("content-type"));
   const fields = fieldCount(c, FIELD);
   if (fields !== undefined && fields > 1) {
     throw new OctError("request_invalid", `send one Idempotency-Key field, not ${fields}`);

@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `GET /v1/redemptions` | query | 200 | `redemption-list.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` is refused with 413 `payload_too_large`, judged\n  from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`.\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, carries an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path is answered with 404 `not_found`; a known path with an unsupported\n  method with 405 `method_not_allowed` and an `Allow` header field.\n- **Parties.** `GET /v1/settlements`, `GET /v1/redemptions` and `GET /metrics` answer only an\n  authenticated party, and only with what concerns it (Section 7.13); the other endpoints take no\n  credentials.\n- **Caching.** Responses under `/v1/` carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry a\n`WWW-Authenticate` header field, as [RFC9110] requires for status 401: `OCT error=\"<code>\"`\n(Section 13.4) for a token, and the `Bearer` challenge of Section 7.13 for a party's credentials.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `GET /v1/redemptions` | query | 200 | `redemption-list.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Parties.** `GET /v1/settlements`, `GET /v1/redemptions` and `GET /metrics` answer only an\n  authenticated party, and only with what concerns it (Section 7.13); the other endpoints take no\n  credentials.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry a\n`WWW-Authenticate` header field, as [RFC9110] requires for status 401: `OCT error=\"<code>\"`\n(Section 13.4) for a token, and the `Bearer` challenge of Section 7.13 for a party's credentials.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -31,7 +31,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     },
     {
       "name": "Redemption",
-      "description": "Quotes and redemptions (Sections 7.6-7.8, 8)."
+      "description": "Quotes, redemptions, and the capture or void of authorisations (Sections 7.6-7.8, 8)."
     },
     {
       "name": "Settlement",
@@ -47,7 +47,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getGatewayMetadata",
         "summary": "Gateway metadata",
-        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\nA gateway MUST answer metadata as this section says: `gateway` its `gateway.id`, `jwks_uri` built\nas above, and `receipt_jwks` exactly the set that `GET /.well-known/jwks.json` answers. For example,\na gateway whose id is `https://gw.example` announces `https://gw.example/.well-known/jwks.json`\nwherever it is reached from; one whose id is `urn:example:gw`, asked at\n`http://127.0.0.1:8787/.well-known/oct-gateway`, announces\n`http://127.0.0.1:8787/.well-known/jwks.json`.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -161,7 +161,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getReceiptKeys",
         "summary": "The gateway's public receipt keys",
-        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It contains no\nprivate members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It MUST contain\nno private members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway runs Section 6 and Section 6.3, and answers 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -366,20 +366,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:request_invalid",
                       "title": "Body, query or header field invalid",
                       "status": 400,
-                      "detail": "the body must have required property 'token'",
+                      "detail": "/token must have required property 'token'",
                       "code": "request_invalid",
                       "errors": [
                         {
-                          "pointer": "",
+                          "pointer": "/token",
                           "message": "must have required property 'token'"
                         },
                         {
-                          "pointer": "",
+                          "pointer": "/tokn",
                           "message": "must NOT have additional properties"
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "ec22ab3f-8890-42c0-800b-c3ebf3eb9234"
+                      "request_id": "fc96af55-ee42-485e-8c1c-e1ecfd12c6f1"
                     }
                   }
                 }
@@ -419,7 +419,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "553016ff-729d-4eee-9ade-6c2e3f58805d"
+                      "request_id": "9becbb42-796e-4d05-a739-180a015295cd"
                     }
                   }
                 }
@@ -463,7 +463,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.--W8Viq3MLVj3CPsmr8S_Q.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more is refused with\n429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.--W8Viq3MLVj3CPsmr8S_Q.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -582,7 +582,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "fa522f3a-54c8-45a4-8b3d-57bf2143244b"
+                      "request_id": "a52c502b-5a98-4d68-b7b1-fde0fa41dc79"
                     }
                   }
                 }
@@ -665,7 +665,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "88f3878a-e05f-4f40-bf35-66214462dcde"
+                      "request_id": "66081b42-98a8-45fd-8a2f-d2f8c0af23d2"
                     }
                   },
                   "quote-provider-unknown": {
@@ -677,7 +677,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "c3a0a1ae-769d-43ce-8310-13c33691fb58"
+                      "request_id": "29768e06-84c1-4a4c-a000-05777ad5da94"
                     }
                   },
                   "quote-unit-unknown": {
@@ -689,7 +689,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "f408cc44-51dc-4ed5-87d5-451392e7c6bb"
+                      "request_id": "ec0ab3e9-21cf-41ba-bf92-7c2de76c2e83"
                     }
                   }
                 }
@@ -747,7 +747,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"? }`: `amount` is a positive amount in `unit`, the provider's unit\n(the credit); `workload` is a workload value; `region` is a slug; `quote` is the `id` of a quote.\nProcessing: Section 8.4. Answer 201, with a `Location` header field naming `/v1/redemptions/{id}`:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A\",\n  \"status\": \"committed\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuTTBJd0F3SjVmQUdjY3R1TEs5YUZfQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.YGWZ1TFiCLDTgYt4GSgHySzFE9-a31qlQK3zfoDfGYNMtxomNSfEPHUDzrTLt_sCXTAZMGRGUDqYrIMEZWi7uw\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -783,6 +783,30 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "workload": "inference",
                     "region": "eu-west"
                   }
+                },
+                "redeem-authorize": {
+                  "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "40",
+                    "unit": "gpu-second:a100-sxm",
+                    "workload": "inference",
+                    "region": "eu-west",
+                    "capture": "manual"
+                  }
+                },
+                "redeem-authorize-again": {
+                  "summary": "Another authorisation, of 10 A100 seconds, to be voided",
+                  "value": {
+                    "token": "eyJhbGciOiJFZERTQSIsInR5cCI6Im9jdCtqd3QiLCJraWQiOiJTLVpsZHNFZ1RNR1JpdkN1eG10dmE5YWY2STdPb0g2VFVKY1otbFR0dGJrIn0.eyJpc3MiOiJodHRwczovL3Rva2Vucy5jYXJyaWVyLWEuZXhhbXBsZSIsInN1YiI6ImFjY3QtNDIiLCJhdWQiOiJ1cm46b2N0OnJlZGVlbSIsImlhdCI6MTc5NTAwMDAwMCwibmJmIjoxNzk1MDAwMDAwLCJleHAiOjE4MjY1MzYwMDAsImp0aSI6IjAxSkQzVjZRNko4WTZFMFpLOFFYNkIxVDJNIiwib2N0Ijp7InZlciI6IjAuMSIsImFtb3VudCI6IjEwMDAuNSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIiwicmVkZWVtIjp7InByb3ZpZGVycyI6WyJjYXJyaWVyLWItZWRnZSJdLCJyZWdpb25zIjpbImV1LXdlc3QiXSwid29ya2xvYWRzIjpbImluZmVyZW5jZSIsInRyYWluaW5nIiwiZmluZS10dW5pbmciXSwibWF4X3Blcl9yZWRlbXB0aW9uIjoiMTAwIn19fQ.iRaLYckReXdFkhTp8YADO3rDCCwIBukOXIAe-u72bYilA4rZ-9SG6QY4ipXLGVKZMe5m573mE3ULNko11BAnAQ",
+                    "provider": "carrier-b-edge",
+                    "amount": "10",
+                    "unit": "gpu-second:a100-sxm",
+                    "workload": "inference",
+                    "region": "eu-west",
+                    "capture": "manual"
+                  }
                 }
               }
             }
@@ -814,8 +838,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -845,14 +870,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuTTBJd0F3SjVmQUdjY3R1TEs5YUZfQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.YGWZ1TFiCLDTgYt4GSgHySzFE9-a31qlQK3zfoDfGYNMtxomNSfEPHUDzrTLt_sCXTAZMGRGUDqYrIMEZWi7uw"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -882,7 +909,104 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuTTBJd0F3SjVmQUdjY3R1TEs5YUZfQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.YGWZ1TFiCLDTgYt4GSgHySzFE9-a31qlQK3zfoDfGYNMtxomNSfEPHUDzrTLt_sCXTAZMGRGUDqYrIMEZWi7uw"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
+                    }
+                  },
+                  "redeem-authorize": {
+                    "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                      "status": "authorized",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "16",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "40",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "16",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "40",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "944.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
+                    }
+                  },
+                  "redeem-authorize-again": {
+                    "summary": "Another authorisation, of 10 A100 seconds, to be voided",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                      "status": "authorized",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "4",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "10",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "4",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "10",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "946.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
                     }
                   }
                 }
@@ -910,7 +1034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "6a9c5959-5404-4243-a4d7-e9b493a430c0"
+                      "request_id": "80b683fc-2d18-4c0a-a77e-ed0556e26442"
                     }
                   }
                 }
@@ -969,7 +1093,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "a92de99d-70fb-4b88-93fb-62ec9fdab6f7"
+                      "request_id": "4a96a627-652a-4087-87e3-c68c38e7cb3a"
                     }
                   }
                 }
@@ -998,7 +1122,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "24dcc40d-5938-4e42-a161-db55d85aeb42"
+                      "request_id": "2565755b-c010-4808-a160-4ad66cf83a2f"
                     }
                   }
                 }
@@ -1006,10 +1130,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "409": {
-            "description": "`idempotency_conflict`: Key reused with a different body `reservation_expired`: The key's reservation expired and was released `quote_expired`: The cited quote has expired",
+            "description": "`idempotency_conflict`: Key reused with a different body `reservation_expired`: The key's reservation expired and was released `authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold `quote_expired`: The cited quote has expired",
             "x-oct-error-codes": [
               "idempotency_conflict",
               "reservation_expired",
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired",
               "quote_expired"
             ],
             "content": {
@@ -1024,10 +1151,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "02186385-79a5-4f73-ab8f-5061bf65a614"
+                      "request_id": "922845bc-92cb-4645-910b-0918c2a2b8b4"
                     }
                   }
                 }
@@ -1061,11 +1188,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "422": {
-            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone",
+            "description": "`unit_unknown`: Unit id not in the registry `no_tariff`: No tariff in force for the conversion `provider_unknown`: provider names no configured provider `capture_exceeds_authorization`: The capture asks for more than the authorisation holds `quote_invalid`: The cited quote is unknown, does not match the request, or its tariff is gone",
             "x-oct-error-codes": [
               "unit_unknown",
               "no_tariff",
               "provider_unknown",
+              "capture_exceeds_authorization",
               "quote_invalid"
             ],
             "content": {
@@ -1080,10 +1208,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.--W8Viq3MLVj3CPsmr8S_Q.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "04582b7a-832e-40a9-a724-c29d6d515f79"
+                      "request_id": "d66c66da-5a30-4f74-b5be-0133d6296e73"
                     }
                   }
                 }
@@ -1140,7 +1268,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "listRedemptions",
         "summary": "The committed redemptions that concern the authenticated party",
-        "description": "The committed redemptions that concern the authenticated party (Section 7.13), page by page.\n\nQuery parameters, each at most once: `carrier` and `provider` (slugs, filters), `iss` and `jti`\n(together or not at all: the redemptions of that token identity), `from` and `to` (timestamps; the\ncommit time lies in `[from, to)`, as in Section 10.2; either may be left out), `limit` (an integer\nfrom 1 to 100, default 50) and `cursor` (the `next_cursor` of the previous page). A malformed,\nrepeated or unknown parameter, a `from` later than `to`, or a cursor that is not of the form this\ngateway gives its cursors is refused with `request_invalid`; filters beyond the party's reach, with `party_forbidden` (Section\n7.13).\n\nThe answer, `redemption-list.schema.json`, is `{ \"redemptions\": [ … ], \"next_cursor\": \"…\" }`: the\nredemptions that have a settlement entry (Section 10.1) within the period, the filters and the\nparty's reach, ordered by commit time, then by id, each as the resource of Section 7.8 with its\n`committed_at`. A page holds at most `limit`; `next_cursor` is present when more may follow, and\nthe next page is asked for with the same parameters and that cursor. A cursor is opaque to clients\nand marks a place in that order: what is committed after a listing began is listed on a later page\nif it sorts after the cursor.\n\nReserved and released redemptions are not listed: a reservation ends, committed or released,\nwithin `reservation_ttl_seconds`, and a released redemption owes nothing. `GET\n/v1/redemptions/{id}` still answers for them.\n\n(Section 7.14 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "The committed redemptions and captured authorisations that concern the authenticated party\n(Section 7.13), page by page.\n\nQuery parameters, each at most once: `carrier` and `provider` (slugs, filters), `iss` and `jti`\n(together or not at all: the redemptions of that token identity), `from` and `to` (timestamps; the\ncommit time lies in `[from, to)`, as in Section 10.2; either may be left out), `limit` (an integer\nfrom 1 to 100, default 50) and `cursor` (the `next_cursor` of the previous page). A malformed,\nrepeated or unknown parameter, a `from` later than `to`, or a cursor that is not of the form this\ngateway gives its cursors MUST be refused with `request_invalid`; filters beyond the party's reach,\nwith `party_forbidden` (Section 7.13).\n\nThe answer, `redemption-list.schema.json`, is `{ \"redemptions\": [ … ], \"next_cursor\": \"…\" }`: the\nredemptions that have a settlement entry (Section 10.1: committed redemptions and captured\nauthorisations) within the period, the filters and the party's reach, ordered by commit time, then by id, each as the resource of Section 7.8 with its\n`committed_at`. A page holds at most `limit`; `next_cursor` is present when more may follow, and\nthe next page is asked for with the same parameters and that cursor. A cursor is opaque to clients\nand marks a place in that order: what is committed after a listing began is listed on a later page\nif it sorts after the cursor.\n\nReserved and released redemptions, and authorisations not captured, are not listed: a hold ends,\ncommitted or released, within its lifetime, and what is released owes nothing. `GET\n/v1/redemptions/{id}` still answers for them.\n\n(Section 7.14 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1426,7 +1554,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "Returns the stored redemption, same schema, with `status` `committed`, `reserved` or `released`;\nunknown ids get 404 `not_found`. `receipt` is present only when `status` is `committed`. `remaining`\nis the remaining balance recorded when the redemption last changed status; it is not updated\nafterwards. `created_at` is the time of the reservation. The resource also carries `workload`,\n`region` and `quote` when the request named them.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1439,7 +1567,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw"
           }
         ],
         "responses": {
@@ -1454,8 +1582,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
                       "status": "committed",
+                      "capture": "automatic",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -1485,7 +1614,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "workload": "inference",
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuTTBJd0F3SjVmQUdjY3R1TEs5YUZfQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.YGWZ1TFiCLDTgYt4GSgHySzFE9-a31qlQK3zfoDfGYNMtxomNSfEPHUDzrTLt_sCXTAZMGRGUDqYrIMEZWi7uw"
+                      "expires_at": "2026-12-01T10:01:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
                     }
                   }
                 }
@@ -1525,7 +1655,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "1280408f-e73c-4e45-8488-923aa5eb9512"
+                      "request_id": "ed08e5aa-3676-4f5b-bd29-2492bec90fb8"
                     }
                   }
                 }
@@ -1551,11 +1681,437 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         }
       }
     },
+    "/v1/redemptions/{id}/capture": {
+      "post": {
+        "operationId": "captureAuthorization",
+        "summary": "Capture an authorisation, for at most the amount it holds",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            },
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ"
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/capture request",
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/capture-request"
+              },
+              "examples": {
+                "capture": {
+                  "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
+                  "value": {
+                    "amount": "25",
+                    "unit": "gpu-second:a100-sxm"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "capture": {
+                    "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                      "status": "captured",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "10",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "25",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "16",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "40",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "950.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z",
+                      "captured_at": "2026-12-01T10:00:00.000Z",
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWk9hcnNETTk0b200WkNUOUlNVVhZUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.BR6W0gihWMBjrSRTv-nBNjJkzzhz70JPZAyOoSKdXDAC4psSiUlyZWqUj1xlJ2t6C6glIe3Kql-jcA2Qmsep2A"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "`not_found`: Unknown path or resource",
+            "x-oct-error-codes": [
+              "not_found"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold",
+            "x-oct-error-codes": [
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`capture_exceeds_authorization`: The capture asks for more than the authorisation holds",
+            "x-oct-error-codes": [
+              "capture_exceeds_authorization"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released",
+            "x-oct-error-codes": [
+              "provider_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "x-oct-error-codes": [
+              "provider_unavailable",
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
+    "/v1/redemptions/{id}/void": {
+      "post": {
+        "operationId": "voidAuthorization",
+        "summary": "Void an authorisation, returning its whole debit",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The id of an authorisation (a redemption made with capture manual).",
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            },
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ"
+          }
+        ],
+        "requestBody": {
+          "description": "POST /v1/redemptions/{id}/void request",
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/void-request"
+              },
+              "examples": {
+                "void": {
+                  "summary": "Void the authorisation above: its whole debit returns to the token",
+                  "value": {}
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Redemption",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                "examples": {
+                  "void": {
+                    "summary": "Void the authorisation above: its whole debit returns to the token",
+                    "value": {
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                      "status": "voided",
+                      "capture": "manual",
+                      "token": {
+                        "iss": "https://tokens.carrier-a.example",
+                        "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                      },
+                      "provider": "carrier-b-edge",
+                      "debited": {
+                        "amount": "4",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "credited": {
+                        "amount": "10",
+                        "unit": "gpu-second:a100-sxm"
+                      },
+                      "authorized": {
+                        "debited": {
+                          "amount": "4",
+                          "unit": "gpu-second:h100-sxm"
+                        },
+                        "credited": {
+                          "amount": "10",
+                          "unit": "gpu-second:a100-sxm"
+                        }
+                      },
+                      "remaining": {
+                        "amount": "950.5",
+                        "unit": "gpu-second:h100-sxm"
+                      },
+                      "tariff": {
+                        "carrier": "carrier-a",
+                        "from": "gpu-second:h100-sxm",
+                        "provider": "carrier-b-edge",
+                        "to": "gpu-second:a100-sxm",
+                        "rate": "2.5",
+                        "valid_from": "2026-01-01T00:00:00Z",
+                        "valid_until": "2030-01-01T00:00:00Z"
+                      },
+                      "workload": "inference",
+                      "region": "eu-west",
+                      "created_at": "2026-12-01T10:00:00.000Z",
+                      "expires_at": "2026-12-01T10:10:00.000Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "`not_found`: Unknown path or resource",
+            "x-oct-error-codes": [
+              "not_found"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`authorization_captured`: The authorisation was captured, or is being captured, for another amount; or a void came after its capture `authorization_voided`: The authorisation was voided; nothing can be captured `authorization_expired`: The authorisation expired before it was captured and released its hold",
+            "x-oct-error-codes": [
+              "authorization_captured",
+              "authorization_voided",
+              "authorization_expired"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "`payload_too_large`: Body exceeds body_max_bytes",
+            "x-oct-error-codes": [
+              "payload_too_large"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "`unsupported_media_type`: Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8",
+            "x-oct-error-codes": [
+              "unsupported_media_type"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "x-oct-error-codes": [
+              "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      }
+    },
     "/v1/balance": {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. Expired reservations are released\nbefore the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. `reserved` is what the identity's\nopen holds hold: reservations in flight and authorisations not yet captured (Section 8.1). Lapsed\nholds count as expired when the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1599,7 +2155,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         "unit": "gpu-second:h100-sxm"
                       },
                       "committed": {
-                        "amount": "40",
+                        "amount": "50",
                         "unit": "gpu-second:h100-sxm"
                       },
                       "reserved": {
@@ -1607,7 +2163,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         "unit": "gpu-second:h100-sxm"
                       },
                       "remaining": {
-                        "amount": "960.5",
+                        "amount": "950.5",
                         "unit": "gpu-second:h100-sxm"
                       }
                     }
@@ -1667,7 +2223,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "769e4793-9eda-44ce-9f4a-8db39eeecb5d"
+                      "request_id": "c1beb78d-c1b7-40cc-ba57-ba2297242136"
                     }
                   }
                 }
@@ -1764,7 +2320,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, is refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10.\n\nThe request is a party's (Section 7.13), and the report holds only the entries that concern it: a\ncarrier's holds the entries of its tokens, as if `carrier` named it; a provider's those at the\nprovider; an operator's every entry. A `carrier` or `provider` filter that names another carrier or\nprovider than the authenticated one is refused with 403 `party_forbidden`, never answered with an\nempty report.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\nThe request is a party's (Section 7.13), and the report holds only the entries that concern it: a\ncarrier's holds the entries of its tokens, as if `carrier` named it; a provider's those at the\nprovider; an operator's every entry. A `carrier` or `provider` filter that names another carrier or\nprovider than the authenticated one is refused with 403 `party_forbidden`, never answered with an\nempty report.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Settlement"
         ],
@@ -1851,12 +2407,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "provider": "carrier-b-edge",
                           "unit": "gpu-second:h100-sxm",
                           "credit_unit": "gpu-second:a100-sxm",
-                          "debited": "40",
-                          "credited": "100",
-                          "count": 1
+                          "debited": "50",
+                          "credited": "125",
+                          "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjEsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTAwIiwiZGViaXRlZCI6IjQwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.NcHMaOg8netKw62bsasM8iNA9LEL1jRagg40ooc-XnHoEVl8JE316Dt3kkYZdFl97oFmVgOUses52BMnimDU0w"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.qhExA7iBU_G7WO97Q3xKKoGRr8MHlEryGqORZf7EjOKh1DfJ1Nim3C7amxg27Ue5-VCggqCPU24FvP45cjmt_g"
                     }
                   }
                 }
@@ -1869,7 +2425,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "examples": {
                   "settlement-csv": {
                     "summary": "December 2026, as CSV, to an operator",
-                    "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,40,gpu-second:a100-sxm,100,1\r\n"
+                    "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,50,gpu-second:a100-sxm,125,2\r\n"
                   }
                 }
               }
@@ -1895,7 +2451,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "f38c6bca-65cd-4f5d-9047-8ad3294addf5"
+                      "request_id": "d78c08e7-f6f5-4749-b025-a335d1f8acbf"
                     }
                   }
                 }
@@ -2003,7 +2559,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2057,7 +2613,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getMetrics",
         "summary": "Prometheus metrics (operators only)",
-        "description": "`/healthz` answers 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2151,7 +2707,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2290,12 +2846,6 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "title": "Claims, units and time",
                           "section": "6.2 step 8",
                           "status": "passed"
-                        },
-                        {
-                          "step": 9,
-                          "title": "Token status",
-                          "section": "6.2 step 9",
-                          "status": "passed"
                         }
                       ],
                       "valid": true,
@@ -2309,7 +2859,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         },
                         "committed": {
-                          "amount": "40",
+                          "amount": "50",
                           "unit": "gpu-second:h100-sxm"
                         },
                         "reserved": {
@@ -2317,13 +2867,41 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         },
                         "remaining": {
-                          "amount": "960.5",
+                          "amount": "950.5",
                           "unit": "gpu-second:h100-sxm"
                         }
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.M0IwAwJ5fAGcctuLK9aF_A",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                          "status": "voided",
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "4",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "10",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "created_at": "2026-12-01T10:00:00.000Z"
+                        },
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                          "status": "captured",
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "16",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "40",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "created_at": "2026-12-01T10:00:00.000Z"
+                        },
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2411,12 +2989,6 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "status": "failed",
                           "code": "token_expired",
                           "detail": "exp 1795000000 is in the past"
-                        },
-                        {
-                          "step": 9,
-                          "title": "Token status",
-                          "section": "6.2 step 9",
-                          "status": "not_reached"
                         }
                       ],
                       "valid": false,
@@ -2555,6 +3127,28 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "reserved",
           "remaining"
         ]
+      },
+      "capture-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/capture-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/capture request",
+        "description": "Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.",
+        "type": "object",
+        "properties": {
+          "amount": {
+            "description": "The credit to capture, in the provider's unit: at most the authorised credit.",
+            "$ref": "#/components/schemas/common/$defs/positive-amount"
+          },
+          "unit": {
+            "description": "The provider's unit: the unit of the authorised credit.",
+            "$ref": "#/components/schemas/common/$defs/unit-id"
+          }
+        },
+        "required": [
+          "amount",
+          "unit"
+        ],
+        "additionalProperties": false
       },
       "client-assertion-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -4069,6 +4663,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 2147483647
               },
+              "authorization_ttl_seconds": {
+                "description": "How long an authorisation (a redemption with capture manual) holds its debit before it expires and releases it, in seconds (default 600, at most 86400).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400
+              },
               "quote_ttl_seconds": {
                 "description": "How long a quote stays usable, in seconds.",
                 "type": "integer",
@@ -4467,7 +5067,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-list.schema.json",
         "title": "Redemption list",
-        "description": "One page of GET /v1/redemptions (Section 7.14): the committed redemptions that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.",
+        "description": "One page of GET /v1/redemptions (Section 7.14): the committed redemptions and captured authorisations that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "redemptions": {
@@ -4483,7 +5083,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "type": "object",
                   "properties": {
                     "status": {
-                      "const": "committed"
+                      "enum": [
+                        "committed",
+                        "captured"
+                      ],
+                      "description": "Only redemptions with a settlement entry are listed: committed redemptions and captured authorisations."
                     },
                     "committed_at": {
                       "description": "When the redemption was committed: the time of its settlement entry.",
@@ -4511,7 +5115,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
         "title": "POST /v1/redemptions request",
-        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.",
+        "description": "Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). With capture manual the request creates an authorisation: the debit is held, not committed, until the authorisation is captured (for at most that amount), voided or expires. Closed.",
         "type": "object",
         "properties": {
           "token": {
@@ -4541,6 +5145,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "quote": {
             "description": "Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.",
             "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "capture": {
+            "description": "automatic (the default): the provider is called and the debit committed at once. manual: an authorisation that holds the debit until POST /v1/redemptions/{id}/capture or /void, or its expiry.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
+            ]
           }
         },
         "required": [
@@ -4555,7 +5167,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption.schema.json",
         "title": "Redemption",
-        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.",
+        "description": "A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "id": {
@@ -4563,12 +5175,24 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "status": {
-            "description": "reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).",
+            "description": "Capture automatic: reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token). Capture manual: authorized (amount held until captured, voided or expired), captured (final: the captured amount committed, the rest returned, receipt issued), voided or expired (nothing debited, amount returned to the token).",
             "type": "string",
             "enum": [
               "reserved",
               "committed",
-              "released"
+              "released",
+              "authorized",
+              "captured",
+              "voided",
+              "expired"
+            ]
+          },
+          "capture": {
+            "description": "automatic, or manual for an authorisation. Absent: automatic.",
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
             ]
           },
           "token": {
@@ -4580,12 +5204,31 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/slug"
           },
           "debited": {
-            "description": "The amount taken from the token, in the token's unit.",
+            "description": "The amount taken from the token, in the token's unit. Until the redemption is committed or captured, the amount held; once an authorisation is captured, the captured debit.",
             "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "credited": {
-            "description": "The amount credited at the provider, in the provider's unit.",
+            "description": "The amount credited at the provider, in the provider's unit: the credit asked for; once an authorisation is captured, the captured credit.",
             "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "authorized": {
+            "description": "Capture manual: the amounts the authorisation holds, the most a capture may take.",
+            "type": "object",
+            "properties": {
+              "debited": {
+                "description": "The debit held, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "credited": {
+                "description": "The credit authorised, in the provider's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              }
+            },
+            "required": [
+              "debited",
+              "credited"
+            ],
+            "additionalProperties": false
           },
           "remaining": {
             "description": "The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.",
@@ -4608,11 +5251,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/identifier"
           },
           "created_at": {
-            "description": "When the redemption was reserved.",
+            "description": "When the redemption was reserved or authorised.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "expires_at": {
+            "description": "When the amount held lapses unless committed or captured (the reservation's or authorisation's expiry).",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "captured_at": {
+            "description": "Capture manual: when the capture was committed.",
             "$ref": "#/components/schemas/common/$defs/timestamp"
           },
           "receipt": {
-            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.",
+            "description": "The receipt, a JWS signed by the gateway (typ oct-receipt+jwt), stating the committed or captured amounts. Present exactly when status is committed or captured.",
             "$ref": "#/components/schemas/common/$defs/compact-jws"
           }
         },
@@ -4631,7 +5282,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "type": "object",
           "properties": {
             "status": {
-              "const": "committed"
+              "enum": [
+                "committed",
+                "captured"
+              ]
             }
           },
           "required": [
@@ -4652,7 +5306,33 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "properties": {
             "receipt": false
           }
-        }
+        },
+        "allOf": [
+          {
+            "if": {
+              "type": "object",
+              "properties": {
+                "capture": {
+                  "const": "manual"
+                }
+              },
+              "required": [
+                "capture"
+              ]
+            },
+            "then": {
+              "type": "object",
+              "properties": {
+                "authorized": true,
+                "expires_at": true
+              },
+              "required": [
+                "authorized",
+                "expires_at"
+              ]
+            }
+          }
+        ]
       },
       "settlement-report": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5373,6 +6053,15 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "detail"
           ]
         }
+      },
+      "void-request": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/void-request.schema.json",
+        "title": "POST /v1/redemptions/{id}/void request",
+        "description": "Body of a void of an authorisation, when one is sent: the empty object. A void may also be sent without a body. Closed.",
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
       }
     },
     "securitySchemes": {

@@ -80,6 +80,88 @@ export type Carrier = (
   status_lists?: [EndpointURL, ...EndpointURL[]];
 };
 /**
+ * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed, or authorized with capture manual), of GET /v1/redemptions/{id}, and of a 200 answer to a capture (status captured) or a void (status voided). A committed or captured redemption carries its signed receipt. Open: clients ignore members they do not know.
+ */
+export type Redemption = {
+  /**
+   * The redemption id; also the jti of its receipt.
+   */
+  id: Identifier;
+  /**
+   * Capture automatic: reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token). Capture manual: authorized (amount held until captured, voided or expired), captured (final: the captured amount committed, the rest returned, receipt issued), voided or expired (nothing debited, amount returned to the token).
+   */
+  status: "reserved" | "committed" | "released" | "authorized" | "captured" | "voided" | "expired";
+  /**
+   * automatic, or manual for an authorisation. Absent: automatic.
+   */
+  capture?: "automatic" | "manual";
+  /**
+   * Identity of the redeemed token.
+   */
+  token: TokenReference;
+  /**
+   * Id of the provider.
+   */
+  provider: Slug;
+  /**
+   * The amount taken from the token, in the token's unit. Until the redemption is committed or captured, the amount held; once an authorisation is captured, the captured debit.
+   */
+  debited: Quantity;
+  /**
+   * The amount credited at the provider, in the provider's unit: the credit asked for; once an authorisation is captured, the captured credit.
+   */
+  credited: Quantity;
+  /**
+   * Capture manual: the amounts the authorisation holds, the most a capture may take.
+   */
+  authorized?: {
+    /**
+     * The debit held, in the token's unit.
+     */
+    debited: Quantity;
+    /**
+     * The credit authorised, in the provider's unit.
+     */
+    credited: Quantity;
+  };
+  /**
+   * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
+   */
+  remaining: Quantity;
+  /**
+   * The tariff used for the conversion.
+   */
+  tariff: Tariff;
+  /**
+   * The workload named by the request, if any.
+   */
+  workload?: Workload;
+  /**
+   * The region named by the request, if any.
+   */
+  region?: Slug;
+  /**
+   * The quote cited by the request, if any.
+   */
+  quote?: Identifier;
+  /**
+   * When the redemption was reserved or authorised.
+   */
+  created_at: Timestamp;
+  /**
+   * When the amount held lapses unless committed or captured (the reservation's or authorisation's expiry).
+   */
+  expires_at?: Timestamp;
+  /**
+   * Capture manual: when the capture was committed.
+   */
+  captured_at?: Timestamp;
+  /**
+   * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt), stating the committed or captured amounts. Present exactly when status is committed or captured.
+   */
+  receipt?: CompactJWS;
+};
+/**
  * Audience. Optional; when present it MUST be "urn:oct:redeem" or a non-empty array of strings that contains "urn:oct:redeem".
  */
 export type Audience = "urn:oct:redeem" | [string, ...string[]];
@@ -231,6 +313,19 @@ export interface Balance {
    * What can still be redeemed.
    */
   remaining: Quantity;
+}
+/**
+ * Body of a capture of an authorisation (a redemption made with capture manual). The amount is the credit to capture, in the provider's unit, at most the credit authorised; the gateway computes the debit at the authorisation's tariff with the inverse rounding rule, and returns the rest of the hold to the token. Closed.
+ */
+export interface CaptureRequest {
+  /**
+   * The credit to capture, in the provider's unit: at most the authorised credit.
+   */
+  amount: PositiveAmount;
+  /**
+   * The provider's unit: the unit of the authorised credit.
+   */
+  unit: UnitId;
 }
 /**
  * The JWT claims set of a party's client assertion (Section 7.13): a carrier, a provider or an operator authenticating one request to a gateway. Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to iss, aud equal to the gateway's id, iat not in the future and exp not in the past (within clock_skew_seconds), exp - iat at most 300, the jti not used before by the party.
@@ -444,7 +539,7 @@ export interface RedemptionSummary {
   /**
    * The redemption's status.
    */
-  status: "reserved" | "committed" | "released";
+  status: "reserved" | "committed" | "released" | "authorized" | "captured" | "voided" | "expired";
   /**
    * Id of the provider.
    */
@@ -664,6 +759,10 @@ export interface Limits {
    * How long a reservation lives before recovery completes or releases it, in seconds.
    */
   reservation_ttl_seconds?: number;
+  /**
+   * How long an authorisation (a redemption with capture manual) holds its debit before it expires and releases it, in seconds (default 600, at most 86400).
+   */
+  authorization_ttl_seconds?: number;
   /**
    * How long a quote stays usable, in seconds.
    */
@@ -926,7 +1025,7 @@ export interface ReceiptHeader {
   kid: KeyId;
 }
 /**
- * One page of GET /v1/redemptions (Section 7.14): the committed redemptions that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.
+ * One page of GET /v1/redemptions (Section 7.14): the committed redemptions and captured authorisations that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.
  */
 export interface RedemptionList {
   /**
@@ -935,7 +1034,10 @@ export interface RedemptionList {
    * @maxItems 100
    */
   redemptions: (Redemption & {
-    status?: "committed";
+    /**
+     * Only redemptions with a settlement entry are listed: committed redemptions and captured authorisations.
+     */
+    status?: "committed" | "captured";
     /**
      * When the redemption was committed: the time of its settlement entry.
      */
@@ -947,7 +1049,7 @@ export interface RedemptionList {
   next_cursor?: string;
 }
 /**
- * Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). Closed.
+ * Body of a redemption request, sent with an Idempotency-Key header. The amount is the credit wanted, in the provider's unit; the gateway computes the debit with the inverse rounding rule (or takes it from the cited quote). With capture manual the request creates an authorisation: the debit is held, not committed, until the authorisation is captured (for at most that amount), voided or expires. Closed.
  */
 export interface RedemptionRequest {
   /**
@@ -978,63 +1080,10 @@ export interface RedemptionRequest {
    * Id of an unexpired quote for the same token, provider, amount and unit; the redemption is then charged the quoted debit.
    */
   quote?: Identifier;
-}
-/**
- * A redemption resource: the body of a 201 answer to POST /v1/redemptions (status committed) and of GET /v1/redemptions/{id}. A committed redemption carries its signed receipt. Open: clients ignore members they do not know.
- */
-export interface Redemption {
   /**
-   * The redemption id; also the jti of its receipt.
+   * automatic (the default): the provider is called and the debit committed at once. manual: an authorisation that holds the debit until POST /v1/redemptions/{id}/capture or /void, or its expiry.
    */
-  id: Identifier;
-  /**
-   * reserved (amount held, provider not yet answered), committed (final, receipt issued) or released (cancelled, amount returned to the token).
-   */
-  status: "reserved" | "committed" | "released";
-  /**
-   * Identity of the redeemed token.
-   */
-  token: TokenReference;
-  /**
-   * Id of the provider.
-   */
-  provider: Slug;
-  /**
-   * The amount taken from the token, in the token's unit.
-   */
-  debited: Quantity;
-  /**
-   * The amount credited at the provider, in the provider's unit.
-   */
-  credited: Quantity;
-  /**
-   * The token's remaining balance, in the token's unit, recorded when the redemption last changed status; not updated afterwards.
-   */
-  remaining: Quantity;
-  /**
-   * The tariff used for the conversion.
-   */
-  tariff: Tariff;
-  /**
-   * The workload named by the request, if any.
-   */
-  workload?: Workload;
-  /**
-   * The region named by the request, if any.
-   */
-  region?: Slug;
-  /**
-   * The quote cited by the request, if any.
-   */
-  quote?: Identifier;
-  /**
-   * When the redemption was reserved.
-   */
-  created_at: Timestamp;
-  /**
-   * The receipt, a JWS signed by the gateway (typ oct-receipt+jwt). Present exactly when status is committed.
-   */
-  receipt?: CompactJWS;
+  capture?: "automatic" | "manual";
 }
 /**
  * Body of a JSON answer to GET /v1/settlements: for the period, what each carrier owes each provider, totalled per (carrier, provider, debit unit, credit unit). Each committed redemption counts once. Open: clients ignore members they do not know.
@@ -1356,6 +1405,10 @@ export interface VerifyResponse {
    */
   detail?: string;
 }
+/**
+ * Body of a void of an authorisation, when one is sent: the empty object. A void may also be sent without a body. Closed.
+ */
+export interface VoidRequest {}
 /**
  * An amount of a compute unit.
  */

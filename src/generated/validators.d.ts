@@ -18,6 +18,7 @@ export interface Validator<Shape> {
 
 export declare const validateBalanceRequest: Validator<T.BalanceRequest>;
 export declare const validateBalance: Validator<T.Balance>;
+export declare const validateCaptureRequest: Validator<T.CaptureRequest>;
 export declare const validateClientAssertionClaims: Validator<T.ClientAssertionClaims>;
 export declare const validateCommon: Validator<unknown>;
 export declare const validateGatewayMetadata: Validator<T.GatewayMetadata>;
@@ -40,3 +41,4 @@ export declare const validateTokenClaims: Validator<T.TokenClaims>;
 export declare const validateUnits: Validator<T.Units>;
 export declare const validateVerifyRequest: Validator<T.VerifyRequest>;
 export declare const validateVerifyResponse: Validator<T.VerifyResponse>;
+export declare const validateVoidRequest: Validator<T.VoidRequest>;

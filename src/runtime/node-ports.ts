@@ -65,6 +65,16 @@ function every(ms: number, task: () => Promise<void>): () => void {
   return () => clearInterval(timer);
 }
 
+/**
+ * How often recovery runs (spec §8.6): twice per the shortest hold lifetime,
+ * so a lapsed reservation or authorisation is released within half its
+ * lifetime of lapsing, and at most once a second.
+ */
+export function recoveryEveryMs(limits: Network["limits"]): number {
+  const shortest = Math.min(limits.reservation_ttl_seconds, limits.authorization_ttl_seconds);
+  return Math.max(1000, (shortest * 1000) / 2);
+}
+
 const isBusy = (error: unknown) => isOctError(error) && error.code === "ledger_busy";
 
 export function nodePorts(options: NodePortsOptions): NodePorts {

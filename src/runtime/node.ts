@@ -8,7 +8,7 @@ import { serve } from "@hono/node-server";
 import { loadNetworkFile } from "../adapters/config/file.ts";
 import { ConfigError } from "../core/network/config.ts";
 import { createGateway } from "../gateway/app.ts";
-import { nodePorts } from "./node-ports.ts";
+import { nodePorts, recoveryEveryMs } from "./node-ports.ts";
 import { guardServer, httpServerOptions } from "./node-http.ts";
 import { advertisedAddressWarning, listenFailure } from "./startup.ts";
 
@@ -32,10 +32,7 @@ function start(): void {
   // Recovery at start, then periodically (spec §8.6): a crash between
   // reserve and commit loses nothing. A busy ledger postpones it, never
   // stops the gateway (§8.1).
-  ports.startRecovery(
-    Math.max(1000, (network.limits.reservation_ttl_seconds * 1000) / 2),
-    (message) => console.log(message),
-  );
+  ports.startRecovery(recoveryEveryMs(network.limits), (message) => console.log(message));
   const app = createGateway({
     ...ports,
     logger: { error: (message, error) => console.error(`oct: ${message}`, error) },

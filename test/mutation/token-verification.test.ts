@@ -5,16 +5,15 @@
  * `test/node/conformance/suite.test.ts`). Run by `npm run test:mutation`,
  * never by `npm test`.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSuites, VECTORS_DIR } from "../../conformance/runner/load.ts";
+import { loadSuites, loadTestNetwork, VECTORS_DIR } from "../../conformance/runner/load.ts";
 import { runGatewaySuite } from "../../conformance/runner/run.ts";
-import { loadNetworkFile } from "../../src/adapters/config/file.ts";
+import { loadNetwork } from "../../src/core/network/config.ts";
 import { createGateway } from "../../src/gateway/app.ts";
 import { nodePorts } from "../../src/runtime/node-ports.ts";
 import { serveApp } from "../support/serve.ts";
 
-const network = loadNetworkFile(join(VECTORS_DIR, "network.json"));
+const network = loadNetwork(loadTestNetwork(VECTORS_DIR));
 const [suite] = loadSuites(VECTORS_DIR, ["token-verification"]);
 let served: Awaited<ReturnType<typeof serveApp>>;
 

@@ -14,7 +14,34 @@ const tariffWith =
   (changes: Record<string, string>): Patch =>
   (document) => ({ tariffs: [{ ...document.tariffs[0]!, ...changes }] });
 
+/** The test network with one webhook provider (`timeout_ms` as given) and a reservation lifetime. */
+const webhookWith =
+  (timeout: number | undefined, ttl: number): Patch =>
+  (document) => ({
+    providers: [
+      ...document.providers,
+      {
+        id: "hook",
+        adapter: "webhook",
+        units: ["pflop"],
+        endpoint: "https://hook.example/redeem",
+        ...(timeout !== undefined ? { timeout_ms: timeout } : {}),
+      },
+    ],
+    limits: { ...document.limits, reservation_ttl_seconds: ttl },
+  });
+
 const REFUSED: [string, Patch, string][] = [
+  [
+    "a webhook timeout as long as the reservation lifetime (§5.6)",
+    webhookWith(5000, 5),
+    "/providers/2/timeout_ms",
+  ],
+  [
+    "a webhook without timeout_ms, whose default outlasts a reservation of 10 s (§5.6)",
+    webhookWith(undefined, 10),
+    "/providers/2",
+  ],
   [
     "a header time longer than the request time",
     () => ({ limits: { http_headers_timeout_ms: 20_000, http_request_timeout_ms: 10_000 } }),
@@ -92,6 +119,12 @@ export function defineConfigRefusals(): void {
       }
       expect(refusal).toBeInstanceOf(ConfigError);
       expect((refusal as ConfigError).pointer).toBe(pointer);
+    });
+
+    it("accepts a webhook timeout just below the reservation lifetime, the default's too", async () => {
+      const base = testNetworkDocument(await testKeys());
+      expect(() => loadNetwork({ ...base, ...webhookWith(4999, 5)(base) })).not.toThrow();
+      expect(() => loadNetwork({ ...base, ...webhookWith(undefined, 11)(base) })).not.toThrow();
     });
 
     it("accepts the http limits at their bounds", async () => {

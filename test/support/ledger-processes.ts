@@ -59,7 +59,8 @@ export function ledgerNetwork(hookUrl: string, limits: Record<string, number>) {
     id: "hook-provider",
     adapter: "webhook",
     endpoint: hookUrl,
-    timeout_ms: 20_000,
+    // Below the reservation's lifetime, as spec §5.6 requires of every webhook.
+    timeout_ms: Math.min(20_000, (limits.reservation_ttl_seconds ?? 60) * 1000 - 1000),
     units: ["pflop"],
   });
   config.tariffs.push({

@@ -6,7 +6,12 @@
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../src/core/issuer/mint.ts";
 import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
-import { loadNetwork, type Network, type NetworkDocument } from "../../src/core/network/config.ts";
+import {
+  loadNetwork,
+  type Network,
+  type NetworkDocument,
+  type Tariff,
+} from "../../src/core/network/config.ts";
 import type { Algorithm } from "../../src/core/token/header.ts";
 
 /** The tests' frozen "now" (2030-03-17): after the wall clock, so no real-time alarm fires mid-test. */
@@ -49,6 +54,17 @@ export function testKeys(): Promise<TestKeys> {
   return cachedKeys;
 }
 
+/** Carrier A's H100 seconds at carrier-b-edge, 2.5 A100 seconds each, until 2031. */
+export const EDGE_TARIFF: Tariff = {
+  carrier: "carrier-a",
+  from: "gpu-second:h100-sxm",
+  provider: "carrier-b-edge",
+  to: "gpu-second:a100-sxm",
+  rate: "2.5",
+  valid_from: "2026-01-01T00:00:00Z",
+  valid_until: "2031-01-01T00:00:00Z",
+};
+
 export function testNetworkDocument(
   keys: TestKeys,
   overrides: Partial<NetworkDocument> = {},
@@ -90,17 +106,7 @@ export function testNetworkDocument(
       },
       { id: "cloud-c", adapter: "ledger", units: ["inference-token:llm-large"] },
     ],
-    tariffs: [
-      {
-        carrier: "carrier-a",
-        from: "gpu-second:h100-sxm",
-        provider: "carrier-b-edge",
-        to: "gpu-second:a100-sxm",
-        rate: "2.5",
-        valid_from: "2026-01-01T00:00:00Z",
-        valid_until: "2031-01-01T00:00:00Z",
-      },
-    ],
+    tariffs: [EDGE_TARIFF],
     ...overrides,
   };
 }

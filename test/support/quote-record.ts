@@ -3,6 +3,7 @@
  * it (runs in Node and inside workerd).
  */
 import { newQuoteId, type QuoteRecord } from "../../src/core/redemption/record.ts";
+import { EDGE_TARIFF } from "./network.ts";
 
 export function quoteRecord(tokenKey: string, expiresAt: number): QuoteRecord {
   return {
@@ -12,14 +13,7 @@ export function quoteRecord(tokenKey: string, expiresAt: number): QuoteRecord {
     provider: "carrier-b-edge",
     debit: { amount: "40", unit: "gpu-second:h100-sxm" },
     credit: { amount: "100", unit: "gpu-second:a100-sxm" },
-    tariff: {
-      carrier: "carrier-a",
-      from: "gpu-second:h100-sxm",
-      provider: "carrier-b-edge",
-      to: "gpu-second:a100-sxm",
-      rate: "2.5",
-      valid_from: "2026-01-01T00:00:00Z",
-    },
+    tariff: EDGE_TARIFF,
     expires_at: new Date(expiresAt).toISOString(),
   };
 }

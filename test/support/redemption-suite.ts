@@ -10,7 +10,8 @@ import { fingerprint } from "../../src/core/redemption/fingerprint.ts";
 import { tokenKeyOf } from "../../src/core/redemption/record.ts";
 import type { NetworkDocument, Network } from "../../src/core/network/config.ts";
 import type { Ledger } from "../../src/ports/ledger.ts";
-import { asParty, claims, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+import { asParty, claims, EDGE_TARIFF, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+import { redemptionRecord } from "./redemption-record.ts";
 
 export interface RedemptionHarness {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -71,15 +72,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
           },
         ],
         tariffs: [
-          {
-            carrier: "carrier-a",
-            from: "gpu-second:h100-sxm",
-            provider: "carrier-b-edge",
-            to: "gpu-second:a100-sxm",
-            rate: "2.5",
-            valid_from: "2026-01-01T00:00:00Z",
-            valid_until: "2031-01-01T00:00:00Z",
-          },
+          EDGE_TARIFF,
           {
             carrier: "carrier-a",
             from: "gpu-second:h100-sxm",
@@ -507,28 +500,13 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const token = await mintToken(c, gw.keys.eddsa);
       const body = ask(token);
       const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
-      const id = `rd.${tokenKey}.AAAAAAAAAAAAAAAAAAAAAA`;
-      const outcome = await gw.ledger.reserve({
-        record: {
-          id,
-          tokenKey,
-          token: { iss: c.iss, jti: c.jti },
-          sub: c.sub,
-          carrier: "carrier-a",
-          provider: "carrier-b-edge",
-          status: "reserved",
-          debited: { amount: "40", unit: H100 },
-          credited: { amount: "100", unit: A100 },
-          tariff: gw.network.tariffs[0]!,
-          created_at: new Date(clock.t).toISOString(),
-          expiresAt: clock.t + 60_000,
-          idempotencyKey,
-          requestHash: await fingerprint(body),
-          receipt: "receipt-made-at-reservation",
-        },
-        faceValue: c.oct.amount,
-        now: clock.t,
+      const record = redemptionRecord(tokenKey, { iss: c.iss, jti: c.jti }, clock.t, {
+        sub: c.sub,
+        idempotencyKey,
+        requestHash: await fingerprint(body),
       });
+      const { id } = record;
+      const outcome = await gw.ledger.reserve({ record, faceValue: c.oct.amount, now: clock.t });
       expect(outcome.kind).toBe("reserved");
       return { token, body, id };
     }
@@ -582,6 +560,288 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       expect((await gw.get(`/v1/redemptions/rd.${"A".repeat(43)}.${"B".repeat(22)}`)).status).toBe(
         404,
       );
+    });
+  });
+
+  describe("authorise, then capture (spec §8.8)", () => {
+    const authorize = (token: string, key: string, extra: Record<string, unknown> = {}) =>
+      gw.redeem(ask(token, { capture: "manual", ...extra }), key);
+    const capture = (id: string, amount: string, unit = A100) =>
+      gw.post(`/v1/redemptions/${id}/capture`, { amount, unit });
+    const voidIt = (id: string, body: unknown = "") => gw.post(`/v1/redemptions/${id}/void`, body);
+    /** The token's committed and reserved amounts. */
+    const totals = async (token: string) => {
+      const { committed, reserved } = await balance(token);
+      return [committed.amount, reserved.amount];
+    };
+    const refusal = async (response: Response) => ({
+      status: response.status,
+      body: await json(response),
+    });
+    /** Settlement entries of the test's own instant (each test has its own tokens, not its own period). */
+    async function settled(from: number) {
+      const report = await json(
+        await gw.get(
+          `/v1/settlements?from=${new Date(from).toISOString()}&to=${new Date(clock.t + 1).toISOString()}`,
+        ),
+      );
+      return report.totals as Record<string, unknown>[];
+    }
+
+    it("a paid flow: the authorisation holds the debit, the capture commits less, returns the rest, with the receipt and settlement entry of the captured amounts", async () => {
+      clock.t += 50 * 86400_000; // a settlement period of its own
+      const now = clock.t / 1000;
+      const token = await mintToken(claims({ iat: now, nbf: now, exp: now + 3600 }), gw.keys.eddsa);
+      const created = await authorize(token, "auth-1");
+      expect(created.status).toBe(201);
+      const authorization = await json(created);
+      expect(authorization).toMatchObject({
+        status: "authorized",
+        capture: "manual",
+        debited: { amount: "40", unit: H100 },
+        credited: { amount: "100", unit: A100 },
+        authorized: { debited: { amount: "40" }, credited: { amount: "100" } },
+        remaining: { amount: "960.5" },
+        expires_at: new Date(clock.t + 600_000).toISOString(),
+      });
+      expect(authorization).not.toHaveProperty("receipt");
+      expect(created.headers.get("location")).toBe(`/v1/redemptions/${authorization.id}`);
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "0" },
+        reserved: { amount: "40" },
+        remaining: { amount: "960.5" },
+      });
+      expect(await settled(clock.t - 1000)).toEqual([]);
+      // The authorising request again: the same authorisation.
+      const again = await authorize(token, "auth-1");
+      expect(again.status).toBe(201);
+      expect((await json(again)).id).toBe(authorization.id);
+
+      clock.t += 30_000;
+      const response = await capture(authorization.id, "60");
+      expect(response.status).toBe(200);
+      const captured = await json(response);
+      expect(captured).toMatchObject({
+        id: authorization.id,
+        status: "captured",
+        debited: { amount: "24", unit: H100 },
+        credited: { amount: "60", unit: A100 },
+        authorized: { debited: { amount: "40" }, credited: { amount: "100" } },
+        remaining: { amount: "976.5" },
+        captured_at: new Date(clock.t).toISOString(),
+      });
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "24" },
+        reserved: { amount: "0" },
+        remaining: { amount: "976.5" },
+      });
+      const jwks = await json(await gw.get("/.well-known/jwks.json"));
+      const { payload } = await jwtVerify(captured.receipt, createLocalJWKSet(jwks as never), {
+        typ: "oct-receipt+jwt",
+        issuer: "https://gw.test.example",
+      });
+      expect(payload).toMatchObject({
+        jti: authorization.id,
+        oct_receipt: { debited: { amount: "24" }, credited: { amount: "60" } },
+      });
+      expect(await settled(clock.t - 60_000)).toEqual([
+        {
+          carrier: "carrier-a",
+          provider: "carrier-b-edge",
+          unit: H100,
+          debited: "24",
+          credit_unit: A100,
+          credited: "60",
+          count: 1,
+        },
+      ]);
+      // The same capture again: the stored result. Another amount, or a void: 409.
+      const repeat = await capture(authorization.id, "60");
+      expect(repeat.status).toBe(200);
+      expect(repeat.headers.get("idempotent-replayed")).toBe("true");
+      expect(await json(repeat)).toEqual(captured);
+      expect(await refusal(await capture(authorization.id, "50"))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_captured" },
+      });
+      expect(await refusal(await voidIt(authorization.id))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_captured" },
+      });
+      expect(await json(await gw.get(`/v1/redemptions/${authorization.id}`))).toEqual(captured);
+      expect((await balance(token)).committed.amount).toBe("24");
+      expect(await settled(clock.t - 60_000)).toMatchObject([{ count: 1, debited: "24" }]);
+    });
+
+    it("a capture above the hold is refused and changes nothing; the whole authorised amount captures", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const { id } = await json(await authorize(token, "a"));
+      for (const amount of ["100.000000000000000001", "101"]) {
+        expect(await refusal(await capture(id, amount))).toMatchObject({
+          status: 422,
+          body: { code: "capture_exceeds_authorization" },
+        });
+      }
+      expect(await refusal(await capture(id, "60", H100))).toMatchObject({
+        status: 400,
+        body: { code: "request_invalid", errors: [{ pointer: "/unit" }] },
+      });
+      expect(await refusal(await capture(id, "0"))).toMatchObject({
+        status: 400,
+        body: { code: "request_invalid" },
+      });
+      expect(await totals(token)).toEqual(["0", "40"]);
+      expect(await json(await capture(id, "100"))).toMatchObject({
+        status: "captured",
+        debited: { amount: "40" },
+      });
+      expect(await totals(token)).toEqual(["40", "0"]);
+    });
+
+    it("a capture is converted at the authorisation's tariff, rounded against the holder", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const { id } = await json(await authorize(token, "r"));
+      // 0.000000000000000001 ÷ 2.5 = 0.0000000000000000004: rounded up to one atto-unit.
+      expect(await json(await capture(id, "0.000000000000000001"))).toMatchObject({
+        debited: { amount: "0.000000000000000001" },
+        credited: { amount: "0.000000000000000001" },
+        remaining: { amount: "1000.499999999999999999" },
+      });
+    });
+
+    it("void returns everything, idempotently; nothing can be captured after it", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const { id } = await json(await authorize(token, "v"));
+      const voided = await voidIt(id);
+      expect(voided.status).toBe(200);
+      const body = await json(voided);
+      expect(body).toMatchObject({ status: "voided", remaining: { amount: "1000.5" } });
+      expect(body).not.toHaveProperty("receipt");
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "0" },
+        reserved: { amount: "0" },
+        remaining: { amount: "1000.5" },
+      });
+      // Again, with the empty object as body this time: the voided authorisation.
+      const again = await voidIt(id, {});
+      expect(again.status).toBe(200);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(await json(again)).toEqual(body);
+      expect(await refusal(await capture(id, "10"))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_voided" },
+      });
+      expect(await refusal(await voidIt(id, { amount: "1" }))).toMatchObject({
+        status: 400,
+        body: { code: "request_invalid" },
+      });
+      expect((await balance(token)).committed.amount).toBe("0");
+    });
+
+    it("an authorisation left open expires and releases itself; capture and void then answer authorization_expired", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const { id } = await json(await authorize(token, "e"));
+      clock.t += 600_000;
+      // Lapsed, it reads as released before recovery has run (spec §8.6).
+      expect(await balance(token)).toMatchObject({
+        reserved: { amount: "0" },
+        remaining: { amount: "1000.5" },
+      });
+      expect(await json(await gw.get(`/v1/redemptions/${id}`))).toMatchObject({
+        status: "expired",
+      });
+      await gw.recover(clock.t);
+      expect(await json(await gw.get(`/v1/redemptions/${id}`))).toMatchObject({
+        status: "expired",
+        remaining: { amount: "1000.5" },
+      });
+      expect(await refusal(await capture(id, "10"))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_expired" },
+      });
+      expect(await refusal(await voidIt(id))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_expired" },
+      });
+      expect(await totals(token)).toEqual(["0", "0"]);
+    });
+
+    it("capture and void know only authorisations: 404 for a redemption captured at once, or an unknown id", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const { id } = await json(await gw.redeem(ask(token), "auto"));
+      const unknown = `rd.${"A".repeat(43)}.${"B".repeat(22)}`;
+      for (const target of [id, unknown, "nope"]) {
+        expect(await refusal(await capture(target, "10"))).toMatchObject({
+          status: 404,
+          body: { code: "not_found" },
+        });
+        expect(await refusal(await voidIt(target))).toMatchObject({
+          status: 404,
+          body: { code: "not_found" },
+        });
+      }
+      expect((await balance(token)).committed.amount).toBe("40");
+    });
+
+    it("a webhook provider gets the receipt of the captured amounts; its failure leaves the authorisation open for the same capture, or a void", async () => {
+      const token = await mintToken(claims(), gw.keys.eddsa);
+      const webhook = { provider: "cloud-c", amount: "30", unit: "inference-token:llm-large" };
+      const { id } = await json(await authorize(token, "w", webhook));
+      expect(webhookBodies).toEqual([]); // an authorisation calls no provider
+      webhookAnswer = async () => new Response("no", { status: 500 });
+      expect(await refusal(await capture(id, "12", webhook.unit))).toMatchObject({
+        status: 502,
+        body: { code: "provider_unavailable" },
+      });
+      expect(await totals(token)).toEqual(["0", "10"]);
+      // The capture asked for is fixed: another amount is refused while it is pending.
+      expect(await refusal(await capture(id, "15", webhook.unit))).toMatchObject({
+        status: 409,
+        body: { code: "authorization_captured" },
+      });
+      webhookAnswer = async () => new Response(null, { status: 204 });
+      const captured = await json(await capture(id, "12", webhook.unit));
+      expect(captured).toMatchObject({ status: "captured", debited: { amount: "4" } });
+      // Both calls carried the same receipt, the one the answer shows.
+      expect(webhookBodies).toEqual([captured.receipt, captured.receipt]);
+      expect(await totals(token)).toEqual(["4", "0"]);
+
+      const other = await json(await authorize(token, "w2", webhook));
+      webhookAnswer = async () => new Response("no", { status: 500 });
+      expect((await capture(other.id, "3", webhook.unit)).status).toBe(502);
+      expect(await json(await voidIt(other.id))).toMatchObject({ status: "voided" });
+      expect(await totals(token)).toEqual(["4", "0"]);
+    });
+
+    it("100 concurrent authorisations against a token worth 30 of them: exactly 30 succeed, the rest 402; capturing them all never commits beyond the face value", async () => {
+      const token = await mintToken(
+        claims({ oct: { ver: "0.1", amount: "1200", unit: H100 } }),
+        gw.keys.eddsa,
+      );
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => authorize(token, `budget-${i}`)),
+      );
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(30);
+      expect(statuses.filter((s) => s === 402)).toHaveLength(70);
+      const refused = await Promise.all(responses.filter((r) => r.status === 402).map(json));
+      expect(new Set(refused.map((body) => body.code))).toEqual(new Set(["insufficient_balance"]));
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "0" },
+        reserved: { amount: "1200" },
+        remaining: { amount: "0" },
+      });
+      const ids = await Promise.all(responses.filter((r) => r.status === 201).map(json));
+      // Each captured in full, twice over, all at once.
+      const captures = await Promise.all(
+        [...ids, ...ids].map((authorization) => capture(authorization.id, "100")),
+      );
+      expect(captures.map((r) => r.status)).toEqual(captures.map(() => 200));
+      expect(await balance(token)).toMatchObject({
+        committed: { amount: "1200" },
+        reserved: { amount: "0" },
+        remaining: { amount: "0" },
+      });
     });
   });
 

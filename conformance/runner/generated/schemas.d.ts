@@ -8,6 +8,7 @@ export interface Validator {
 
 export declare const validateBalanceRequest: Validator;
 export declare const validateBalance: Validator;
+export declare const validateCaptureRequest: Validator;
 export declare const validateClientAssertionClaims: Validator;
 export declare const validateCommon: Validator;
 export declare const validateGatewayMetadata: Validator;
@@ -30,3 +31,4 @@ export declare const validateTokenClaims: Validator;
 export declare const validateUnits: Validator;
 export declare const validateVerifyRequest: Validator;
 export declare const validateVerifyResponse: Validator;
+export declare const validateVoidRequest: Validator;

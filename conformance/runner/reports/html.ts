@@ -1,9 +1,13 @@
 /**
  * @module The report as one self-contained HTML page: a summary, then every
  * case; each failure opens to show the spec section, what was sent, what
- * was expected and what came back. And the interop matrix of several
- * implementations (cases × implementations).
+ * was expected and what came back; then the requirements of the spec, each
+ * with the cases of this run that check it, its gaps, or why no case can.
+ * And the interop matrix of several implementations (cases ×
+ * implementations).
  */
+import { allTracedCases } from "../catalogue.ts";
+import { loadRequirements, trace, traceSummary, type Requirement } from "../requirements.ts";
 import type { CaseResult, Report } from "../types.ts";
 
 const escapeHtml = (text: string) =>
@@ -47,17 +51,52 @@ function row(r: CaseResult): string {
   return `<tr data-status="${r.status}"><td class="st ${statusClass[r.status]}">${statusLabel[r.status]}</td><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>§${escapeHtml(r.section)}</td><td>${escapeHtml(r.title)}${details}</td></tr>`;
 }
 
+/** A requirement's row: its cases in this run, with their results, or why none can check it. */
+function requirementRow(
+  r: Requirement,
+  results: readonly CaseResult[],
+  gaps: readonly string[],
+): string {
+  const ran = results.filter((c) => c.requirements.includes(r.id));
+  const cases =
+    r.check === "none"
+      ? `<span class="warn">not over HTTP: ${escapeHtml(r.reason ?? "")}</span>`
+      : [
+          ...ran.map(
+            (c) =>
+              `<span class="${statusClass[c.status]}" title="${escapeHtml(c.title)}">${escapeHtml(c.id)} ${statusLabel[c.status].slice(0, 1)}</span>`,
+          ),
+          ...gaps.map((level) => `<span class="bad">gap: no ${level} case</span>`),
+        ].join(" ") || "—";
+  return `<tr><td><code>${escapeHtml(r.id)}</code></td><td>§${escapeHtml(r.section)}</td><td>${r.levels.join(", ")}</td><td>${escapeHtml(r.sentence)}</td><td>${cases}</td></tr>`;
+}
+
+/** The requirement → cases matrix of a report: every requirement of the spec, and this run's cases. */
+function requirementsSection(report: Report): string {
+  const requirements = loadRequirements();
+  const traced = trace(requirements, allTracedCases());
+  const s = traceSummary(traced);
+  const rows = traced.map((t) => requirementRow(t.requirement, report.results, t.gaps));
+  return `<h2 id="requirements">Requirements</h2>
+<p class="meta">${s.requirements} requirements of spec/oct.md: ${s.testable} checked by cases (${s.gaps} gaps in the suite), ${s.untestable} not testable over HTTP. Each row shows the cases of this run that check it.</p>
+<table><thead><tr><th>Id</th><th>Section</th><th>Level</th><th>Requirement</th><th>Cases of this run</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
+}
+
 export function toHtml(report: Report): string {
   const s = report.summary;
-  const verdict = s.conformant
-    ? `<span class="ok">conformant: every MUST case passed</span>`
-    : `<span class="bad">not conformant: ${s.byLevel.MUST.failed} MUST case(s) failed</span>`;
+  const verdict = !report.reachable
+    ? `<span class="bad">not conformant: the implementation cannot be reached</span>`
+    : s.conformant
+      ? `<span class="ok">conformant: every MUST case passed${s.warnings > 0 ? ` (${s.warnings} SHOULD warning(s))` : ""}</span>`
+      : `<span class="bad">not conformant: ${s.byLevel.MUST.failed} MUST case(s) failed</span>`;
+  const notes = report.notes.map((n) => `<p class="warn">note: ${escapeHtml(n)}</p>`).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>OCT conformance report</title><style>${STYLE}</style></head><body>
 <h1>OCT conformance report</h1>
 <div class="meta">${escapeHtml(report.target.name ?? report.target.url ?? "")} · suite ${escapeHtml(report.tool.version)} · ${escapeHtml(report.startedAt)} → ${escapeHtml(report.finishedAt)}</div>
-<p>${verdict}</p>
+<p>${verdict}</p>${notes}
 <div class="cards">
 <div class="card"><b>${s.total}</b>cases</div>
 <div class="card ok"><b>${s.passed}</b>passed</div>
@@ -70,9 +109,10 @@ export function toHtml(report: Report): string {
 <label class="filter"><input type="checkbox" id="failures"> show failures only</label>
 <table><thead><tr><th>Result</th><th>Case</th><th>Level</th><th>Section</th><th>Title</th></tr></thead>
 <tbody>${report.results.map(row).join("\n")}</tbody></table>
+${report.target.kind === "gateway" ? requirementsSection(report) : ""}
 <script>
 document.getElementById("failures").addEventListener("change", (e) => {
-  for (const tr of document.querySelectorAll("tbody tr")) tr.hidden = e.target.checked && tr.dataset.status === "pass";
+  for (const tr of document.querySelectorAll("tbody tr[data-status]")) tr.hidden = e.target.checked && tr.dataset.status === "pass";
 });
 </script>
 </body></html>
@@ -99,7 +139,8 @@ export function toMatrixHtml(reports: readonly Report[]): string {
   };
   const header = names.map((n, i) => {
     const s = reports[i]!.summary;
-    return `<th>${escapeHtml(n)}<br><small class="${s.conformant ? "ok" : "bad"}">${s.passed}/${s.total}</small></th>`;
+    const reached = reports[i]!.reachable;
+    return `<th>${escapeHtml(n)}<br><small class="${reached && s.conformant ? "ok" : "bad"}">${reached ? `${s.passed}/${s.total}` : "cannot be reached"}</small></th>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OCT interoperability matrix</title><style>${STYLE}</style></head><body>

@@ -5,10 +5,8 @@
  * timeout or a connection failure is 503.
  */
 import { OctError } from "../../core/errors.ts";
-import type { Provider } from "../../core/network/config.ts";
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, type Provider } from "../../core/network/config.ts";
 import type { ProviderAdapter } from "../../ports/provider.ts";
-
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 export function webhookAdapter(
   provider: Provider,

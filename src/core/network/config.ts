@@ -63,6 +63,7 @@ export interface Limits {
   body_max_bytes: number;
   clock_skew_seconds: number;
   reservation_ttl_seconds: number;
+  authorization_ttl_seconds: number;
   quote_ttl_seconds: number;
   quote_max_live_per_token: number;
   ledger_lock_timeout_ms: number;
@@ -83,12 +84,16 @@ export interface Limits {
   http_keep_alive_timeout_ms: number;
 }
 
+/** A webhook provider's `timeout_ms` when it names none (`spec/oct.md` §5.6). */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+
 /** Defaults for every named limit (`spec/oct.md` §5.8). */
 export const DEFAULT_LIMITS: Limits = {
   token_max_bytes: 8192,
   body_max_bytes: 16384,
   clock_skew_seconds: 60,
   reservation_ttl_seconds: 60,
+  authorization_ttl_seconds: 600,
   quote_ttl_seconds: 300,
   quote_max_live_per_token: 100,
   ledger_lock_timeout_ms: 2000,
@@ -203,6 +208,13 @@ export function loadNetwork(document: unknown): Network {
       if (!isKnownUnit(unit))
         throw new ConfigError(`/providers/${i}/units/${j}`, `unknown unit ${unit}`);
     });
+    // A webhook's answer must come before its reservation expires (§5.6), the default timeout too.
+    const timeout = p.timeout_ms ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+    if (p.adapter === "webhook" && timeout >= limits.reservation_ttl_seconds * 1000)
+      throw new ConfigError(
+        `/providers/${i}${p.timeout_ms === undefined ? "" : "/timeout_ms"}`,
+        `the webhook timeout${p.timeout_ms === undefined ? `, ${DEFAULT_WEBHOOK_TIMEOUT_MS} ms by default,` : ""} must be less than reservation_ttl_seconds (${limits.reservation_ttl_seconds} s)`,
+      );
     providers.set(p.id, { ...p, inlineKeys: keysOf(p, `/providers/${i}`, limits) });
   });
 

@@ -12,13 +12,38 @@ export interface Quantity {
   unit: string;
 }
 
-export type RedemptionStatus = "reserved" | "committed" | "released";
+/**
+ * How a redemption is captured (spec §8.4): `automatic`, at once after the
+ * provider accepts; `manual`, an authorisation captured or voided later.
+ */
+export type CaptureMode = "automatic" | "manual";
+
+export type RedemptionStatus =
+  // capture automatic: the hold open, then committed or released
+  | "reserved"
+  | "committed"
+  | "released"
+  // capture manual: the hold open, then captured, voided or expired
+  | "authorized"
+  | "captured"
+  | "voided"
+  | "expired";
 
 /** Why a redemption was released: the refusal its retries get again. */
 export interface Failure {
   code: "provider_unavailable" | "reservation_expired";
   status: number;
   detail: string;
+}
+
+/** The capture of an authorisation: fixed when first asked for, committed once the provider accepts. */
+export interface CaptureTerms {
+  /** In the token's unit: at most the authorised debit. */
+  debited: Quantity;
+  /** In the provider's unit, as asked. */
+  credited: Quantity;
+  /** The receipt of the captured amounts, signed when the capture was asked for. */
+  receipt: string;
 }
 
 export interface RedemptionRecord {
@@ -29,6 +54,9 @@ export interface RedemptionRecord {
   carrier: string;
   provider: string;
   status: RedemptionStatus;
+  /** Absent in records made before authorisations existed: automatic. */
+  captureMode?: CaptureMode;
+  /** The amounts held: the debit, and the credit asked for. */
   debited: Quantity;
   credited: Quantity;
   tariff: Tariff;
@@ -37,15 +65,42 @@ export interface RedemptionRecord {
   quote?: string;
   /** RFC 3339. */
   created_at: string;
-  /** When an uncommitted reservation lapses, ms since the epoch. */
+  /** When the hold lapses unless committed or captured, ms since the epoch. */
   expiresAt: number;
   idempotencyKey: string;
   requestHash: string;
-  /** The receipt, signed at reservation; shown once committed. */
-  receipt: string;
+  /** Capture automatic: the receipt, signed at reservation; shown once committed. */
+  receipt?: string;
+  /** Capture manual: the capture asked for, then committed. */
+  capture?: CaptureTerms;
+  /** Capture manual: when the capture was committed, RFC 3339. */
+  captured_at?: string;
   /** Remaining balance recorded at the last change of status (token unit). */
   remaining?: string;
   failure?: Failure;
+}
+
+/** How a redemption whose reservation lapsed was released (spec §8.6). */
+export const RESERVATION_EXPIRED: Failure = {
+  code: "reservation_expired",
+  status: 409,
+  detail: "the reservation expired before it was committed; nothing was debited",
+};
+
+/** Whether a redemption is an authorisation (capture manual). */
+export const isAuthorization = (record: RedemptionRecord) => record.captureMode === "manual";
+
+/**
+ * The status a read reports at `now`: a hold that has lapsed reads as its
+ * expiry will leave it (spec §8.6), before recovery has run.
+ */
+export function statusAt(record: RedemptionRecord, now: number): RedemptionRecord {
+  if (record.expiresAt > now) return record;
+  if (record.status === "authorized") return { ...record, status: "expired" };
+  if (record.status === "reserved") {
+    return { ...record, status: "released", failure: RESERVATION_EXPIRED };
+  }
+  return record;
 }
 
 export interface QuoteRecord {

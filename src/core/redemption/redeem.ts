@@ -1,7 +1,9 @@
 /**
- * @module Redemption (`spec/oct.md` §8.2-8.5): verify, plan, reserve in the
- * token's ledger, hand to the provider, then commit or release. Exactly
- * once per idempotency key; a refusal before the reservation writes nothing.
+ * @module Redemption (`spec/oct.md` §8.2-8.5): verify, plan, place the hold
+ * of the debit in the token's ledger; then, capture automatic, hand to the
+ * provider and commit or release; capture manual, answer the authorisation
+ * (captured or voided later, `authorization.ts`). Exactly once per
+ * idempotency key; a refusal before the hold writes nothing.
  */
 import { formatAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
@@ -11,11 +13,20 @@ import { checkBinding, remainingOf } from "./balance.ts";
 import type { RedemptionDeps } from "./deps.ts";
 import { planRedemption, type RedemptionAsk } from "./plan.ts";
 import { planFromQuote } from "./quote.ts";
-import { newRedemptionId, tokenKeyOf, type RedemptionRecord } from "./record.ts";
+import {
+  isAuthorization,
+  newRedemptionId,
+  statusAt,
+  tokenKeyOf,
+  type CaptureMode,
+  type RedemptionRecord,
+} from "./record.ts";
 
 export interface RedeemRequest extends RedemptionAsk {
   token: string;
   quote?: string;
+  /** `manual`: an authorisation, captured or voided later. Default `automatic`. */
+  capture?: CaptureMode;
 }
 
 export interface RedeemResult {
@@ -51,6 +62,8 @@ export async function redeem(
   if (earlier) return settle(deps, verified, earlier, requestHash);
 
   const now = deps.clock.now();
+  const manual = request.capture === "manual";
+  const { reservation_ttl_seconds, authorization_ttl_seconds } = deps.network.limits;
   const plan = request.quote
     ? await planFromQuote(deps, verified, request, request.quote, now)
     : planRedemption(deps.network, verified, request, now);
@@ -62,7 +75,8 @@ export async function redeem(
     sub: verified.claims.sub,
     carrier: verified.carrier.id,
     provider: plan.provider.id,
-    status: "reserved",
+    status: manual ? "authorized" : "reserved",
+    captureMode: manual ? "manual" : "automatic",
     debited: { amount: formatAmount(plan.debit), unit: verified.claims.oct.unit },
     credited: { amount: formatAmount(plan.credit), unit: request.unit },
     tariff: plan.tariff,
@@ -70,19 +84,24 @@ export async function redeem(
     ...(request.region !== undefined ? { region: request.region } : {}),
     ...(request.quote !== undefined ? { quote: request.quote } : {}),
     created_at: new Date(now).toISOString(),
-    expiresAt: now + deps.network.limits.reservation_ttl_seconds * 1000,
+    expiresAt: now + (manual ? authorization_ttl_seconds : reservation_ttl_seconds) * 1000,
     idempotencyKey,
     requestHash,
   };
   // The receipt is made with the reservation, so a resumed attempt sends
-  // the provider the very same receipt (spec §8.4 step 10, §8.5).
-  const receipt = await signReceipt(
-    deps.network.gatewayId,
-    terms,
-    await deps.receiptKeys.signingKey(),
-    now,
-  );
-  const record: RedemptionRecord = { ...terms, receipt };
+  // the provider the very same receipt (spec §8.4 step 10, §8.5). An
+  // authorisation has none until it is captured, for the captured amounts.
+  const record: RedemptionRecord = manual
+    ? terms
+    : {
+        ...terms,
+        receipt: await signReceipt(
+          deps.network.gatewayId,
+          terms,
+          await deps.receiptKeys.signingKey(),
+          now,
+        ),
+      };
   const outcome = await deps.ledger.reserve({ record, faceValue: verified.claims.oct.amount, now });
   switch (outcome.kind) {
     case "existing":
@@ -101,7 +120,9 @@ export async function redeem(
         `the debit ${record.debited.amount} exceeds the remaining ${remainingOf(verified.claims.oct.amount, outcome.balance)} ${record.debited.unit}`,
       );
     case "reserved":
-      return complete(deps, verified, outcome.record, false);
+      return manual
+        ? { record: outcome.record, replayed: false }
+        : complete(deps, verified, outcome.record, false);
   }
 }
 
@@ -118,16 +139,21 @@ async function settle(
       `the Idempotency-Key was used for redemption ${record.id} with a different request`,
     );
   }
-  switch (record.status) {
+  const current = statusAt(record, deps.clock.now());
+  // An authorisation was created: the repeat answers it as it stands now
+  // (captured, voided or expired since, perhaps), spec §8.5.
+  if (isAuthorization(current)) return { record: current, replayed: true };
+  switch (current.status) {
     case "committed":
       // The stored answer, remaining balance included (spec §8.5).
-      return { record, replayed: true };
-    case "released":
-      throw failureOf(record);
+      return { record: current, replayed: true };
     case "reserved":
       // A retry of a redemption left in flight (a crash, a lost answer):
       // resume it. Providers treat a known redemption id as a repeat.
-      return complete(deps, verified, record, true);
+      return complete(deps, verified, current, true);
+    default:
+      // Released: by a provider failure, or by expiry (lapsed, perhaps not yet recovered).
+      throw failureOf(current);
   }
 }
 
@@ -143,7 +169,7 @@ async function complete(
       throw new OctError("provider_unavailable", `provider ${record.provider} left the network`, {
         status: 503,
       });
-    await deps.adapterFor(provider).deliver(record, record.receipt);
+    await deps.adapterFor(provider).deliver(record, record.receipt!);
   } catch (error) {
     const failure =
       error instanceof OctError && error.code === "provider_unavailable"

@@ -72,6 +72,52 @@ describe("oct conformance issuer", () => {
   });
 });
 
+describe("oct conformance issuer: across the samples, and the issuer's SHOULDs", () => {
+  it("fails two tokens of one identity with different face values", async () => {
+    const twice = claims();
+    const report = await checkIssuer({
+      jwks: publicJwks([key]),
+      jwksSource: "jwks.json",
+      tokens: [
+        await mintToken(twice, key),
+        await mintToken({ ...twice, oct: { ...twice.oct, amount: "2" } }, key),
+      ],
+      now,
+    });
+    expect(report.summary.conformant).toBe(false);
+    expect(report.results.find((r) => r.id === "iss-identities")).toMatchObject({
+      status: "fail",
+      level: "MUST",
+      requirements: ["R-jhwb2"],
+    });
+  });
+
+  it("warns, without failing, of a NumericDate written with a fraction and of a short jti", async () => {
+    const signed = await mintToken({ ...claims(), jti: "short" }, key);
+    const [h, p] = signed.split(".");
+    const payload = Buffer.from(p!, "base64url")
+      .toString()
+      .replace(/"exp":(\d+)/, '"exp":$1.0');
+    const { CompactSign, importJWK } = await import("jose");
+    const token = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader(JSON.parse(Buffer.from(h!, "base64url").toString()))
+      .sign(await importJWK(key, key.alg));
+    const report = await checkIssuer({
+      jwks: publicJwks([key]),
+      jwksSource: "jwks.json",
+      tokens: [token],
+      now,
+    });
+    const failed = report.results.filter((r) => r.status === "fail");
+    expect(failed.map((r) => [r.id, r.level])).toEqual([
+      ["iss-numeric-dates-1", "SHOULD"],
+      ["iss-jti-1", "SHOULD"],
+    ]);
+    expect(failed[0]!.message).toMatch(/^exp is written \d+\.0$/);
+    expect(report.summary).toMatchObject({ conformant: true, warnings: 2 });
+  });
+});
+
 describe("the runner judges on its own", () => {
   it("imports nothing of src/ or scripts/: jose, its generated schemas and its own checks", () => {
     const runner = join(ROOT, "conformance/runner");

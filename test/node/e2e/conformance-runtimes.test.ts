@@ -1,38 +1,37 @@
 /**
  * The conformance suite against the real runtimes: the Node entry point
  * (`npm start`) and the Worker under `wrangler dev` (workerd, Durable
- * Objects), each loading conformance/vectors/network.json. Every MUST and
- * SHOULD case must pass on both.
+ * Objects), each loading the suite's test network (its callback URLs on a
+ * port of this process). Every MUST and SHOULD case must pass on both.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VECTORS_DIR } from "../../../conformance/runner/load.ts";
 import { runGatewaySuite } from "../../../conformance/runner/run.ts";
+import { conformanceNetwork, type ConformanceNetwork } from "../../support/conformance.ts";
 import { startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
-
-const networkPath = join(VECTORS_DIR, "network.json");
 
 for (const [name, start] of [
   [
     "Node (npm start)",
-    () =>
+    (net: ConformanceNetwork) =>
       startNodeGateway({
-        OCT_CONFIG: networkPath,
+        OCT_CONFIG: net.path,
         OCT_DB: join(mkdtempSync(join(tmpdir(), "oct-conf-")), "oct.db"),
       }),
   ],
   [
     "Workers (wrangler dev)",
-    () => startWranglerDev({ OCT_CONFIG: readFileSync(networkPath, "utf8") }),
+    (net: ConformanceNetwork) => startWranglerDev({ OCT_CONFIG: JSON.stringify(net.document) }),
   ],
 ] as const) {
   describe(name, () => {
     it("passes 100% of the conformance suite", async () => {
-      const gateway: Running = await start();
+      const net = await conformanceNetwork();
+      const gateway: Running = await start(net);
       try {
-        const report = await runGatewaySuite({ url: gateway.url, name });
+        const report = await runGatewaySuite({ url: gateway.url, name, callback: net.callback });
         const failures = report.results
           .filter((r) => r.status !== "pass")
           .map((r) => `${r.id} [${r.level}]: ${r.message}`);
@@ -41,6 +40,6 @@ for (const [name, start] of [
       } finally {
         await gateway.stop();
       }
-    }, 120_000);
+    }, 240_000);
   });
 }

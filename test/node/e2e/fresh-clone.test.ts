@@ -25,6 +25,7 @@ import {
 } from "../../support/fresh-copy.ts";
 import { freePort, ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
 import { readmeCommands, type ReadmeCommand } from "../../support/readme.ts";
+import { conformanceNetwork, type ConformanceNetwork } from "../../support/conformance.ts";
 import { olderNode } from "../../support/old-node.ts";
 import { MINIMUM_NODE } from "../../../src/cli/node-version.ts";
 
@@ -119,6 +120,7 @@ describe("README, followed literally on a fresh copy", () => {
 describe("the packed package, installed in an empty project", () => {
   let project: string;
   let gateway: Running;
+  let conformance: ConformanceNetwork;
   /** The user's shell with a supported Node.js first on PATH. */
   let withNode22: NodeJS.ProcessEnv;
 
@@ -143,9 +145,10 @@ describe("the packed package, installed in an empty project", () => {
     );
     expect(installed.status, installed.stderr).toBe(0);
     withNode22 = { ...env, PATH: `${dirname(process.execPath)}:${env.PATH}` };
-    gateway = await startNodeGateway({
-      OCT_CONFIG: join(ROOT, "conformance/vectors/network.json"),
-    });
+    // The suite's network with its callback server on a port of its own, not
+    // the default 8799 another run on this machine might hold.
+    conformance = await conformanceNetwork();
+    gateway = await startNodeGateway({ OCT_CONFIG: conformance.path });
   }, 180_000);
 
   afterAll(async () => {
@@ -226,13 +229,13 @@ console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite);`,
 
   it("runs `oct conformance gateway` against a gateway started from the repository", async () => {
     const result = await shell(
-      `npx oct conformance gateway --url ${gateway.url}`,
+      `npx oct conformance gateway --url ${gateway.url} --callback ${conformance.callback}`,
       project,
       withNode22,
     );
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain("conformant: every MUST case passed");
-  });
+  }, 180_000);
 
   it.skipIf(!OLD_NODE)(
     `on ${OLD_NODE?.version ?? "an older Node.js (none here)"}, \`oct\` says in one line that it needs a newer one`,

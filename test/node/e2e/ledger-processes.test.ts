@@ -1,9 +1,11 @@
 /**
  * The Node ledger across real processes sharing one SQLite file: no
- * over-spend under concurrency from two gateways, idempotent replay after a
- * restart, nothing lost or double-counted after a SIGKILL between reserve
- * and commit (`spec/oct.md` §8.2, §8.6), and a party's client assertion
- * accepted once across both (§7.13 step 6).
+ * over-spend under concurrency from two gateways (redemptions and
+ * authorisations alike), idempotent replay after a restart, nothing lost or
+ * double-counted after a SIGKILL between reserve and commit, lapsed
+ * authorisations released by the periodic recovery (`spec/oct.md` §8.2,
+ * §8.6, §8.8), and a party's client assertion accepted once across both
+ * (§7.13 step 6).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,6 +15,7 @@ import {
   H100,
   hookProvider,
   ledgerNetwork,
+  postJson,
   redeemAt as redeem,
   type HookProvider,
 } from "../../support/ledger-processes.ts";
@@ -65,6 +68,88 @@ describe("two gateway processes, one SQLite file", () => {
     expect(await balance(two!.url, t)).toMatchObject({
       committed: { amount: "50" },
       remaining: { amount: "0" },
+    });
+  });
+});
+
+describe("authorisations across two gateway processes, one SQLite file", () => {
+  it("100 concurrent authorisations against a token worth 30: exactly 30 succeed, the rest 402; captured by the other process, committed ends at the face value", async () => {
+    const [one, two] = await Promise.all([gateway("authorize.db"), gateway("authorize.db")]);
+    const t = await token("30");
+    const body = {
+      token: t,
+      provider: "carrier-b-edge",
+      amount: "1",
+      unit: H100,
+      capture: "manual",
+    };
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => redeem((i % 2 ? one : two)!.url, body, `a-${i}`)),
+    );
+    const answers = await Promise.all(
+      responses.map(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, any>,
+      })),
+    );
+    const held = answers.filter((a) => a.status === 201);
+    expect(held).toHaveLength(30);
+    expect(
+      answers.filter((a) => a.status === 402 && a.body.code === "insufficient_balance"),
+    ).toHaveLength(70);
+    expect(await balance(one!.url, t)).toMatchObject({
+      committed: { amount: "0" },
+      reserved: { amount: "30" },
+      remaining: { amount: "0" },
+    });
+    // Each captured once through each process, all at once.
+    const captures = await Promise.all(
+      held.flatMap(({ body: a }) =>
+        [one!, two!].map((g) =>
+          postJson(`${g.url}/v1/redemptions/${a.id}/capture`, { amount: "1", unit: H100 }),
+        ),
+      ),
+    );
+    expect(captures.map((r) => r.status)).toEqual(captures.map(() => 200));
+    expect(await balance(two!.url, t)).toMatchObject({
+      committed: { amount: "30" },
+      reserved: { amount: "0" },
+      remaining: { amount: "0" },
+    });
+  });
+
+  it("an authorisation left open is released by the periodic recovery once it lapses", async () => {
+    const quickPath = network.variant("quick-authorizations.json", (quick) => {
+      quick.limits = { authorization_ttl_seconds: 1 };
+    });
+    const g = await gateway("auth-lapse.db", quickPath);
+    const t = await token("10");
+    const created = await redeem(
+      g.url,
+      { token: t, provider: "carrier-b-edge", amount: "4", unit: H100, capture: "manual" },
+      "left-open",
+    );
+    const { id } = (await created.json()) as { id: string };
+    expect(await balance(g.url, t)).toMatchObject({ reserved: { amount: "4" } });
+    const deadline = Date.now() + 5000;
+    while (!/released 1 lapsed/.test(g.output()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(g.output()).toContain("released 1 lapsed");
+    expect(await (await fetch(`${g.url}/v1/redemptions/${id}`)).json()).toMatchObject({
+      status: "expired",
+      remaining: { amount: "10" },
+    });
+    const late = await postJson(`${g.url}/v1/redemptions/${id}/capture`, {
+      amount: "4",
+      unit: H100,
+    });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ code: "authorization_expired" });
+    expect(await balance(g.url, t)).toMatchObject({
+      committed: { amount: "0" },
+      reserved: { amount: "0" },
+      remaining: { amount: "10" },
     });
   });
 });

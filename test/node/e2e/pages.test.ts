@@ -17,6 +17,8 @@ import { mintToken } from "../../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+/** A verdict may wait for the offline verifier to load and run: seconds on a busy machine, not one. */
+const VERDICT_WAIT = { timeout: 15_000 };
 const SCREENSHOT = join(ROOT, "test-results/inspector.png");
 
 function demoToken(): Promise<string> {
@@ -203,7 +205,7 @@ describe("pages in Chromium", () => {
       .getByLabel("Carrier's public JWK Set")
       .fill(JSON.stringify(network.carriers[0]!.jwks));
     const verdict = page.locator("#verdict");
-    await expect.poll(() => verdict.innerText()).toContain("Valid");
+    await expect.poll(() => verdict.innerText(), VERDICT_WAIT).toContain("Valid");
     expect(await verdict.innerText()).toContain("offline in this browser");
     // no issuer named: step 5 says it was not checked, and so does the verdict
     expect(await verdict.innerText()).toContain("the issuer was not checked");
@@ -212,7 +214,7 @@ describe("pages in Chromium", () => {
     );
 
     await page.getByLabel(/Issuer it speaks for/).fill("https://tokens.carrier-b.example");
-    await expect.poll(() => verdict.innerText()).toContain("issuer_untrusted");
+    await expect.poll(() => verdict.innerText(), VERDICT_WAIT).toContain("issuer_untrusted");
     const step5 = page.locator('#steps tr[data-step="5"]');
     expect(await step5.getAttribute("data-status")).toBe("failed");
     for (const step of [6, 7, 8])
@@ -362,7 +364,7 @@ describe("pages in Chromium, served by the Worker (wrangler dev)", () => {
       .getByLabel("Carrier's public JWK Set")
       .fill(JSON.stringify(network.carriers[0]!.jwks));
     await page.getByLabel(/Issuer it speaks for/).fill("https://tokens.carrier-a.example");
-    await expect.poll(() => page.locator("#verdict").innerText()).toContain("Valid");
+    await expect.poll(() => page.locator("#verdict").innerText(), VERDICT_WAIT).toContain("Valid");
   });
 
   it("loaded nothing from elsewhere and raised no script error", () => {

@@ -379,6 +379,8 @@ describe("GET /openapi.json", () => {
       "POST /v1/redemptions",
       "GET /v1/redemptions/{id}",
       "GET /v1/redemptions",
+      "POST /v1/redemptions/{id}/capture",
+      "POST /v1/redemptions/{id}/void",
       "POST /v1/balance",
       "GET /v1/settlements",
       "GET /healthz",

@@ -3,18 +3,26 @@
  * another gateway process is): a held write lock is waited for without
  * blocking the event loop, then refused with `ledger_busy` (spec §8.1);
  * expired quotes are deleted and the write-ahead log truncated by the
- * upkeep (§8.3); a file written by an earlier version is migrated in place.
+ * upkeep (§8.3); a file written by an earlier version is migrated in place,
+ * reservations of before holds included.
  */
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
+import { migrate } from "../../../src/adapters/ledger/sql/migrate.ts";
+import { ALL_MIGRATIONS } from "../../../src/adapters/ledger/sql/schema.ts";
 import { isOctError } from "../../../src/core/errors.ts";
 import type { QuoteRecord } from "../../../src/core/redemption/record.ts";
 import { totalsOf } from "../../../src/core/settlement/report.ts";
 import { nodePorts, type NodePorts } from "../../../src/runtime/node-ports.ts";
 import { NOW_SECONDS, testKeys, testNetwork } from "../../support/network.ts";
+import {
+  checkUpgraded,
+  EARLIER_TOKEN_KEY,
+  writeEarlierRows,
+} from "../../support/ledger-before-holds.ts";
 import { quoteRecord as quote } from "../../support/quote-record.ts";
 
 const NOW = NOW_SECONDS * 1000;
@@ -22,7 +30,10 @@ const opened: { close(): void }[] = [];
 afterEach(() => opened.splice(0).forEach((db) => db.close()));
 
 async function ledgerFile(limits: Record<string, number> = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), "oct-sqlite-")), "oct.db");
+  return ledgerAt(join(mkdtempSync(join(tmpdir(), "oct-sqlite-")), "oct.db"), limits);
+}
+
+async function ledgerAt(path: string, limits: Record<string, number> = {}) {
   const clock = {
     t: NOW,
     now() {
@@ -163,5 +174,34 @@ describe("a ledger file written before migrations", () => {
       ]);
       expect(await ports.ledger.getQuote(kept.tokenKey, kept.id)).toEqual(kept);
     }
+  });
+});
+
+describe("a ledger file written before holds", () => {
+  it("is brought forward in place, once: each redemption's reservation a hold, the balance as it was", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "oct-sqlite-")), "oct.db");
+    const earlier = new DatabaseSync(path);
+    const statements = {
+      all: (sql: string, ...params: (string | number | null)[]) =>
+        earlier.prepare(sql).all(...params) as never,
+      run: (sql: string, ...params: (string | number | null)[]) =>
+        void earlier.prepare(sql).run(...params),
+    };
+    migrate(
+      statements,
+      ALL_MIGRATIONS.filter((migration) => migration.id !== "holds"),
+    );
+    writeEarlierRows(statements, NOW);
+    earlier.close();
+
+    const { ports } = await ledgerAt(path);
+    await checkUpgraded(ports.ledger, NOW);
+    // Opened again: nothing is migrated twice.
+    const again = await ledgerAt(path);
+    expect(await again.ports.ledger.balance(EARLIER_TOKEN_KEY, NOW)).toMatchObject({
+      committed: "7",
+      reserved: "0",
+    });
+    expect(count(again.other, "holds")).toBe(5);
   });
 });

@@ -40,6 +40,8 @@ describe("spec/schemas", () => {
       "quote",
       "redemption-request",
       "redemption",
+      "capture-request",
+      "void-request",
       "balance-request",
       "balance",
       "settlement-report",

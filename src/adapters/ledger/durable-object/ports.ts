@@ -17,12 +17,22 @@ export function durableObjectLedger(env: LedgerBindings): Ledger {
     reserve: (input) => owner(input.record.tokenKey).reserve(input),
     commit: (tokenKey, id, now) => owner(tokenKey).commit(tokenKey, id, now),
     release: (tokenKey, id, failure, now) => owner(tokenKey).release(tokenKey, id, failure, now),
+    beginCapture: (tokenKey, id, terms, now) =>
+      owner(tokenKey).beginCapture(tokenKey, id, terms, now),
+    void: (tokenKey, id, now) => owner(tokenKey).void(tokenKey, id, now),
     get: (tokenKey, id) => owner(tokenKey).get(tokenKey, id),
     lookup: (tokenKey, key) => owner(tokenKey).lookup(tokenKey, key),
     history: (tokenKey, limit) => owner(tokenKey).history(tokenKey, limit),
     balance: (tokenKey, now) => owner(tokenKey).balance(tokenKey, now),
     saveQuote: (quote, now, most) => owner(quote.tokenKey).saveQuote(quote, now, most),
     getQuote: (tokenKey, id) => owner(tokenKey).getQuote(tokenKey, id),
+    placeHold: (input) => owner(input.identity.tokenKey).placeHold(input),
+    captureHold: (tokenKey, id, to, close, now) =>
+      owner(tokenKey).captureHold(tokenKey, id, to, close, now),
+    closeHold: (tokenKey, id, now) => owner(tokenKey).closeHold(tokenKey, id, now),
+    adjustHold: (tokenKey, id, reported, now) =>
+      owner(tokenKey).adjustHold(tokenKey, id, reported, now),
+    getHold: (tokenKey, id) => owner(tokenKey).getHold(tokenKey, id),
   } as Ledger;
 }
 

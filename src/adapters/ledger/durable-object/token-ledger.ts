@@ -1,15 +1,24 @@
 /**
  * @module One Durable Object per token identity (`spec/oct.md` §8.1): every
- * redemption of a token is serialised here, wherever in the world it was
- * asked for, while different tokens scale out. It owns its invariants; the
- * Worker only routes to it. An alarm releases lapsed reservations, deletes
- * expired quotes and forwards settlement entries to the settlement book
- * until they arrive.
+ * hold on a token (redemptions, authorisations, grants) is serialised here,
+ * wherever in the world it was asked for, while different tokens scale
+ * out. It owns its invariants; the Worker only routes to it. An alarm set
+ * at the next expiry applies lapsed holds' expiry, deletes expired quotes
+ * and forwards settlement entries to the settlement book until they arrive.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
+import type {
+  CaptureTerms,
+  Failure,
+  QuoteRecord,
+  RedemptionRecord,
+} from "../../../core/redemption/record.ts";
 import type {
   Balance,
+  HoldOutcome,
+  HoldView,
+  PlaceHoldInput,
+  PlaceHoldOutcome,
   ReserveInput,
   ReserveOutcome,
   SaveQuoteOutcome,
@@ -52,6 +61,19 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.release(tokenKey, id, failure, now);
   }
 
+  beginCapture(
+    tokenKey: string,
+    id: string,
+    terms: CaptureTerms,
+    now: number,
+  ): Promise<RedemptionRecord | undefined> {
+    return this.ledger.beginCapture(tokenKey, id, terms, now);
+  }
+
+  void(tokenKey: string, id: string, now: number): Promise<RedemptionRecord | undefined> {
+    return this.ledger.void(tokenKey, id, now);
+  }
+
   get(tokenKey: string, id: string): Promise<RedemptionRecord | undefined> {
     return this.ledger.get(tokenKey, id);
   }
@@ -78,21 +100,49 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.getQuote(tokenKey, id);
   }
 
+  async placeHold(input: PlaceHoldInput): Promise<PlaceHoldOutcome> {
+    const outcome = await this.ledger.placeHold(input);
+    if (outcome.kind === "placed") await this.scheduleAlarm();
+    return outcome;
+  }
+
+  captureHold(
+    tokenKey: string,
+    id: string,
+    to: string,
+    close: boolean,
+    now: number,
+  ): Promise<HoldOutcome> {
+    return this.ledger.captureHold(tokenKey, id, to, close, now);
+  }
+
+  closeHold(tokenKey: string, id: string, now: number): Promise<HoldOutcome> {
+    return this.ledger.closeHold(tokenKey, id, now);
+  }
+
+  adjustHold(tokenKey: string, id: string, reported: string, now: number): Promise<HoldOutcome> {
+    return this.ledger.adjustHold(tokenKey, id, reported, now);
+  }
+
+  getHold(tokenKey: string, id: string): Promise<HoldView | undefined> {
+    return this.ledger.getHold(tokenKey, id);
+  }
+
   /** Recovery (spec §8.6), the quote purge and settlement forwarding, retried until done. */
   override async alarm(): Promise<void> {
     await this.recover(Date.now());
   }
 
   /**
-   * Releases reservations lapsed at `now`, deletes quotes expired at `now`,
-   * forwards settlement, schedules the next alarm.
+   * Applies the expiry of holds lapsed at `now`, deletes quotes expired at
+   * `now`, forwards settlement, schedules the next alarm.
    */
   async recover(now: number): Promise<number> {
-    const released = await this.ledger.recover(now);
+    const expired = await this.ledger.recover(now);
     await this.ledger.purgeQuotes(now);
     await this.forwardSettlement();
     await this.scheduleAlarm();
-    return released;
+    return expired;
   }
 
   private async forwardSettlement(): Promise<void> {

@@ -97,6 +97,42 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     `CREATE INDEX IF NOT EXISTS quotes_by_token ON quotes (token_key, expires_at)`,
     `CREATE INDEX IF NOT EXISTS quotes_by_expiry ON quotes (expires_at)`,
   ]),
+  // One concept for what a token sets aside (spec §8.1): the hold. Each
+  // redemption's reservation becomes a hold of kind `redemption`; the
+  // identity's reserved total is what its open holds hold. A redemption row
+  // keeps what the API answers, its hold what the balance counts.
+  statements("holds", [
+    `CREATE TABLE holds (
+       id TEXT PRIMARY KEY,
+       token_key TEXT NOT NULL,
+       kind TEXT NOT NULL,
+       amount TEXT NOT NULL,
+       captured TEXT NOT NULL,
+       status TEXT NOT NULL,
+       expires_at INTEGER NOT NULL,
+       on_expiry TEXT NOT NULL,
+       closed_by TEXT,
+       captured_before_expiry TEXT,
+       adjusted INTEGER NOT NULL DEFAULT 0
+     )`,
+    `CREATE INDEX holds_by_token ON holds (token_key, status, expires_at)`,
+    `CREATE INDEX holds_open ON holds (status, expires_at)`,
+    `INSERT INTO holds (id, token_key, kind, amount, captured, status, expires_at, on_expiry, closed_by)
+     SELECT id, token_key, 'redemption', debit,
+       CASE status WHEN 'committed' THEN debit ELSE '0' END,
+       CASE status WHEN 'reserved' THEN 'open' ELSE 'closed' END,
+       expires_at, 'release',
+       CASE
+         WHEN status = 'reserved' THEN NULL
+         WHEN json_extract(record, '$.failure.code') = 'reservation_expired' THEN 'expiry'
+         ELSE 'close'
+       END
+     FROM redemptions`,
+    `ALTER TABLE tokens RENAME COLUMN reserved TO held`,
+    `DROP INDEX IF EXISTS redemptions_reserved`,
+    `ALTER TABLE redemptions DROP COLUMN debit`,
+    `ALTER TABLE redemptions DROP COLUMN expires_at`,
+  ]),
   entriesWithRedemption("ledger-entries-redemption"),
 ];
 

@@ -1,121 +1,156 @@
 /**
  * @module The ledger's logic, once, in SQL: the Node adapter runs it on one
  * SQLite file shared by every gateway process, the Workers adapter inside
- * each token's Durable Object. Every change is one transaction; reads take
- * no lock.
+ * each token's Durable Object. Every change is one transaction that first
+ * applies the identity's lapsed holds' expiry; reads take no lock. Money
+ * moves only through holds (`holds.ts`); a redemption row records what the
+ * API answers beside the hold that backs it.
  */
 import { formatAmount, parseAmount, type Atto } from "../../../core/amount/decimal.ts";
-import type { Failure, QuoteRecord, RedemptionRecord } from "../../../core/redemption/record.ts";
+import {
+  adjust,
+  available,
+  capture,
+  captureAndClose,
+  close,
+  type Account,
+  type Hold,
+  type HoldStep,
+} from "../../../core/hold/hold.ts";
+import {
+  isAuthorization,
+  RESERVATION_EXPIRED,
+  type CaptureTerms,
+  type Failure,
+  type QuoteRecord,
+  type RedemptionRecord,
+} from "../../../core/redemption/record.ts";
 import type {
   Balance,
+  HoldOutcome,
+  HoldView,
   Ledger,
+  PlaceHoldInput,
+  PlaceHoldOutcome,
   ReserveInput,
   ReserveOutcome,
   SaveQuoteOutcome,
 } from "../../../ports/ledger.ts";
-import type { Row, SqlDriver } from "./driver.ts";
+import type { SqlDriver } from "./driver.ts";
+import { SqlHolds, type Recorded } from "./holds.ts";
 import { SqlQuotes } from "./quotes.ts";
 import type { SettlementJournal } from "./settlement-entries.ts";
 
-const EXPIRED: Omit<Failure, "detail"> = { code: "reservation_expired", status: 409 };
-
-function atto(text: unknown): Atto {
+function atto(text: string): Atto {
   const value = parseAmount(text);
-  if (value === undefined) throw new Error(`ledger: corrupt amount ${String(text)}`);
+  if (value === undefined) throw new Error(`ledger: corrupt amount ${text}`);
   return value;
 }
 
 /** Expired quotes deleted per transaction by {@link SqlLedger.purgeQuotes}: a short hold of the lock. */
 const PURGE_BATCH = 500;
 
+const balanceOf = (account: Account, recorded?: Recorded): Balance => ({
+  committed: formatAmount(account.committed),
+  reserved: formatAmount(account.held),
+  ...(recorded ? { recorded } : {}),
+});
+
+const viewOf = (tokenKey: string, hold: Hold): HoldView => ({
+  id: hold.id,
+  tokenKey,
+  kind: hold.kind,
+  amount: formatAmount(hold.amount),
+  captured: formatAmount(hold.captured),
+  status: hold.status,
+  expiresAt: hold.expiresAt,
+  onExpiry: hold.onExpiry,
+  ...(hold.closedBy ? { closedBy: hold.closedBy } : {}),
+  ...(hold.capturedBeforeExpiry !== undefined
+    ? { capturedBeforeExpiry: formatAmount(hold.capturedBeforeExpiry) }
+    : {}),
+  ...(hold.adjusted ? { adjusted: true } : {}),
+});
+
+/** A step the state machine cannot refuse here (checked by the caller): its result, or a corrupt ledger. */
+function certain(step: HoldStep | undefined, what: string): { account: Account; hold: Hold } {
+  if (!step?.ok) throw new Error(`ledger: ${what} refused (${step ? step.refusal : "no hold"})`);
+  return step;
+}
+
 export class SqlLedger implements Ledger {
   private readonly sql: SqlDriver;
   private readonly settlement: SettlementJournal;
   private readonly quotes: SqlQuotes;
+  private readonly holds: SqlHolds;
 
   /** `settlement` receives each commit's entry inside the commit's transaction. */
   constructor(sql: SqlDriver, settlement: SettlementJournal) {
     this.sql = sql;
     this.settlement = settlement;
     this.quotes = new SqlQuotes(sql);
+    this.holds = new SqlHolds(sql);
   }
 
   async reserve(input: ReserveInput): Promise<ReserveOutcome> {
     const { record, faceValue, now } = input;
     return this.sql.transaction(() => {
-      this.expireToken(record.tokenKey, now);
+      this.expireIdentity(record.tokenKey, now);
       const stored = this.lookupSync(record.tokenKey, record.idempotencyKey);
       if (stored) {
         return stored.requestHash === record.requestHash
           ? { kind: "existing", record: stored }
           : { kind: "conflict", record: stored };
       }
-      const token = this.tokenRow(record, faceValue);
-      if (token.face_value !== faceValue || token.unit !== record.debited.unit) {
-        return {
-          kind: "mismatch",
-          recorded: { faceValue: String(token.face_value), unit: String(token.unit) },
-        };
-      }
-      const debit = atto(record.debited.amount);
-      const committed = atto(token.committed);
-      const reserved = atto(token.reserved);
-      const face = atto(token.face_value);
-      if (committed + reserved + debit > face) {
-        return { kind: "insufficient", balance: this.balanceOf(token) };
-      }
-      const newReserved = formatAmount(reserved + debit);
-      this.sql.run(
-        "UPDATE tokens SET reserved = ? WHERE token_key = ?",
-        newReserved,
-        record.tokenKey,
-      );
-      const reservedRecord: RedemptionRecord = {
+      const opened = this.holds.open({
+        tokenKey: record.tokenKey,
+        token: record.token,
+        faceValue,
+        unit: record.debited.unit,
+      });
+      if ("mismatch" in opened) return { kind: "mismatch", recorded: opened.mismatch };
+      const step = this.holds.place(record.tokenKey, opened.account, {
+        id: record.id,
+        kind: isAuthorization(record) ? "authorization" : "redemption",
+        amount: atto(record.debited.amount),
+        expiresAt: record.expiresAt,
+        onExpiry: "release",
+      });
+      if (!step.ok) return { kind: "insufficient", balance: balanceOf(opened.account) };
+      const placed: RedemptionRecord = {
         ...record,
-        status: "reserved",
-        remaining: formatAmount(face - committed - reserved - debit),
+        remaining: formatAmount(available(step.account)),
       };
       this.sql.run(
-        "INSERT INTO redemptions (id, token_key, idempotency_key, request_hash, status, debit, expires_at, record) VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?)",
+        "INSERT INTO redemptions (id, token_key, idempotency_key, request_hash, status, record) VALUES (?, ?, ?, ?, ?, ?)",
         record.id,
         record.tokenKey,
         record.idempotencyKey,
         record.requestHash,
-        record.debited.amount,
-        record.expiresAt,
-        JSON.stringify(reservedRecord),
+        record.status,
+        JSON.stringify(placed),
       );
-      return {
-        kind: "reserved",
-        record: reservedRecord,
-        balance: { ...this.balanceOf(token), reserved: newReserved },
-      };
+      return { kind: "reserved", record: placed, balance: balanceOf(step.account) };
     });
   }
 
   async commit(tokenKey: string, id: string, now: number): Promise<RedemptionRecord | undefined> {
     return this.sql.transaction(() => {
-      this.expireToken(tokenKey, now);
+      this.expireIdentity(tokenKey, now);
       const record = this.recordOf(tokenKey, id);
-      if (!record || record.status !== "reserved") return record;
-      const remaining = this.moveDebit(tokenKey, record.debited.amount, "commit");
-      const committedRecord: RedemptionRecord = { ...record, status: "committed", remaining };
-      this.saveRecord(committedRecord);
-      // One settlement entry per commit, in the same transaction (spec §10.1).
-      this.settlement.record({
-        redemption_id: record.id,
-        carrier: record.carrier,
-        provider: record.provider,
-        unit: record.debited.unit,
-        debited: record.debited.amount,
-        credit_unit: record.credited.unit,
-        credited: record.credited.amount,
-        tariff: JSON.stringify(record.tariff),
-        committed_at: now,
-        token_key: tokenKey,
-        record: JSON.stringify(committedRecord),
-      });
-      return committedRecord;
+      if (record?.status === "reserved") {
+        return this.commitRecord(record, record.debited, record.credited, now, {
+          status: "committed",
+        });
+      }
+      if (record?.status === "authorized" && record.capture) {
+        const { debited, credited } = record.capture;
+        return this.commitRecord(record, debited, credited, now, {
+          status: "captured",
+          captured_at: new Date(now).toISOString(),
+        });
+      }
+      return record;
     });
   }
 
@@ -126,10 +161,38 @@ export class SqlLedger implements Ledger {
     now: number,
   ): Promise<RedemptionRecord | undefined> {
     return this.sql.transaction(() => {
-      this.expireToken(tokenKey, now);
+      this.expireIdentity(tokenKey, now);
       const record = this.recordOf(tokenKey, id);
-      if (!record || record.status !== "reserved") return record;
-      return this.releaseRecord(record, failure);
+      if (record?.status !== "reserved") return record;
+      return this.closeRecord(record, { status: "released", failure });
+    });
+  }
+
+  async beginCapture(
+    tokenKey: string,
+    id: string,
+    terms: CaptureTerms,
+    now: number,
+  ): Promise<RedemptionRecord | undefined> {
+    return this.sql.transaction(() => {
+      this.expireIdentity(tokenKey, now);
+      const record = this.recordOf(tokenKey, id);
+      if (record?.status !== "authorized" || record.capture) return record;
+      if (atto(terms.debited.amount) > atto(record.debited.amount)) {
+        throw new Error("ledger: a capture above its authorisation");
+      }
+      const asked: RedemptionRecord = { ...record, capture: terms };
+      this.saveRecord(asked);
+      return asked;
+    });
+  }
+
+  async void(tokenKey: string, id: string, now: number): Promise<RedemptionRecord | undefined> {
+    return this.sql.transaction(() => {
+      this.expireIdentity(tokenKey, now);
+      const record = this.recordOf(tokenKey, id);
+      if (record?.status !== "authorized") return record;
+      return this.closeRecord(record, { status: "voided" });
     });
   }
 
@@ -151,31 +214,14 @@ export class SqlLedger implements Ledger {
     return this.lookupSync(tokenKey, idempotencyKey);
   }
 
-  private lookupSync(tokenKey: string, idempotencyKey: string): RedemptionRecord | undefined {
-    const row = this.sql.all(
-      "SELECT record FROM redemptions WHERE token_key = ? AND idempotency_key = ?",
-      tokenKey,
-      idempotencyKey,
-    )[0];
-    return row ? (JSON.parse(String(row.record)) as RedemptionRecord) : undefined;
-  }
-
   async balance(tokenKey: string, now: number): Promise<Balance> {
-    // Lapsed reservations read as released (spec §8.6) without taking the
-    // write lock: verification and balances never wait for writers (§8.1).
-    // The next change to the token, or recovery, releases them for good.
-    // One statement, so the sums and the lapsed debits are one snapshot.
-    const row = this.sql.all(
-      `SELECT tokens.*, (SELECT json_group_array(debit) FROM redemptions
-         WHERE redemptions.token_key = tokens.token_key AND status = 'reserved' AND expires_at <= ?
-       ) AS lapsed FROM tokens WHERE token_key = ?`,
-      now,
-      tokenKey,
-    )[0];
-    if (!row) return { committed: "0", reserved: "0" };
-    const lapsed = JSON.parse(String(row.lapsed)) as string[];
-    const held = lapsed.reduce((total, debit) => total + atto(debit), 0n);
-    return { ...this.balanceOf(row), reserved: formatAmount(atto(row.reserved) - held) };
+    // Lapsed holds read as expired (spec §8.6) without taking the write lock:
+    // verification and balances never wait for writers (§8.1). The next
+    // change to the token, or recovery, applies their expiry for good.
+    const account = this.holds.accountAt(tokenKey, now);
+    if (!account) return { committed: "0", reserved: "0" };
+    const { recorded, ...totals } = account;
+    return balanceOf(totals, recorded);
   }
 
   async saveQuote(quote: QuoteRecord, now: number, most: number): Promise<SaveQuoteOutcome> {
@@ -191,20 +237,64 @@ export class SqlLedger implements Ledger {
     return this.quotes.get(tokenKey, id);
   }
 
+  async placeHold(input: PlaceHoldInput): Promise<PlaceHoldOutcome> {
+    const { identity, hold, now } = input;
+    return this.sql.transaction(() => {
+      this.expireIdentity(identity.tokenKey, now);
+      const existing = this.holds.get(identity.tokenKey, hold.id);
+      if (existing) return { kind: "existing", hold: viewOf(identity.tokenKey, existing) };
+      const opened = this.holds.open(identity);
+      if ("mismatch" in opened) return { kind: "mismatch", recorded: opened.mismatch };
+      const step = this.holds.place(identity.tokenKey, opened.account, {
+        ...hold,
+        amount: atto(hold.amount),
+      });
+      if (!step.ok) return { kind: "insufficient", balance: balanceOf(opened.account) };
+      return {
+        kind: "placed",
+        hold: viewOf(identity.tokenKey, step.hold),
+        balance: balanceOf(step.account),
+      };
+    });
+  }
+
+  captureHold(
+    tokenKey: string,
+    id: string,
+    to: string,
+    andClose: boolean,
+    now: number,
+  ): Promise<HoldOutcome> {
+    const total = atto(to);
+    return this.grantStep(tokenKey, id, now, (account, hold) =>
+      andClose ? captureAndClose(account, hold, total) : capture(account, hold, total),
+    );
+  }
+
+  closeHold(tokenKey: string, id: string, now: number): Promise<HoldOutcome> {
+    return this.grantStep(tokenKey, id, now, close);
+  }
+
+  adjustHold(tokenKey: string, id: string, reported: string, now: number): Promise<HoldOutcome> {
+    const total = atto(reported);
+    return this.grantStep(tokenKey, id, now, (account, hold) => adjust(account, hold, total));
+  }
+
+  async getHold(tokenKey: string, id: string): Promise<HoldView | undefined> {
+    const hold = this.holds.get(tokenKey, id);
+    return hold ? viewOf(tokenKey, hold) : undefined;
+  }
+
   /**
-   * Recovery: releases every reservation whose time is up, across all tokens
-   * this store holds, one token per transaction. Returns how many it released.
+   * Recovery: applies the expiry of every lapsed hold, across all tokens
+   * this store holds, one token per transaction. Returns how many expired.
    */
   async recover(now: number): Promise<number> {
-    const lapsed = this.sql.all(
-      "SELECT DISTINCT token_key FROM redemptions WHERE status = 'reserved' AND expires_at <= ?",
-      now,
-    );
-    let released = 0;
-    for (const row of lapsed) {
-      released += await this.sql.transaction(() => this.expireToken(String(row.token_key), now));
+    let expired = 0;
+    for (const tokenKey of this.holds.lapsedIdentities(now)) {
+      expired += await this.sql.transaction(() => this.expireIdentity(tokenKey, now));
     }
-    return released;
+    return expired;
   }
 
   /** Deletes the quotes expired at `now`, of every token; returns how many. */
@@ -218,65 +308,120 @@ export class SqlLedger implements Ledger {
     return purged;
   }
 
-  /** The earliest expiry of an open reservation or a kept quote, for a recovery alarm. */
+  /** The earliest expiry of an open hold or a kept quote, for a recovery alarm. */
   nextExpiry(): number | undefined {
-    const row = this.sql.all(
-      "SELECT MIN(expires_at) AS at FROM redemptions WHERE status = 'reserved'",
-    )[0];
-    const reservation = row?.at === null || row?.at === undefined ? Infinity : Number(row.at);
-    const next = Math.min(reservation, this.quotes.nextExpiry() ?? Infinity);
+    const next = Math.min(
+      this.holds.nextExpiry() ?? Infinity,
+      this.quotes.nextExpiry() ?? Infinity,
+    );
     return next === Infinity ? undefined : next;
   }
 
   // --- inside a transaction ---
 
-  private expireToken(tokenKey: string, now: number): number {
-    const rows = this.sql.all(
-      "SELECT record FROM redemptions WHERE token_key = ? AND status = 'reserved' AND expires_at <= ?",
-      tokenKey,
-      now,
-    );
-    for (const row of rows) {
-      this.releaseRecord(JSON.parse(String(row.record)) as RedemptionRecord, {
-        ...EXPIRED,
-        detail: "the reservation expired before it was committed; nothing was debited",
-      });
+  /** Applies the identity's lapsed holds' expiry, and the redemptions' status with it. */
+  private expireIdentity(tokenKey: string, now: number): number {
+    const expired = this.holds.expire(tokenKey, now);
+    if (expired.length === 0) return 0;
+    const remaining = formatAmount(available(this.holds.account(tokenKey)!));
+    for (const hold of expired) {
+      if (hold.kind === "grant") continue;
+      const record = this.recordOf(tokenKey, hold.id);
+      if (!record) continue;
+      this.saveRecord(
+        hold.kind === "authorization"
+          ? { ...record, status: "expired", remaining }
+          : { ...record, status: "released", failure: RESERVATION_EXPIRED, remaining },
+      );
     }
-    return rows.length;
+    return expired.length;
   }
 
-  private releaseRecord(record: RedemptionRecord, failure: Failure): RedemptionRecord {
-    const remaining = this.moveDebit(record.tokenKey, record.debited.amount, "release");
-    const released: RedemptionRecord = { ...record, status: "released", failure, remaining };
-    this.saveRecord(released);
-    return released;
-  }
-
-  private balanceOf(row: Row): Balance {
-    return {
-      committed: String(row.committed),
-      reserved: String(row.reserved),
-      recorded: { faceValue: String(row.face_value), unit: String(row.unit) },
-    };
-  }
-
-  /** Moves a debit out of `reserved` (into `committed` on commit); returns the remaining balance. */
-  private moveDebit(tokenKey: string, amount: string, how: "commit" | "release"): string {
-    const row = this.sql.all(
-      "SELECT face_value, committed, reserved FROM tokens WHERE token_key = ?",
-      tokenKey,
-    )[0]!;
-    const debit = atto(amount);
-    const reserved = atto(row.reserved) - debit;
-    if (reserved < 0n) throw new Error("ledger: reserved would go negative");
-    const committed = how === "commit" ? atto(row.committed) + debit : atto(row.committed);
-    this.sql.run(
-      "UPDATE tokens SET committed = ?, reserved = ? WHERE token_key = ?",
-      formatAmount(committed),
-      formatAmount(reserved),
-      tokenKey,
+  /** Captures `debited` of the record's hold and closes it, with its settlement entry (spec §10.1). */
+  private commitRecord(
+    record: RedemptionRecord,
+    debited: RedemptionRecord["debited"],
+    credited: RedemptionRecord["credited"],
+    now: number,
+    change: Pick<RedemptionRecord, "status" | "captured_at">,
+  ): RedemptionRecord {
+    const total = atto(debited.amount);
+    const step = this.holds.change(record.tokenKey, record.id, (account, hold) =>
+      captureAndClose(account, hold, total),
     );
-    return formatAmount(atto(row.face_value) - committed - reserved);
+    const { account } = certain(step, "capture");
+    const done: RedemptionRecord = {
+      ...record,
+      ...change,
+      remaining: formatAmount(available(account)),
+    };
+    this.saveRecord(done);
+    // One settlement entry per commit, in the same transaction (spec §10.1).
+    this.settlement.record({
+      redemption_id: record.id,
+      carrier: record.carrier,
+      provider: record.provider,
+      unit: debited.unit,
+      debited: debited.amount,
+      credit_unit: credited.unit,
+      credited: credited.amount,
+      tariff: JSON.stringify(record.tariff),
+      committed_at: now,
+      token_key: record.tokenKey,
+      record: JSON.stringify(done),
+    });
+    return done;
+  }
+
+  /** Closes the record's hold with nothing captured. */
+  private closeRecord(
+    record: RedemptionRecord,
+    change: Pick<RedemptionRecord, "status" | "failure">,
+  ): RedemptionRecord {
+    const { account } = certain(this.holds.change(record.tokenKey, record.id, close), "close");
+    const closed: RedemptionRecord = {
+      ...record,
+      ...change,
+      remaining: formatAmount(available(account)),
+    };
+    this.saveRecord(closed);
+    return closed;
+  }
+
+  /** One step on a grant's hold; holds of redemptions move only with their records. */
+  private grantStep(
+    tokenKey: string,
+    id: string,
+    now: number,
+    step: (account: Account, hold: Hold) => HoldStep,
+  ): Promise<HoldOutcome> {
+    return this.sql.transaction((): HoldOutcome => {
+      this.expireIdentity(tokenKey, now);
+      if (this.holds.get(tokenKey, id)?.kind !== "grant") return { kind: "unknown" };
+      const result = this.holds.change(tokenKey, id, step)!;
+      if (!result.ok) {
+        return {
+          kind: "refused",
+          refusal: result.refusal,
+          hold: viewOf(tokenKey, this.holds.get(tokenKey, id)!),
+        };
+      }
+      return {
+        kind: "done",
+        changed: result.changed,
+        hold: viewOf(tokenKey, result.hold),
+        balance: balanceOf(result.account),
+      };
+    });
+  }
+
+  private lookupSync(tokenKey: string, idempotencyKey: string): RedemptionRecord | undefined {
+    const row = this.sql.all(
+      "SELECT record FROM redemptions WHERE token_key = ? AND idempotency_key = ?",
+      tokenKey,
+      idempotencyKey,
+    )[0];
+    return row ? (JSON.parse(String(row.record)) as RedemptionRecord) : undefined;
   }
 
   private saveRecord(record: RedemptionRecord): void {
@@ -295,25 +440,5 @@ export class SqlLedger implements Ledger {
       tokenKey,
     )[0];
     return row ? (JSON.parse(String(row.record)) as RedemptionRecord) : undefined;
-  }
-
-  private tokenRow(record: RedemptionRecord, faceValue: string): Row {
-    const row = this.sql.all("SELECT * FROM tokens WHERE token_key = ?", record.tokenKey)[0];
-    if (row) return row;
-    this.sql.run(
-      "INSERT INTO tokens (token_key, iss, jti, face_value, unit, committed, reserved) VALUES (?, ?, ?, ?, ?, '0', '0')",
-      record.tokenKey,
-      record.token.iss,
-      record.token.jti,
-      faceValue,
-      record.debited.unit,
-    );
-    return {
-      token_key: record.tokenKey,
-      face_value: faceValue,
-      unit: record.debited.unit,
-      committed: "0",
-      reserved: "0",
-    };
   }
 }
