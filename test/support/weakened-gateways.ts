@@ -310,9 +310,14 @@ const REGISTERED = new Set(UNIT_REGISTRY.units.map((u) => u.id));
 const everyTokenValid: StatusListSource = { statusOf: async () => 0 };
 
 /** Status lists read as the honest gateway reads them, but with these limits. */
-const statusListsWith = (honest: GatewayPorts, change: Partial<Limits>, keys?: KeySource) =>
+const statusListsWith = (
+  honest: GatewayPorts,
+  change: Partial<Limits>,
+  keys?: KeySource,
+  clock = honest.clock,
+) =>
   new RemoteStatusLists({
-    clock: honest.clock,
+    clock,
     limits: { ...honest.network.limits, ...change },
     keys: keys ?? honest.keys,
     signatures: honest.signatures,
@@ -373,10 +378,12 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
   {
     name: "uses-expired-lists",
     requirement: "R-8sby4",
-    breaks: "judges a list's exp with a skew of ten years: an expired list still serves",
+    breaks: "judges lists by a clock a day slow, with two days' skew: an expired list still serves",
     caughtBy: "tsl-014",
     build: withPorts((honest) => ({
-      statusLists: statusListsWith(honest, { clock_skew_seconds: 10 * 365 * 86400 }),
+      statusLists: statusListsWith(honest, { clock_skew_seconds: 2 * 86400 }, honest.keys, {
+        now: () => honest.clock.now() - 86_400_000,
+      }),
     })),
   },
   // §7.11, §7.13, §7.14: the books and the metrics

@@ -42,10 +42,10 @@ describe("the vectors", () => {
       "conversion",
       "redemption",
       "receipts",
-      "status-lists",
       "settlement",
       "key-sets",
       "providers",
+      "status-lists",
     ]);
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
