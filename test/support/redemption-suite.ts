@@ -583,6 +583,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const report = await json(
         await gw.get(
           `/v1/settlements?from=${new Date(from).toISOString()}&to=${new Date(clock.t + 1).toISOString()}`,
+          await asParty("operator:ops", gw.keys.operator, { now: clock.t / 1000 }),
         ),
       );
       return report.totals as Record<string, unknown>[];
