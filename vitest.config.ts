@@ -3,13 +3,27 @@
  * end-to-end tests on Node.js) and `workerd` (the same code inside the
  * Workers runtime, through @cloudflare/vitest-plugin).
  */
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+
+/** The package's own entries, as the examples import them, from the sources (not dist/). */
+const PACKAGE_ENTRIES = [
+  {
+    find: /^open-compute-token\/(hono|client|conformance)$/,
+    replacement: fileURLToPath(new URL("./src/exports/$1.ts", import.meta.url)),
+  },
+  {
+    find: /^open-compute-token$/,
+    replacement: fileURLToPath(new URL("./src/exports/index.ts", import.meta.url)),
+  },
+];
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: PACKAGE_ENTRIES },
         test: {
           name: "node",
           include: [

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
+import { capture, voidAuthorization } from "./commands/authorization.ts";
 import {
   balance,
   metrics,
@@ -16,6 +17,7 @@ import {
   redemptions,
   settlement,
 } from "./commands/gateway.ts";
+import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
 import {
   statusListCreate,
@@ -56,7 +58,10 @@ const COMMANDS: Command[] = [
   inspect,
   quote,
   redeem,
+  capture,
+  voidAuthorization,
   balance,
+  pay,
   settlement,
   redemptions,
   metrics,

@@ -59,6 +59,8 @@ export const ERROR_REGISTRY = {
   request_invalid: {"statuses":[400],"title":"Body, query or header field invalid","raisedBy":"§7.1, §7.10, §7.14, §8.4, §10.2","verificationSteps":[]},
   not_found: {"statuses":[404],"title":"Unknown path or resource","raisedBy":"§7.1, §7.8","verificationSteps":[]},
   method_not_allowed: {"statuses":[405],"title":"Method not supported on the path","raisedBy":"§7.1","verificationSteps":[]},
+  payment_required: {"statuses":[402],"title":"The request must be paid with an OCT token; the challenge names the gateway, the provider, the price and the token units accepted","raisedBy":"§15.1, §15.3","verificationSteps":[]},
+  gateway_unavailable: {"statuses":[502,503],"title":"An app could not reach its gateway (503), or the gateway answered badly or its receipt did not check out (502); the request was not served","raisedBy":"§15.2, §15.3","verificationSteps":[]},
   internal_error: {"statuses":[500],"title":"Unexpected failure; never expected, no balance changed","raisedBy":"§7.1","verificationSteps":[]},
 } as const satisfies Record<string, ErrorEntry>;
 

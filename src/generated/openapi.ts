@@ -379,7 +379,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "82b55011-f531-45b1-afc4-757d5233a78a"
+                      "request_id": "1fc893ee-b602-4c1b-9e65-cf40fc223817"
                     }
                   }
                 }
@@ -419,7 +419,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "4392fea9-a8cd-4342-9b85-75a1854658a2"
+                      "request_id": "e6489b40-ffa6-4709-836b-c5243c52c2ff"
                     }
                   }
                 }
@@ -463,7 +463,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.gDVKAlnlEyZXNqn7w2Dk5g.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.gDVKAlnlEyZXNqn7w2Dk5g.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -582,7 +582,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "cccf5fd5-ecd0-4ffb-a82e-1fdb99e0d646"
+                      "request_id": "c1438422-1d38-4508-ab41-7ffa7400a86e"
                     }
                   }
                 }
@@ -665,7 +665,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "ce758bdc-3b28-4048-ab85-73faee5e065c"
+                      "request_id": "1f1675a2-9435-40b1-b1cc-99926f317568"
                     }
                   },
                   "quote-provider-unknown": {
@@ -677,7 +677,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "fd7d2c8b-ad46-4bfc-9b4b-4946c5f15008"
+                      "request_id": "375d2b94-fad7-4d33-9172-a8eba72c4221"
                     }
                   },
                   "quote-unit-unknown": {
@@ -689,7 +689,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "621a432b-74b0-4142-90b5-a853d6c9fcdc"
+                      "request_id": "e0c70582-b3ba-4479-9f3e-b4c0ad1f1d1d"
                     }
                   }
                 }
@@ -747,7 +747,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.DFeE2uWwytVB1mn7Gdwnow\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -838,7 +838,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -871,13 +871,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -910,13 +910,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   },
                   "redeem-authorize": {
                     "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.DFeE2uWwytVB1mn7Gdwnow",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -964,7 +964,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem-authorize-again": {
                     "summary": "Another authorisation, of 10 A100 seconds, to be voided",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.mQQfVMedFaWf82BRzu3szg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1034,7 +1034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "3851f597-c92b-49cb-a961-c54a7d4fbb36"
+                      "request_id": "95f59e80-0b7a-4f57-a954-122c4927fc34"
                     }
                   }
                 }
@@ -1093,7 +1093,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "55c2c1aa-5010-48ca-b602-b36a539d0413"
+                      "request_id": "9a223401-9be7-4be2-92a8-6d1c44d95566"
                     }
                   }
                 }
@@ -1122,7 +1122,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "dfd92ad7-c0f5-42cf-9fd0-eaa2a877ed04"
+                      "request_id": "4466129e-477b-453c-8e07-f4cf377755a2"
                     }
                   }
                 }
@@ -1151,10 +1151,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "c215679c-11ab-4ef8-acdf-82b2eded0940"
+                      "request_id": "7273a7c4-354c-4195-bca2-ee8960c6b79e"
                     }
                   }
                 }
@@ -1208,10 +1208,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.gDVKAlnlEyZXNqn7w2Dk5g.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "56dbf4f1-9cbf-4c68-aab0-e524c7bb4061"
+                      "request_id": "37f40a53-8c8e-4a0e-a804-a58b6f8ccc69"
                     }
                   }
                 }
@@ -1371,7 +1371,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1404,7 +1404,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1415,7 +1415,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1448,7 +1448,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1499,10 +1499,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:client_assertion_replayed",
                       "title": "The party already used the client assertion's jti",
                       "status": 401,
-                      "detail": "carrier:carrier-a already used the client assertion 9c80928e1b3292a027ebece84c6ee19d",
+                      "detail": "carrier:carrier-a already used the client assertion 3f0c55e5e7bbec03bf9dbd61895b327d",
                       "code": "client_assertion_replayed",
                       "instance": "/v1/redemptions",
-                      "request_id": "439c6804-461b-4ea6-9366-9b307aeb4a95"
+                      "request_id": "6eb1f2f0-4c92-45af-8d05-894eb2b45bcb"
                     }
                   }
                 }
@@ -1571,7 +1571,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ"
           }
         ],
         "responses": {
@@ -1586,7 +1586,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -1619,7 +1619,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuUFp2d1VrdWUtTk5qcFdkaktQa2xadyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.fanXOoViqmpEQLYNgDzExrWqZUCx8lQgiIILkuUBSs235vaRDsmGGXmsmdDoBMsN3zVpNI5h3TE-0wtqCbR6Kg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   }
                 }
@@ -1659,7 +1659,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "07b8db63-8caa-4833-a0c4-8eb0d3bfbd4d"
+                      "request_id": "f2615738-08c8-4b79-b735-82373a9b7d29"
                     }
                   }
                 }
@@ -1702,7 +1702,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.DFeE2uWwytVB1mn7Gdwnow"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg"
           }
         ],
         "requestBody": {
@@ -1737,7 +1737,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "capture": {
                     "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.DFeE2uWwytVB1mn7Gdwnow",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                       "status": "captured",
                       "capture": "manual",
                       "token": {
@@ -1781,7 +1781,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:10:00.000Z",
                       "captured_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuREZlRTJ1V3d5dFZCMW1uN0dkd25vdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.F0c2TgKuHN0JMMOLmWO_Vkysr4h3LYcrS7M1gr3__OGuiIZrNE2D45Q__bxcbhUATt5pBMwIUrCqIl1u1s1mAg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuelhGaHBHVktHNUxHUlRsTUVraGpzZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.Sg1NI-ZNsAvOgczHc27mW06mI_NCMVA_829fNdvMZl0e6_9L5GhBHRPMAPXb1IgeqVhptlML_yqSV9Axol8bqQ"
                     }
                   }
                 }
@@ -1931,7 +1931,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.mQQfVMedFaWf82BRzu3szg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g"
           }
         ],
         "requestBody": {
@@ -1963,7 +1963,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "void": {
                     "summary": "Void the authorisation above: its whole debit returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.mQQfVMedFaWf82BRzu3szg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                       "status": "voided",
                       "capture": "manual",
                       "token": {
@@ -2227,7 +2227,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "278cb3f3-a14e-4cc3-9de2-109cbf06d9c8"
+                      "request_id": "0e0df3e9-ed9e-48e0-ad56-2998ddba1ca4"
                     }
                   }
                 }
@@ -2416,7 +2416,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.qL5p0oiC_Vnd3jx0Dz9xEJgR6zWEtVy1aozZ5rCKcIPNfeeyWZj-5OMsJ9Wg4rQOWNykSzmRKEkPS3F_HXdTLg"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.U30FxUjpomiJ1m4uIgwLsuhEQ-tdRoJ_M29OyV2DJqFMVtcSGB5CJ38UZYsgKjdZn7PkMSv3U7RfltUQjofOsw"
                     }
                   }
                 }
@@ -2455,7 +2455,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "dcdfeef0-b1d9-4fca-bd83-3638e298cdb2"
+                      "request_id": "2c634ef0-913e-4a1d-a14c-af58d3f2aee5"
                     }
                   }
                 }
@@ -2493,7 +2493,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "this resource answers a carrier, a provider or an operator: send a client assertion as Authorization: Bearer",
                       "code": "authentication_required",
                       "instance": "/v1/settlements",
-                      "request_id": "004018c6-2f8d-468e-84cd-4bcab6dde1cd"
+                      "request_id": "680c8a7d-b4e6-4657-b238-472549deacc4"
                     }
                   }
                 }
@@ -2520,7 +2520,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "carrier:carrier-a may read only its own entries, not those of carrier carrier-b",
                       "code": "party_forbidden",
                       "instance": "/v1/settlements",
-                      "request_id": "873c2247-92d4-48e8-9e17-8a9a1fabdad3"
+                      "request_id": "af30642f-44f7-481f-be16-d2ad3ce777e3"
                     }
                   }
                 }
@@ -2883,7 +2883,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.mQQfVMedFaWf82BRzu3szg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                           "status": "voided",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2897,7 +2897,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.DFeE2uWwytVB1mn7Gdwnow",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                           "status": "captured",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2911,7 +2911,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.PZvwUkue-NNjpWdjKPklZw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -4798,6 +4798,65 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "payment-challenge": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/payment-challenge.schema.json",
+        "title": "Payment challenge",
+        "description": "The member payment of an app's problem answer (spec section 15.1): where and how much a request is paid in OCT tokens, the same as the parameters of its WWW-Authenticate challenge of the scheme OCT. Sent with payment_required and with the refusals of a token or its balance (section 15.3). Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "gateway": {
+            "description": "The URL of the gateway at which the app redeems: the base of its API (<gateway>/v1/redemptions).",
+            "$ref": "#/components/schemas/common/$defs/endpoint-url"
+          },
+          "provider": {
+            "description": "The provider id the app redeems as, at that gateway.",
+            "$ref": "#/components/schemas/common/$defs/slug"
+          },
+          "price": {
+            "description": "The price of the request: the most it costs, in a unit the provider delivers. The app captures what the request used, at most this.",
+            "$ref": "#/components/schemas/payment-challenge/$defs/price"
+          },
+          "units": {
+            "description": "The token units (oct.unit) the app accepts: those for which its gateway has a tariff to the provider and the price's unit.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/common/$defs/unit-id"
+            },
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true
+          }
+        },
+        "required": [
+          "gateway",
+          "provider",
+          "price",
+          "units"
+        ],
+        "$defs": {
+          "price": {
+            "title": "Price",
+            "description": "A positive amount of a provider's unit. Closed.",
+            "type": "object",
+            "properties": {
+              "amount": {
+                "description": "The most the request costs, as a canonical positive decimal string.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The provider's unit the price is counted in.",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              }
+            },
+            "required": [
+              "amount",
+              "unit"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
       "problem": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/problem.schema.json",
@@ -4844,6 +4903,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "items": {
               "$ref": "#/components/schemas/problem/$defs/error"
             }
+          },
+          "payment": {
+            "description": "In an app's answers (spec section 15): where and how much to pay, as its WWW-Authenticate challenge states it. Present with payment_required and with the refusals of a token or its balance.",
+            "$ref": "#/components/schemas/payment-challenge"
           }
         },
         "required": [

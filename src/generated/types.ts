@@ -837,6 +837,40 @@ export interface Limits {
   http_keep_alive_timeout_ms?: number;
 }
 /**
+ * The member payment of an app's problem answer (spec section 15.1): where and how much a request is paid in OCT tokens, the same as the parameters of its WWW-Authenticate challenge of the scheme OCT. Sent with payment_required and with the refusals of a token or its balance (section 15.3). Open: clients ignore members they do not know.
+ */
+export interface PaymentChallenge {
+  /**
+   * The URL of the gateway at which the app redeems: the base of its API (<gateway>/v1/redemptions).
+   */
+  gateway: EndpointURL;
+  /**
+   * The provider id the app redeems as, at that gateway.
+   */
+  provider: Slug;
+  price: Price;
+  /**
+   * The token units (oct.unit) the app accepts: those for which its gateway has a tariff to the provider and the price's unit.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  units: [UnitId, ...UnitId[]];
+}
+/**
+ * The price of the request: the most it costs, in a unit the provider delivers. The app captures what the request used, at most this.
+ */
+export interface Price {
+  /**
+   * The most the request costs, as a canonical positive decimal string.
+   */
+  amount: PositiveAmount;
+  /**
+   * The provider's unit the price is counted in.
+   */
+  unit: UnitId;
+}
+/**
  * Body of every error answer (media type application/problem+json, RFC 9457). type is "urn:oct:error:" followed by the code, and code repeats it as a stable member. Open: RFC 9457 extension members are allowed.
  */
 export interface Problem {
@@ -872,6 +906,10 @@ export interface Problem {
    * Individual validation failures (for example of a request body), each with the JSON Pointer of the failing location.
    */
   errors?: ValidationError[];
+  /**
+   * In an app's answers (spec section 15): where and how much to pay, as its WWW-Authenticate challenge states it. Present with payment_required and with the refusals of a token or its balance.
+   */
+  payment?: PaymentChallenge;
 }
 /**
  * One validation failure.

@@ -27,6 +27,7 @@ export declare const validateInspectResponse: Validator<T.InspectResponse>;
 export declare const validateJoseHeader: Validator<T.JoseHeader>;
 export declare const validateJwks: Validator<T.Jwks>;
 export declare const validateNetworkConfig: Validator<T.NetworkConfig>;
+export declare const validatePaymentChallenge: Validator<T.PaymentChallenge>;
 export declare const validateProblem: Validator<T.Problem>;
 export declare const validateQuoteRequest: Validator<T.QuoteRequest>;
 export declare const validateQuote: Validator<T.Quote>;

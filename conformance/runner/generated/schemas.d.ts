@@ -17,6 +17,7 @@ export declare const validateInspectResponse: Validator;
 export declare const validateJoseHeader: Validator;
 export declare const validateJwks: Validator;
 export declare const validateNetworkConfig: Validator;
+export declare const validatePaymentChallenge: Validator;
 export declare const validateProblem: Validator;
 export declare const validateQuoteRequest: Validator;
 export declare const validateQuote: Validator;

@@ -32,11 +32,11 @@ import {
 } from "../signed.ts";
 import { PARTY_HELP, PARTY_OPTIONS, partyCredentials } from "../party.ts";
 
-const GATEWAY_HELP =
+export const GATEWAY_HELP =
   "  --gateway URL   the gateway (default $OCT_GATEWAY, else http://127.0.0.1:8787)";
-const TOKEN_HELP =
+export const TOKEN_HELP =
   "  --token T | --token-file FILE   the token (--token-file - reads standard input)";
-const EXIT_HELP =
+export const EXIT_HELP =
   "Exit status: 0 done, 1 refused by the gateway (shown as code: detail) or unreachable, 2 usage error.";
 
 interface Tariff {
@@ -59,13 +59,16 @@ interface Quote {
 export interface Redemption {
   id: string;
   status: string;
+  capture?: "automatic" | "manual";
   token: { iss: string; jti: string };
   provider: string;
   debited: Quantity;
   credited: Quantity;
+  authorized?: { debited: Quantity; credited: Quantity };
   remaining: Quantity;
   tariff: Tariff;
   created_at: string;
+  expires_at?: string;
   receipt?: string;
 }
 
@@ -82,16 +85,16 @@ export function quantity(q: Quantity): string {
   return `${q.amount} ${q.unit}`;
 }
 
-function rows(pairs: [string, string][]): string[] {
+export function rows(pairs: [string, string][]): string[] {
   const width = Math.max(...pairs.map(([name]) => name.length));
   return pairs.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
 }
 
-function clientFor(values: Values, out: Output): GatewayClient {
+export function clientFor(values: Values, out: Output): GatewayClient {
   return new GatewayClient(gatewayOf(values), out.progress ? { progress: out.progress } : {});
 }
 
-function print(out: Output, values: Values, json: unknown, text: () => string): void {
+export function print(out: Output, values: Values, json: unknown, text: () => string): void {
   out.print(values.json ? JSON.stringify(json) : text());
 }
 
@@ -155,7 +158,7 @@ export const redeem: Command = {
   name: "redeem",
   summary: "redeem a token at a provider, exactly once (POST /v1/redemptions)",
   usage:
-    "oct redeem (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--idempotency-key KEY] [--quote ID] [--workload NAME] [--region ID] [--gateway URL]",
+    "oct redeem (--token T | --token-file FILE) --provider ID --amount DECIMAL --unit UNIT [--capture manual] [--idempotency-key KEY] [--quote ID] [--workload NAME] [--region ID] [--gateway URL]",
   example:
     "oct redeem --token-file token.jwt --provider carrier-b-edge --amount 100 --unit gpu-second:a100-sxm --idempotency-key order-17",
   help: [
@@ -164,6 +167,9 @@ export const redeem: Command = {
     "  --idempotency-key KEY   retrying with the same key and the same options returns the",
     "                          same redemption instead of spending twice; without it a key is",
     "                          generated and printed (on stderr) so that you can retry with it",
+    "  --capture manual        authorise only: the debit is held, no provider is called, until",
+    "                          `oct capture ID` takes at most the amount, `oct void ID` releases",
+    "                          it, or it expires (spec §8.8); --capture automatic is the default",
     TOKEN_HELP,
     GATEWAY_HELP,
     "",
@@ -180,12 +186,17 @@ export const redeem: Command = {
     quote: { type: "string" },
     workload: { type: "string" },
     region: { type: "string" },
+    capture: { type: "string" },
   },
   async run(values, out) {
     const token = tokenOf(values);
+    const capture = values.capture;
+    if (capture !== undefined && capture !== "automatic" && capture !== "manual")
+      throw new UsageError(`--capture ${String(capture)}: automatic or manual`);
     const body = {
       token,
       ...askOf(values),
+      ...(capture === "manual" ? { capture } : {}),
       ...(typeof values.workload === "string" ? { workload: values.workload } : {}),
       ...(typeof values.region === "string" ? { region: values.region } : {}),
       ...(typeof values.quote === "string" ? { quote: values.quote } : {}),
@@ -202,6 +213,12 @@ export const redeem: Command = {
     });
     const r = answer.body;
     const replayed = answer.headers.get("idempotent-replayed") === "true";
+    if (r.capture === "manual") {
+      print(out, values, { ...r, idempotency_key: key, replayed }, () =>
+        authorizationText(r, key, replayed),
+      );
+      return;
+    }
     print(out, values, { ...r, idempotency_key: key, replayed }, () =>
       [
         `redeemed ${quantity(r.credited)} at ${r.provider}: ${r.status}${replayed ? " (replayed: the stored answer for this Idempotency-Key, nothing debited again)" : ""}`,
@@ -216,6 +233,27 @@ export const redeem: Command = {
     );
   },
 };
+
+/** An authorisation as `oct redeem --capture manual` shows it, with what to do next. */
+function authorizationText(r: Redemption, key: string, replayed: boolean): string {
+  const held = r.authorized ?? { debited: r.debited, credited: r.credited };
+  return [
+    `authorised ${quantity(held.credited)} at ${r.provider}: ${r.status}${replayed ? " (replayed: the authorisation of this Idempotency-Key as it stands, nothing held again)" : ""}`,
+    ...rows([
+      ["redemption", r.id],
+      ["held", `${quantity(held.debited)} (rate ${r.tariff.rate})`],
+      ["remaining", quantity(r.remaining)],
+      ["expires", r.expires_at ?? "(not stated)"],
+      ["key", key],
+    ]),
+    ...(r.status === "authorized"
+      ? [
+          `capture at most ${quantity(held.credited)} with: oct capture ${r.id} --amount ${held.credited.amount} --unit ${held.credited.unit}`,
+          `or release it with: oct void ${r.id}`,
+        ]
+      : []),
+  ].join("\n");
+}
 
 export const balance: Command = {
   name: "balance",
@@ -457,10 +495,11 @@ export const receiptVerify: Command = {
   help: [
     "Checks the receipt as spec/oct.md §9.4 says: strict JWS, typ oct-receipt+jwt, signature",
     "with the gateway's key (jose, key by kid from /.well-known/jwks.json), iss equal to the",
-    "gateway's id, claims valid; then asks the gateway whether the redemption is committed.",
+    "gateway's id, claims valid; then asks the gateway whether the redemption is committed",
+    "(or, for an authorisation, captured).",
     GATEWAY_HELP,
     "",
-    "Exit status: 0 verified and committed, 1 refused or not committed, 2 usage error.",
+    "Exit status: 0 verified and committed (or captured), 1 refused or not, 2 usage error.",
   ].join("\n"),
   options: {
     ...GATEWAY_OPTION,
@@ -500,8 +539,11 @@ export const receiptVerify: Command = {
         ]),
       ].join("\n"),
     );
-    if (stored.status !== "committed") {
-      out.error(`oct receipt verify: the redemption is ${stored.status}, not committed`);
+    // A receipt attests a committed redemption, or a captured authorisation (spec §9.4 step 5).
+    if (stored.status !== "committed" && stored.status !== "captured") {
+      out.error(
+        `oct receipt verify: the redemption is ${stored.status}, not committed or captured`,
+      );
       return 1;
     }
   },

@@ -33,11 +33,17 @@ const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const TOUR = readmeCommands(README, "A five-minute tour");
 const CARRIER = readmeCommands(README, "How a carrier joins a network");
 const README_ADDRESS = "http://127.0.0.1:8787";
+const EXAMPLE = readFileSync(join(ROOT, "examples/paid-inference/README.md"), "utf8");
+const EXAMPLE_TOUR = readmeCommands(EXAMPLE, "Tour");
+/** Where the example's README has its app listen. */
+const EXAMPLE_ADDRESS = "http://127.0.0.1:8788";
 /** A Node.js on this machine older than the package needs, if there is one. */
 const OLD_NODE = olderNode(MINIMUM_NODE);
 
 /** A command that serves until stopped: run in the background until it answers. */
 const serves = (command: ReadmeCommand) => /\bnpm start$/.test(command.line);
+/** The example app's command, which serves beside the gateway. */
+const servesApp = (command: ReadmeCommand) => /^npm run example:paid-inference$/.test(command.line);
 
 /**
  * What some commands must print besides succeeding; each check names a
@@ -60,9 +66,37 @@ const EXPECTED: [RegExp, RegExp][] = [
   [/^npx oct conformance issuer/, /conformant: every MUST case passed/],
 ];
 
+/** What the example's tour prints, on stdout and stderr together: the 402, the payment, the receipt, the balance. */
+const EXAMPLE_EXPECTED: [RegExp, RegExp[]][] = [
+  [
+    /^curl -si /,
+    [
+      /^HTTP\/1\.1 402 Payment Required/,
+      /www-authenticate: OCT gateway=/i,
+      /"code":"payment_required"/,
+    ],
+  ],
+  [
+    /^npx oct pay .*"max_tokens":60\}'$/,
+    [
+      /"output_tokens":42/,
+      /oct pay: paid 42 inference-token:llm-large to carrier-a-cloud \(0\.035 gpu-second:a100-sxm from the token\); receipt \S+ verified/,
+    ],
+  ],
+  [
+    /^npx oct pay .*"stream":true\}'$/,
+    [/(event: token\n(.*\n){2}){12}/, /event: receipt\ndata: ey/],
+  ],
+  [
+    /^npx oct balance --token-file \.oct\/app-token\.jwt$/,
+    [/committed\s+0\.045 gpu-second:a100-sxm/, /reserved\s+0 /],
+  ],
+];
+
 let copy: ReturnType<typeof freshCopy>;
 let port: number;
 let url: string;
+let appUrl: string;
 let env: NodeJS.ProcessEnv;
 const servers: Background[] = [];
 
@@ -70,7 +104,9 @@ beforeAll(async () => {
   copy = freshCopy();
   port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  env = userEnv({ PORT: String(port), OCT_GATEWAY: url });
+  const appPort = await freePort();
+  appUrl = `http://127.0.0.1:${appPort}`;
+  env = userEnv({ PORT: String(port), OCT_GATEWAY: url, APP_PORT: String(appPort) });
 });
 
 afterAll(async () => {
@@ -91,6 +127,25 @@ async function follow(command: ReadmeCommand): Promise<ShellResult | undefined> 
   for (const [which, output] of EXPECTED)
     if (which.test(command.line)) expect(result.stdout).toMatch(output);
   return result;
+}
+
+/** A command of the example's tour: the gateway and the app served side by side, their output checked. */
+async function followExample(command: ReadmeCommand): Promise<void> {
+  const text = command.text.replaceAll(README_ADDRESS, url).replaceAll(EXAMPLE_ADDRESS, appUrl);
+  if (serves(command)) {
+    for (const server of servers.splice(0)) await server.stop();
+    servers.push(await background(text, copy.dir, env, `${url}/healthz`));
+    return;
+  }
+  if (servesApp(command)) {
+    servers.push(await background(text, copy.dir, env, `${appUrl}/`));
+    return;
+  }
+  const result = await shell(text, copy.dir, env);
+  const output = result.stdout + result.stderr;
+  expect(result.status, `${command.line}\n${output}`).toBe(0);
+  for (const [which, outputs] of EXAMPLE_EXPECTED)
+    if (which.test(command.line)) for (const expected of outputs) expect(output).toMatch(expected);
 }
 
 describe("README, followed literally on a fresh copy", () => {
@@ -114,6 +169,18 @@ describe("README, followed literally on a fresh copy", () => {
       expect(servers[0]?.output()).toContain("OCT gateway listening on");
       expect(servers[0]?.output()).not.toContain("oct: warning");
     });
+  });
+
+  describe("examples/paid-inference: its tour", () => {
+    it("has a gateway, the app, and a check for each of its steps", () => {
+      expect(EXAMPLE_TOUR.filter(serves)).toHaveLength(1);
+      expect(EXAMPLE_TOUR.filter(servesApp)).toHaveLength(1);
+      const lines = EXAMPLE_TOUR.map((c) => c.line);
+      for (const [which] of EXAMPLE_EXPECTED)
+        expect(lines.filter((l) => which.test(l))).toHaveLength(1);
+    });
+
+    for (const command of EXAMPLE_TOUR) it(command.line, () => followExample(command), 120_000);
   });
 });
 
@@ -154,6 +221,16 @@ describe("the packed package, installed in an empty project", () => {
   afterAll(async () => {
     await gateway?.stop();
   });
+
+  /** `file` type-checked against the installed package's types (tsconfig.json), then run. */
+  async function typedRun(file: string): Promise<ShellResult> {
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const typed = await shell(`node ${tsc} -p tsconfig.json`, project, withNode22);
+    expect(typed.status, typed.stdout + typed.stderr).toBe(0);
+    const run = await shell(`node ${file}`, project, withNode22);
+    expect(run.status, run.stderr).toBe(0);
+    return run;
+  }
 
   it("holds the built code only", () => {
     const installed = join(project, "node_modules/open-compute-token");
@@ -206,12 +283,7 @@ console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.
         files: ["verify.ts"],
       }),
     );
-    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-    const typed = await shell(`node ${tsc} -p tsconfig.json`, project, withNode22);
-    expect(typed.status, typed.stdout + typed.stderr).toBe(0);
-
-    const run = await shell("node verify.ts", project, withNode22);
-    expect(run.status, run.stderr).toBe(0);
+    const run = await typedRun("verify.ts");
     expect(JSON.parse(run.stdout)).toEqual({
       carrier: "c",
       oct: { ver: "0.1", amount: "5", unit: "pflop" },
@@ -221,11 +293,69 @@ console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.
       join(project, "require.cjs"),
       `const oct = require("open-compute-token");
 const conformance = require("open-compute-token/conformance");
-console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite);`,
+const hono = require("open-compute-token/hono");
+const client = require("open-compute-token/client");
+console.log(typeof oct.verifyToken, typeof conformance.runGatewaySuite, typeof hono.octPayment, typeof client.payingFetch);`,
     );
     const required = await shell("node require.cjs", project, withNode22);
-    expect(required.stdout.trim(), required.stderr).toBe("function function");
-  });
+    expect(required.stdout.trim(), required.stderr).toBe("function function function function");
+    // tsc checks every library's types here (skipLibCheck off): tens of seconds on a busy machine.
+  }, 120_000);
+
+  it("makes a route paid with the hono entry and reads its challenge with the client entry, with their types", async () => {
+    writeFileSync(
+      join(project, "pay.ts"),
+      `import { Hono } from "hono";
+import { octPayment, type OctPaymentEnv } from "open-compute-token/hono";
+import { challengeOf, payingFetch, receiptOf } from "open-compute-token/client";
+const app = new Hono<OctPaymentEnv>();
+app.get(
+  "/answer",
+  octPayment({
+    gateway: "${gateway.url}",
+    provider: "cloud-c",
+    price: { amount: "5", unit: "inference-token:llm-large" },
+    accepts: ["gpu-second:h100-sxm"],
+  }),
+  (c) => {
+    c.get("oct").charge("3");
+    return c.text("42");
+  },
+);
+const unpaid = await app.request("/answer");
+const pay = payingFetch({ token: "not.a.token", fetch: async (input, init) => app.request(input as Request, init) });
+const refused = await pay("http://app.example/answer");
+console.log(JSON.stringify({
+  status: unpaid.status,
+  challenge: challengeOf(unpaid.headers.get("www-authenticate")),
+  paid: refused.status,
+  code: ((await refused.json()) as { code: string }).code,
+  receipt: receiptOf(refused) ?? null,
+}));
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      readFileSync(join(project, "tsconfig.json"), "utf8").replace(
+        '["verify.ts"]',
+        '["verify.ts", "pay.ts"]',
+      ),
+    );
+    const run = await typedRun("pay.ts");
+    expect(JSON.parse(run.stdout)).toEqual({
+      status: 402,
+      challenge: {
+        gateway: gateway.url,
+        provider: "cloud-c",
+        price: { amount: "5", unit: "inference-token:llm-large" },
+        units: ["gpu-second:h100-sxm"],
+      },
+      // The gateway refuses a token that is not one, and the app passes the refusal on.
+      paid: 401,
+      code: "token_malformed",
+      receipt: null,
+    });
+  }, 120_000);
 
   it("runs `oct conformance gateway` against a gateway started from the repository", async () => {
     const result = await shell(

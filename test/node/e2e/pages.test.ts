@@ -317,7 +317,8 @@ describe("pages in Chromium", () => {
     // everything came from this gateway: no CDN, no font service, no proxy
     expect(requested.filter((url) => !url.startsWith(`${gateway.url}/`))).toEqual([]);
     expect(requested).toContain(`${gateway.url}/openapi.json`);
-  });
+    // Rendering the bundled reference takes a browser seconds, more on a busy machine.
+  }, 90_000);
 
   it("raised no script error and no refused resource", () => {
     expect(errors).toEqual([]);

@@ -49,6 +49,7 @@ describe("spec/schemas", () => {
       "receipt-header",
       "receipt-claims",
       "problem",
+      "payment-challenge",
     ]) {
       expect(names).toContain(name);
       expect(typeof runtimeValidator(`${name}.schema.json`)).toBe("function");
