@@ -22,6 +22,7 @@ export const SUITE_NAMES: readonly string[] = [
   "key-sets",
   "providers",
   "federation",
+  "status-lists",
 ];
 const SUITE_FILES = SUITE_NAMES.map((name) => `${name}.json`);
 /** The base URL of the runner's callback server written in `vectors/network.json`. */
@@ -97,7 +98,12 @@ export function loadRecipeContext(dir = VECTORS_DIR): Omit<RecipeContext, "now">
     keys: Record<string, SuiteKey>;
   };
   const network = JSON.parse(readFileSync(join(dir, "network.json"), "utf8")) as {
-    carriers: { id: string; issuer: string }[];
+    carriers: { id: string; issuer: string; status_lists?: string[] }[];
   };
-  return { keys, issuers: Object.fromEntries(network.carriers.map((c) => [c.id, c.issuer])) };
+  const statusListBase = network.carriers.find((c) => c.id === "carrier-a")?.status_lists?.[0];
+  return {
+    keys,
+    issuers: Object.fromEntries(network.carriers.map((c) => [c.id, c.issuer])),
+    ...(statusListBase ? { statusListBase } : {}),
+  };
 }

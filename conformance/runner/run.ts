@@ -20,6 +20,7 @@ import {
   VECTORS_DIR,
 } from "./load.ts";
 import { CaseFailure } from "./match.ts";
+import { releaseStatusListHost } from "./status-lists.ts";
 
 import type { Case, CaseResult, Exchange, Level, Report, Suite } from "./types.ts";
 
@@ -200,6 +201,8 @@ export async function runGatewaySuite(options: GatewayRunOptions): Promise<Repor
     return report(options, startedAt, results, notes, true);
   } finally {
     if (ownCallback) await callback!.close();
+    // The status lists' port is one for every runner: free it for the next.
+    await releaseStatusListHost();
   }
 }
 

@@ -5,6 +5,7 @@
  * callback server. Answers are saved by name for later steps
  * (`${name.member}`); a step fails by throwing {@link CaseFailure}.
  */
+import { partyHeaders, SUITE_OPERATOR } from "./assertion.ts";
 import { createHash } from "node:crypto";
 import { decodeJwt } from "jose";
 import type { Answer } from "./client.ts";
@@ -299,6 +300,8 @@ export async function runStep(
     }
     case "hook-received":
       return hookReceived(step, expect, seq, ctx);
+    default:
+      throw new Error(`a ${step.do} step belongs to the status-lists suite`);
   }
   expectAnswer(answer, expect);
   const json = answer.json as Json;
@@ -383,7 +386,15 @@ async function settlementStep(
     seq.saved,
     now,
   ) as Record<string, string>;
-  const answer = await ctx.client.send(log, "GET", `/v1/settlements?${new URLSearchParams(query)}`);
+  // The books answer a party (spec §7.13): the case's, else the suite's operator.
+  const answer = await ctx.client.send(
+    log,
+    "GET",
+    `/v1/settlements?${new URLSearchParams(query)}`,
+    {
+      headers: await partyHeaders(step.assertion ?? SUITE_OPERATOR, ctx, log),
+    },
+  );
   const { id } = await ctx.gateway(log);
   if (query.format === "csv") {
     expectAnswer(answer, {

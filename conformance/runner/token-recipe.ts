@@ -19,6 +19,8 @@ export interface RecipeContext {
   keys: Record<string, SuiteKey>;
   /** carrier id -> issuer, from the suite's network. */
   issuers: Record<string, string>;
+  /** Where carrier A's status lists are published (its first `status_lists` entry). */
+  statusListBase?: string;
   /** Seconds since the epoch, the runner's clock. */
   now: number;
 }

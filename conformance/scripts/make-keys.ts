@@ -79,6 +79,9 @@ const keys: Record<string, JWK> = {
   "carrier-e-es384": await named(ec("carrier-e-es384", "secp384r1", "P-384"), "ES384"),
   "carrier-s-eddsa": await named(ed25519("carrier-s-eddsa"), "EdDSA"),
   "carrier-u-eddsa": await named(ed25519("carrier-u-eddsa"), "EdDSA"),
+  // The parties that read the books (spec §7.13): the gateway's operator and provider edge-b.
+  "operator-eddsa": await named(ed25519("operator-eddsa"), "EdDSA"),
+  "edge-b-es256": await named(ec("edge-b-es256", "prime256v1", "P-256"), "ES256"),
   // Keys of the carriers whose key sets the runner serves (spec §5.5), and a
   // key too weak for any set (RSA of 1024 bits, §5.4 item 4).
   "keyset-1": await named(ed25519("keyset-1"), "EdDSA"),
@@ -141,8 +144,17 @@ const HOOKS: [name: string, timeoutMs: number][] = [
   ["redirect", 3000],
   ["hold", 10000],
 ];
+/**
+ * Where carrier A's status lists are published: the runner serves them
+ * there while it runs the status-lists suite (`runner/status-lists.ts`),
+ * so the port is fixed, on the loopback interface.
+ */
+const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
 const network = {
-  gateway: { id: "https://gateway.conformance.example" },
+  gateway: {
+    id: "https://gateway.conformance.example",
+    operators: [{ id: "conformance", jwks: publicJwks([keys["operator-eddsa"]!]) }],
+  },
   carriers: [
     {
       id: "carrier-a",
@@ -153,6 +165,7 @@ const network = {
       // Its tokens that name the gateway under test as their home (spec §11.2) live there,
       // those that name the runner's home live at the runner.
       homes: ["https://gateway.conformance.example", "https://home.conformance.example"],
+      status_lists: [STATUS_LISTS],
     },
     // Its key carries no alg, so only the carrier's algorithms (PS256) keep RS256 out.
     {
@@ -198,6 +211,7 @@ const network = {
       id: "edge-b",
       adapter: "ledger",
       units: ["gpu-second:a100-sxm", "gpu-second:h100-sxm", "inference-token:llm-large"],
+      jwks: publicJwks([keys["edge-b-es256"]!]),
     },
     ...["2-5", "3", "0-7", "1-5", "7", "0-3", "1000000", "0-000001"].map((r) => ({
       id: `rate-${r}`,
@@ -319,6 +333,9 @@ const network = {
     jwks_cooldown_seconds: 2,
     jwks_grace_seconds: 3,
     jwks_fetch_timeout_ms: 1000,
+    // Short, so that the status-lists suite sees a change within seconds.
+    status_list_cooldown_seconds: 1,
+    status_list_grace_seconds: 3,
   },
 };
 

@@ -26,6 +26,8 @@ export interface OperationExtras {
    * error codes are the rows of §12 raised by one of them.
    */
   raisedBy: string[];
+  /** Answered to an authenticated party only (§7.13): the operation carries the bearer security scheme. */
+  party?: boolean;
   /** Codes the operation answers besides those (when a section's codes belong to several operations). */
   codes?: string[];
   /** Token failures (§6, §6.3) are a 200 verdict, not a problem (§7.5, §7.12). */
@@ -171,6 +173,31 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     ],
     bodyOptional: true,
   },
+  "GET /v1/redemptions": {
+    operationId: "listRedemptions",
+    summary: "The committed redemptions that concern the authenticated party",
+    tag: "Redemption",
+    raisedBy: ["7.13", "7.14"],
+    party: true,
+    parameters: [
+      query("from", "Only redemptions committed at or after this time.", common("timestamp")),
+      query("to", "Only redemptions committed before this time.", common("timestamp")),
+      query("carrier", "Only redemptions of this carrier's tokens.", common("slug")),
+      query("provider", "Only redemptions at this provider.", common("slug")),
+      query("iss", "With jti: only the redemptions of this token identity.", common("issuer")),
+      query("jti", "With iss: only the redemptions of this token identity.", common("identifier")),
+      query("limit", "The most redemptions on one page.", {
+        type: "integer",
+        minimum: 1,
+        maximum: 100,
+        default: 50,
+      }),
+      query("cursor", "The next_cursor of the previous page.", {
+        type: "string",
+        pattern: "^[A-Za-z0-9_-]{1,512}$",
+      }),
+    ],
+  },
   "POST /v1/balance": {
     operationId: "getBalance",
     summary: "A token's balance",
@@ -182,7 +209,8 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getSettlementReport",
     summary: "Settlement report for a period",
     tag: "Settlement",
-    raisedBy: ["7.10", "10.2"],
+    raisedBy: ["7.10", "7.13", "10.2"],
+    party: true,
     parameters: [
       query("from", "Start of the period, inclusive (Section 10.2).", common("timestamp"), true),
       query("to", "End of the period, exclusive; not before from.", common("timestamp"), true),
@@ -215,9 +243,10 @@ export const OPERATIONS: Record<string, OperationExtras> = {
   },
   "GET /metrics": {
     operationId: "getMetrics",
-    summary: "Prometheus metrics",
+    summary: "Prometheus metrics (operators only)",
     tag: "Monitoring",
-    raisedBy: [],
+    raisedBy: ["7.13"],
+    party: true,
     content: {
       "text/plain; version=0.0.4": {
         schema: { type: "string", description: "The Prometheus text exposition format." },
@@ -428,7 +457,8 @@ function problemResponse(
       ? {
           headers: {
             "WWW-Authenticate": {
-              description: 'The scheme of Section 14.4: `OCT error="<code>"`.',
+              description:
+                'For a token, the scheme of Section 14.4: `OCT error="<code>"`; for a party\'s credentials, `Bearer realm="oct"` with `error="invalid_token"` once one was presented (Section 7.13).',
               schema: { type: "string" },
             },
           },
@@ -544,6 +574,7 @@ export function buildOpenApi(
         errorsTable(problems, verdicts),
       ].join("\n\n"),
       tags: [extras.tag],
+      ...(extras.party ? { security: [{ clientAssertion: [] }] } : {}),
       ...(row.optional ? { "x-oct-optional": true } : {}),
       ...(parameters ? { parameters } : {}),
       ...(row.request
@@ -610,6 +641,15 @@ export function buildOpenApi(
       schemas: Object.fromEntries(
         files.map((file) => [file.name, asComponent(file.schema, names)]),
       ),
+      securitySchemes: {
+        clientAssertion: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT (typ oct-client+jwt)",
+          description:
+            "A party's client assertion (Section 7.13): a JWT of at most 300 seconds' life, signed with a key of the carrier, provider or operator named by its iss (carrier:<id>, provider:<id>, operator:<id>), aud the gateway's id, used for one request only.",
+        },
+      },
       responses: {
         problem: {
           description:

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
+import { UNFETCHED_STATUS_LISTS } from "../core/status/unfetched.ts";
 import { verifyToken } from "../core/token/verify.ts";
 import { loadNetwork } from "../core/network/config.ts";
 import { main } from "./main.ts";
@@ -45,6 +46,7 @@ describe("oct", () => {
     const verified = await verifyToken(token, {
       network,
       keys: new CarrierKeys(),
+      statusLists: UNFETCHED_STATUS_LISTS,
       clock: { now: () => Date.now() },
       signatures: webCryptoSignatures,
     });
@@ -62,10 +64,13 @@ describe("oct", () => {
       ["redeem"],
       ["balance"],
       ["settlement"],
+      ["redemptions"],
+      ["metrics"],
       ["receipt", "verify"],
       ["network", "init"],
       ["network", "add-carrier"],
       ["network", "add-provider"],
+      ["network", "add-operator"],
       ["network", "add-tariff"],
     ];
     for (const command of commands) {

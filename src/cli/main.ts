@@ -8,12 +8,28 @@ import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
 import { capture, voidAuthorization } from "./commands/authorization.ts";
-import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import {
+  balance,
+  metrics,
+  quote,
+  receiptVerify,
+  redeem,
+  redemptions,
+  settlement,
+} from "./commands/gateway.ts";
 import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
 import { settlementReconcile } from "./commands/reconcile.ts";
 import {
+  statusListCreate,
+  statusListGet,
+  statusListServe,
+  statusListSet,
+  statusListSign,
+} from "./commands/status-list.ts";
+import {
   networkAddCarrier,
+  networkAddOperator,
   networkAddProvider,
   networkAddTariff,
   networkInit,
@@ -30,9 +46,15 @@ const COMMANDS: Command[] = [
   keysGenerate,
   jwks,
   mint,
+  statusListCreate,
+  statusListSet,
+  statusListGet,
+  statusListSign,
+  statusListServe,
   networkInit,
   networkAddCarrier,
   networkAddProvider,
+  networkAddOperator,
   networkAddTariff,
   inspect,
   quote,
@@ -43,6 +65,8 @@ const COMMANDS: Command[] = [
   pay,
   settlement,
   settlementReconcile,
+  redemptions,
+  metrics,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,

@@ -5,10 +5,12 @@
  * reports checked against a gateway's keys, exact amounts and the errors.
  *
  * @example
- * import { loadNetwork, verifyToken, CarrierKeys, systemClock, webCryptoSignatures } from "open-compute-token";
+ * import { loadNetwork, verifyToken, CarrierKeys, RemoteStatusLists, systemClock, webCryptoSignatures } from "open-compute-token";
  * const network = loadNetwork(JSON.parse(readFileSync("network.json", "utf8")));
+ * const keys = new CarrierKeys();
+ * const statusLists = new RemoteStatusLists({ clock: systemClock, limits: network.limits, keys, signatures: webCryptoSignatures });
  * const { claims } = await verifyToken(token, {
- *   network, keys: new CarrierKeys(), clock: systemClock, signatures: webCryptoSignatures,
+ *   network, keys, statusLists, clock: systemClock, signatures: webCryptoSignatures,
  * });
  */
 
@@ -21,9 +23,42 @@ export {
 } from "../core/signing/keys.ts";
 export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
 
+// Parties (spec §7.13): a carrier, provider or operator makes a client
+// assertion for each request for its books; a gateway checks one.
+export { makeClientAssertion, type AssertionRequest } from "../core/party/make-assertion.ts";
+export {
+  authenticateParty,
+  CLIENT_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  type AssertionContext,
+} from "../core/party/assertion.ts";
+export { partyOf, partyReference, type Party, type PartyKind } from "../core/party/party.ts";
+export type { AssertionJtis } from "../ports/assertion-jtis.ts";
+
+// Token status (spec §2.8, §6.4): a carrier's status lists, published and read.
+export {
+  TOKEN_STATUS,
+  compressStatusList,
+  decompressStatusList,
+  entryCount,
+  newStatusList,
+  setStatus,
+  statusAt,
+  type StatusBits,
+  type StatusList,
+} from "../core/status/status-list.ts";
+export { signStatusList, type StatusListTerms } from "../core/issuer/status-list.ts";
+export {
+  RemoteStatusLists,
+  type RemoteStatusListsOptions,
+} from "../adapters/status/remote-status-lists.ts";
+export { UNFETCHED_STATUS_LISTS } from "../core/status/unfetched.ts";
+export type { StatusListSource } from "../ports/status-lists.ts";
+
 // Verification (spec §6.2) against a network configuration (spec §5).
 export {
   verifyToken,
+  verifySignedToken,
   type TokenIdentity,
   type VerifiedToken,
   type VerifyContext,

@@ -15,6 +15,7 @@ import { federationRoutes } from "./routes/federation.ts";
 import { inspectRoutes } from "./routes/inspect.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { redemptionListRoutes } from "./routes/redemption-list.ts";
 import { redemptionRoutes } from "./routes/redemption.ts";
 import { settlementRoutes } from "./routes/settlement.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -58,6 +59,7 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   app.route("/", metadataRoutes(ports, metrics));
   app.route("/", verifyRoutes(ports));
   app.route("/", redemptionRoutes(ports, metrics));
+  app.route("/", redemptionListRoutes(ports));
   app.route("/", settlementRoutes(ports));
   if (ports.grants) app.route("/", federationRoutes({ ...ports, ledger: ports.grants }));
   app.route("/", inspectRoutes(ports));

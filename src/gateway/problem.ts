@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { OctError, type ErrorCode, type OctErrorOptions } from "../core/errors.ts";
 import type { GatewayEnv, Logger } from "./env.ts";
+import { bearerChallenge, PARTY_AUTHENTICATION_CODES } from "./party-auth.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -15,8 +16,15 @@ export function problemResponse(c: Context<GatewayEnv>, error: OctError): Respon
     "content-type": PROBLEM_CONTENT_TYPE,
     "x-request-id": c.get("requestId") ?? "",
   });
-  // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §14.4).
-  if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
+  // RFC 9110 §15.5.2: a 401 names its authentication scheme: Bearer for a
+  // party's credentials (spec §7.13), OCT for a token (§14.4).
+  if (error.status === 401)
+    headers.set(
+      "www-authenticate",
+      PARTY_AUTHENTICATION_CODES.has(error.code)
+        ? bearerChallenge(error.code)
+        : `OCT error="${error.code}"`,
+    );
   if (error.retryAfterSeconds !== undefined)
     headers.set("retry-after", String(error.retryAfterSeconds));
   if (c.req.path.startsWith("/v1/")) headers.set("cache-control", "no-store");

@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 14.4), as [RFC9110] requires for status 401.",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `GET /v1/redemptions` | query | 200 | `redemption-list.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Parties.** `GET /v1/settlements`, `GET /v1/redemptions` and `GET /metrics` answer only an\n  authenticated party, and only with what concerns it (Section 7.13); the other endpoints take no\n  credentials.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry a\n`WWW-Authenticate` header field, as [RFC9110] requires for status 401: `OCT error=\"<code>\"`\n(Section 14.4) for a token, and the `Bearer` challenge of Section 7.13 for a party's credentials.",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` is not a token failure: it is\nanswered as a 503 problem. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -260,7 +260,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         },
         "responses": {
           "200": {
-            "description": "POST /v1/verify response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "description": "POST /v1/verify response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, token_revoked, token_suspended, status_reference_invalid, unit_unknown.",
             "x-oct-verdict-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -272,6 +272,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "carrier_suspended",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid",
               "unit_unknown"
             ],
             "content": {
@@ -376,7 +379,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "fc96af55-ee42-485e-8c1c-e1ecfd12c6f1"
+                      "request_id": "1fc893ee-b602-4c1b-9e65-cf40fc223817"
                     }
                   }
                 }
@@ -416,7 +419,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "9becbb42-796e-4d05-a739-180a015295cd"
+                      "request_id": "e6489b40-ffa6-4709-836b-c5243c52c2ff"
                     }
                   }
                 }
@@ -437,9 +440,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -459,7 +463,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -497,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -541,7 +545,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -551,11 +555,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "signature_invalid",
               "token_expired",
               "token_not_yet_valid",
-              "claims_invalid"
+              "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid"
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -576,7 +582,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "a52c502b-5a98-4d68-b7b1-fde0fa41dc79"
+                      "request_id": "c1438422-1d38-4508-ab41-7ffa7400a86e"
                     }
                   }
                 }
@@ -597,9 +603,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
+              "token_suspended",
               "constraint_violated"
             ],
             "content": {
@@ -658,7 +665,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "66081b42-98a8-45fd-8a2f-d2f8c0af23d2"
+                      "request_id": "1f1675a2-9435-40b1-b1cc-99926f317568"
                     }
                   },
                   "quote-provider-unknown": {
@@ -670,7 +677,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "29768e06-84c1-4a4c-a000-05777ad5da94"
+                      "request_id": "375d2b94-fad7-4d33-9172-a8eba72c4221"
                     }
                   },
                   "quote-unit-unknown": {
@@ -682,7 +689,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "ec0ab3e9-21cf-41ba-bf92-7c2de76c2e83"
+                      "request_id": "e0c70582-b3ba-4479-9f3e-b4c0ad1f1d1d"
                     }
                   }
                 }
@@ -716,9 +723,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "keys_unavailable",
+              "status_unavailable",
               "ledger_busy"
             ],
             "content": {
@@ -739,7 +747,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -830,7 +838,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -863,13 +871,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -902,13 +910,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   },
                   "redeem-authorize": {
                     "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -956,7 +964,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem-authorize-again": {
                     "summary": "Another authorisation, of 10 A100 seconds, to be voided",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1026,7 +1034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "80b683fc-2d18-4c0a-a77e-ed0556e26442"
+                      "request_id": "95f59e80-0b7a-4f57-a954-122c4927fc34"
                     }
                   }
                 }
@@ -1034,7 +1042,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `holder_proof_invalid`: Missing or invalid holder proof for a cnf token",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list `holder_proof_invalid`: Missing or invalid holder proof for a cnf token",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1045,11 +1053,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_expired",
               "token_not_yet_valid",
               "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid",
               "holder_proof_invalid"
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -1083,7 +1093,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "4a96a627-652a-4087-87e3-c68c38e7cb3a"
+                      "request_id": "9a223401-9be7-4be2-92a8-6d1c44d95566"
                     }
                   }
                 }
@@ -1091,9 +1101,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended `constraint_violated`: A redeem constraint forbids the request",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED `constraint_violated`: A redeem constraint forbids the request",
             "x-oct-error-codes": [
               "carrier_suspended",
+              "token_suspended",
               "constraint_violated"
             ],
             "content": {
@@ -1111,7 +1122,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "2565755b-c010-4808-a160-4ad66cf83a2f"
+                      "request_id": "4466129e-477b-453c-8e07-f4cf377755a2"
                     }
                   }
                 }
@@ -1140,10 +1151,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "922845bc-92cb-4645-910b-0918c2a2b8b4"
+                      "request_id": "7273a7c4-354c-4195-bca2-ee8960c6b79e"
                     }
                   }
                 }
@@ -1197,10 +1208,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.n_1iLj58fPhuIGq3Y9P0Dg.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "d66c66da-5a30-4f74-b5be-0133d6296e73"
+                      "request_id": "37f40a53-8c8e-4a0e-a804-a58b6f8ccc69"
                     }
                   }
                 }
@@ -1234,11 +1245,300 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "provider_unavailable",
               "keys_unavailable",
+              "status_unavailable",
               "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listRedemptions",
+        "summary": "The committed redemptions that concern the authenticated party",
+        "description": "The committed redemptions and captured authorisations that concern the authenticated party\n(Section 7.13), page by page.\n\nQuery parameters, each at most once: `carrier` and `provider` (slugs, filters), `iss` and `jti`\n(together or not at all: the redemptions of that token identity), `from` and `to` (timestamps; the\ncommit time lies in `[from, to)`, as in Section 10.2; either may be left out), `limit` (an integer\nfrom 1 to 100, default 50) and `cursor` (the `next_cursor` of the previous page). A malformed,\nrepeated or unknown parameter, a `from` later than `to`, or a cursor that is not of the form this\ngateway gives its cursors MUST be refused with `request_invalid`; filters beyond the party's reach,\nwith `party_forbidden` (Section 7.13).\n\nThe answer, `redemption-list.schema.json`, is `{ \"redemptions\": [ … ], \"next_cursor\": \"…\" }`: the\nredemptions that have a settlement entry (Section 10.1: committed redemptions and captured\nauthorisations) within the period, the filters and the party's reach, ordered by commit time, then by id, each as the resource of Section 7.8 with its\n`committed_at`. A page holds at most `limit`; `next_cursor` is present when more may follow, and\nthe next page is asked for with the same parameters and that cursor. A cursor is opaque to clients\nand marks a place in that order: what is committed after a listing began is listed on a later page\nif it sorts after the cursor.\n\nReserved and released redemptions, and authorisations not captured, are not listed: a hold ends,\ncommitted or released, within its lifetime, and what is released owes nothing. `GET\n/v1/redemptions/{id}` still answers for them.\n\n(Section 7.14 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Only redemptions committed at or after this time.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            },
+            "example": "2026-12-01T00:00:00Z"
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Only redemptions committed before this time.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            }
+          },
+          {
+            "name": "carrier",
+            "in": "query",
+            "description": "Only redemptions of this carrier's tokens.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/slug"
+            }
+          },
+          {
+            "name": "provider",
+            "in": "query",
+            "description": "Only redemptions at this provider.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/slug"
+            }
+          },
+          {
+            "name": "iss",
+            "in": "query",
+            "description": "With jti: only the redemptions of this token identity.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/issuer"
+            }
+          },
+          {
+            "name": "jti",
+            "in": "query",
+            "description": "With iss: only the redemptions of this token identity.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "The most redemptions on one page.",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 50
+            },
+            "example": "10"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The next_cursor of the previous page.",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{1,512}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Redemption list",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption-list"
+                },
+                "examples": {
+                  "redemption-list": {
+                    "summary": "A provider's committed redemptions, one page",
+                    "value": {
+                      "redemptions": [
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                          "status": "committed",
+                          "capture": "automatic",
+                          "token": {
+                            "iss": "https://tokens.carrier-a.example",
+                            "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                          },
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "40",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "100",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "remaining": {
+                            "amount": "960.5",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "tariff": {
+                            "carrier": "carrier-a",
+                            "from": "gpu-second:h100-sxm",
+                            "provider": "carrier-b-edge",
+                            "to": "gpu-second:a100-sxm",
+                            "rate": "2.5",
+                            "valid_from": "2026-01-01T00:00:00Z",
+                            "valid_until": "2030-01-01T00:00:00Z"
+                          },
+                          "workload": "inference",
+                          "region": "eu-west",
+                          "created_at": "2026-12-01T10:00:00.000Z",
+                          "expires_at": "2026-12-01T10:01:00.000Z",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
+                          "committed_at": "2026-12-01T10:00:00.000Z"
+                        }
+                      ]
+                    }
+                  },
+                  "redemption-list-carrier": {
+                    "summary": "A carrier's redemptions of one token",
+                    "value": {
+                      "redemptions": [
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                          "status": "committed",
+                          "capture": "automatic",
+                          "token": {
+                            "iss": "https://tokens.carrier-a.example",
+                            "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                          },
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "40",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "100",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "remaining": {
+                            "amount": "960.5",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "tariff": {
+                            "carrier": "carrier-a",
+                            "from": "gpu-second:h100-sxm",
+                            "provider": "carrier-b-edge",
+                            "to": "gpu-second:a100-sxm",
+                            "rate": "2.5",
+                            "valid_from": "2026-01-01T00:00:00Z",
+                            "valid_until": "2030-01-01T00:00:00Z"
+                          },
+                          "workload": "inference",
+                          "region": "eu-west",
+                          "created_at": "2026-12-01T10:00:00.000Z",
+                          "expires_at": "2026-12-01T10:01:00.000Z",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
+                          "committed_at": "2026-12-01T10:00:00.000Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redemption-list-replayed": {
+                    "summary": "An assertion sent a second time",
+                    "value": {
+                      "type": "urn:oct:error:client_assertion_replayed",
+                      "title": "The party already used the client assertion's jti",
+                      "status": 401,
+                      "detail": "carrier:carrier-a already used the client assertion 3f0c55e5e7bbec03bf9dbd61895b327d",
+                      "code": "client_assertion_replayed",
+                      "instance": "/v1/redemptions",
+                      "request_id": "6eb1f2f0-4c92-45af-8d05-894eb2b45bcb"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -1271,7 +1571,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ"
           }
         ],
         "responses": {
@@ -1286,7 +1586,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -1319,7 +1619,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuanNzLVJCRDNPaFdINDVSaGRxUkVUdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.DEMwtUsz-xDNz08JVp5Y8jS3tabcEus7qQPg-HEuX1VfNCUO99Rqq52jc3-8aVPGpdBg_UT9ALKk8gKIGCoqyw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
                     }
                   }
                 }
@@ -1359,7 +1659,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "ed08e5aa-3676-4f5b-bd29-2492bec90fb8"
+                      "request_id": "f2615738-08c8-4b79-b735-82373a9b7d29"
                     }
                   }
                 }
@@ -1402,7 +1702,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg"
           }
         ],
         "requestBody": {
@@ -1437,7 +1737,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "capture": {
                     "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                       "status": "captured",
                       "capture": "manual",
                       "token": {
@@ -1481,7 +1781,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:10:00.000Z",
                       "captured_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuWk9hcnNETTk0b200WkNUOUlNVVhZUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.BR6W0gihWMBjrSRTv-nBNjJkzzhz70JPZAyOoSKdXDAC4psSiUlyZWqUj1xlJ2t6C6glIe3Kql-jcA2Qmsep2A"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuelhGaHBHVktHNUxHUlRsTUVraGpzZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.Sg1NI-ZNsAvOgczHc27mW06mI_NCMVA_829fNdvMZl0e6_9L5GhBHRPMAPXb1IgeqVhptlML_yqSV9Axol8bqQ"
                     }
                   }
                 }
@@ -1631,7 +1931,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g"
           }
         ],
         "requestBody": {
@@ -1663,7 +1963,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "void": {
                     "summary": "Void the authorisation above: its whole debit returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                       "status": "voided",
                       "capture": "manual",
                       "token": {
@@ -1815,7 +2115,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). `reserved` is what the identity's open holds hold: reservations in flight, authorisations not\nyet captured (Section 8.1) and, at a token's home, the unused part of its open grants (Section\n11.5). Lapsed holds count as expired, and grants past their `report_by` as lapsed, when the balance\nis read (Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`. After Sections 6 and 6.3 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). `reserved` is what the identity's open holds hold: reservations in flight, authorisations not\nyet captured (Section 8.1) and, at a token's home, the unused part of its open grants (Section\n11.5). Lapsed holds count as expired, and grants past their `report_by` as lapsed, when the balance\nis read (Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1890,7 +2190,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "401": {
-            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger",
+            "description": "`token_malformed`: Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM `alg_not_allowed`: alg outside the allow-list or the carrier's algorithms, or not matching the key `header_invalid`: Header not exactly alg, typ, kid, or bad typ or kid `issuer_untrusted`: iss matches no configured carrier `key_unknown`: No key with that kid in the carrier's key set `signature_invalid`: Signature does not verify `token_expired`: exp <= now - skew `token_not_yet_valid`: nbf or iat later than now + skew `claims_invalid`: Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger `token_revoked`: The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define `status_reference_invalid`: The token's status list URL is not one its carrier's entry allows, or its index is outside the list",
             "x-oct-error-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -1900,11 +2200,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "signature_invalid",
               "token_expired",
               "token_not_yet_valid",
-              "claims_invalid"
+              "claims_invalid",
+              "token_revoked",
+              "status_reference_invalid"
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 14.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -1925,7 +2227,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "c1beb78d-c1b7-40cc-ba57-ba2297242136"
+                      "request_id": "0e0df3e9-ed9e-48e0-ad56-2998ddba1ca4"
                     }
                   }
                 }
@@ -1933,9 +2235,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "403": {
-            "description": "`carrier_suspended`: The issuing carrier is suspended",
+            "description": "`carrier_suspended`: The issuing carrier is suspended `token_suspended`: The token's carrier suspended it: its status list entry is SUSPENDED",
             "x-oct-error-codes": [
-              "carrier_suspended"
+              "carrier_suspended",
+              "token_suspended"
             ],
             "content": {
               "application/problem+json": {
@@ -1998,9 +2301,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -2020,9 +2324,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\nThe request is a party's (Section 7.13), and the report holds only the entries that concern it: a\ncarrier's holds the entries of its tokens, as if `carrier` named it; a provider's those at the\nprovider; an operator's every entry. A `carrier` or `provider` filter that names another carrier or\nprovider than the authenticated one is refused with 403 `party_forbidden`, never answered with an\nempty report.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Settlement"
+        ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
         ],
         "parameters": [
           {
@@ -2088,7 +2397,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "examples": {
                   "settlement": {
-                    "summary": "December 2026, as JSON",
+                    "summary": "December 2026, as JSON, to carrier-a",
                     "value": {
                       "gateway": "http://localhost:8787",
                       "period": {
@@ -2107,7 +2416,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.qhExA7iBU_G7WO97Q3xKKoGRr8MHlEryGqORZf7EjOKh1DfJ1Nim3C7amxg27Ue5-VCggqCPU24FvP45cjmt_g"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.U30FxUjpomiJ1m4uIgwLsuhEQ-tdRoJ_M29OyV2DJqFMVtcSGB5CJ38UZYsgKjdZn7PkMSv3U7RfltUQjofOsw"
                     }
                   }
                 }
@@ -2119,7 +2428,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "examples": {
                   "settlement-csv": {
-                    "summary": "December 2026, as CSV",
+                    "summary": "December 2026, as CSV, to an operator",
                     "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,50,gpu-second:a100-sxm,125,2\r\n"
                   }
                 }
@@ -2146,7 +2455,72 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "d78c08e7-f6f5-4749-b025-a335d1f8acbf"
+                      "request_id": "2c634ef0-913e-4a1d-a14c-af58d3f2aee5"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "settlement-authentication-required": {
+                    "summary": "No credentials",
+                    "value": {
+                      "type": "urn:oct:error:authentication_required",
+                      "title": "The request needs a party's client assertion, as Authorization: Bearer, and has none",
+                      "status": 401,
+                      "detail": "this resource answers a carrier, a provider or an operator: send a client assertion as Authorization: Bearer",
+                      "code": "authentication_required",
+                      "instance": "/v1/settlements",
+                      "request_id": "680c8a7d-b4e6-4657-b238-472549deacc4"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "settlement-party-forbidden": {
+                    "summary": "A carrier asking for another carrier's lines",
+                    "value": {
+                      "type": "urn:oct:error:party_forbidden",
+                      "title": "The authenticated party may not read what the request asks for",
+                      "status": 403,
+                      "detail": "carrier:carrier-a may read only its own entries, not those of carrier carrier-b",
+                      "code": "party_forbidden",
+                      "instance": "/v1/settlements",
+                      "request_id": "af30642f-44f7-481f-be16-d2ad3ce777e3"
                     }
                   }
                 }
@@ -2166,6 +2540,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/problem"
           }
@@ -2176,7 +2563,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2229,14 +2616,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "/metrics": {
       "get": {
         "operationId": "getMetrics",
-        "summary": "Prometheus metrics",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "summary": "Prometheus metrics (operators only)",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
+        ],
         "responses": {
           "200": {
-            "description": "Prometheus metrics",
+            "description": "Prometheus metrics (operators only)",
             "content": {
               "text/plain; version=0.0.4": {
                 "schema": {
@@ -2246,10 +2638,60 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
           "500": {
             "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -2269,7 +2711,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the eight steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` is answered as a 503 problem, and request failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2301,7 +2743,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         },
         "responses": {
           "200": {
-            "description": "POST /v1/inspect response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, unit_unknown.",
+            "description": "POST /v1/inspect response; a refused token is answered here too, with its code in error: token_malformed, alg_not_allowed, header_invalid, issuer_untrusted, key_unknown, signature_invalid, token_expired, token_not_yet_valid, claims_invalid, carrier_suspended, token_revoked, token_suspended, status_reference_invalid, unit_unknown.",
             "x-oct-verdict-codes": [
               "token_malformed",
               "alg_not_allowed",
@@ -2313,6 +2755,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_not_yet_valid",
               "claims_invalid",
               "carrier_suspended",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid",
               "unit_unknown"
             ],
             "content": {
@@ -2405,6 +2850,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "title": "Claims, units and time",
                           "section": "6.2 step 8",
                           "status": "passed"
+                        },
+                        {
+                          "step": 9,
+                          "title": "Token status",
+                          "section": "6.2 step 9",
+                          "status": "passed"
                         }
                       ],
                       "valid": true,
@@ -2432,7 +2883,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.aQqeFQsitP_JMuBIMZ8CZQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
                           "status": "voided",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2446,7 +2897,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.ZOarsDM94om4ZCT9IMUXYQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
                           "status": "captured",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2460,7 +2911,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.jss-RBD3OhWH45RhdqRETw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2548,6 +2999,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "status": "failed",
                           "code": "token_expired",
                           "detail": "exp 1795000000 is in the past"
+                        },
+                        {
+                          "step": 9,
+                          "title": "Token status",
+                          "section": "6.2 step 9",
+                          "status": "not_reached"
                         }
                       ],
                       "valid": false,
@@ -2612,9 +3069,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
-              "keys_unavailable"
+              "keys_unavailable",
+              "status_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -2711,6 +3169,55 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "unit"
         ],
         "additionalProperties": false
+      },
+      "client-assertion-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/client-assertion-claims.schema.json",
+        "title": "Client assertion claims",
+        "description": "The JWT claims set of a party's client assertion (Section 7.13): a carrier, a provider or an operator authenticating one request to a gateway. Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to iss, aud equal to the gateway's id, iat not in the future and exp not in the past (within clock_skew_seconds), exp - iat at most 300, the jti not used before by the party.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The party reference: carrier:<id>, provider:<id> or operator:<id>, with the id of its entry in the network configuration.",
+            "$ref": "#/components/schemas/client-assertion-claims/$defs/party-ref"
+          },
+          "sub": {
+            "description": "Equal to iss (RFC 7523, Section 3).",
+            "$ref": "#/components/schemas/client-assertion-claims/$defs/party-ref"
+          },
+          "aud": {
+            "description": "The gateway's id (gateway.id), as one string.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "When the assertion was made.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "exp": {
+            "description": "When the assertion expires: at most 300 seconds after iat.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The assertion's identifier, never used twice by the party.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          }
+        },
+        "required": [
+          "iss",
+          "sub",
+          "aud",
+          "iat",
+          "exp",
+          "jti"
+        ],
+        "$defs": {
+          "party-ref": {
+            "title": "Party reference",
+            "description": "A party of the network configuration: its kind, a colon and the id of its entry.",
+            "type": "string",
+            "pattern": "^(carrier|provider|operator):[a-z0-9][a-z0-9-]{0,62}$"
+          }
+        }
       },
       "common": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3809,8 +4316,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "steps": {
             "description": "One entry per step of the verification algorithm (Section 6.2), in order: the steps before the failing one passed, the failing one failed, the later ones were not reached.",
             "type": "array",
-            "minItems": 8,
-            "maxItems": 8,
+            "minItems": 9,
+            "maxItems": 9,
             "items": {
               "$ref": "#/components/schemas/inspect-response/$defs/step"
             }
@@ -3899,7 +4406,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "description": "The step's number in Section 6.2.",
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 8
+                "maximum": 9
               },
               "title": {
                 "description": "Short human-readable name of the step; informative.",
@@ -4125,6 +4632,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "receipt_keys": {
                 "description": "Private keys the gateway signs receipts and settlement reports with; their public halves are published. Absent: the gateway generates a key on first start, persists it and reuses it thereafter.",
                 "$ref": "#/components/schemas/network-config/$defs/private-jwk-set"
+              },
+              "operators": {
+                "description": "The gateway's operators (Section 5.2): each reads every settlement entry and redemption, and the metrics, authenticating with a client assertion signed by one of its keys (Section 7.13). Absent or empty: nobody reads the metrics.",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/network-config/$defs/operator"
+                },
+                "maxItems": 64
               }
             },
             "required": [
@@ -4404,6 +4919,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minItems": 1,
                 "maxItems": 64,
                 "uniqueItems": true
+              },
+              "status_lists": {
+                "description": "Where the gateway may fetch this carrier's status lists (Section 5.3): an entry ending with '/' allows every URL that adds one path segment of 1 to 128 characters from A-Z a-z 0-9 - _ . ~ (not . or ..); any other entry allows exactly itself. https, or plain http on localhost or 127.0.0.1; no query, fragment or credentials (checked by the gateway after this schema).",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/common/$defs/endpoint-url"
+                },
+                "minItems": 1,
+                "maxItems": 64,
+                "uniqueItems": true
               }
             },
             "required": [
@@ -4467,6 +4992,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "minItems": 1,
                 "uniqueItems": true
+              },
+              "jwks": {
+                "description": "Inline public keys the provider authenticates with (Section 7.13); without jwks or jwks_uri the provider cannot authenticate.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the provider publishes its public JWK Set, fetched as a carrier's is (https only, except plain http on localhost and 127.0.0.1).",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               }
             },
             "required": [
@@ -4620,6 +5153,36 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
+              },
+              "status_list_cache_seconds": {
+                "description": "The longest a fetched status list is used before a refresh, whatever its ttl, in seconds (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_cooldown_seconds": {
+                "description": "Minimum time between the starts of two fetches of one status list, in seconds (default 30).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_grace_seconds": {
+                "description": "How long the last good status list keeps serving, once stale, while refreshes fail, in seconds (default 600); never past the list's exp.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_fetch_timeout_ms": {
+                "description": "Timeout of one status list fetch, in milliseconds (default 5000, at most 5000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 5000
+              },
+              "status_list_max_bytes": {
+                "description": "Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 16777216
               }
             },
             "additionalProperties": false
@@ -4731,6 +5294,47 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             },
             "additionalProperties": false
+          },
+          "operator": {
+            "title": "Operator",
+            "description": "Whoever runs the gateway, with the public keys it authenticates with: jwks, jwks_uri or both, held to the rules of a carrier's keys (Sections 5.4, 5.5). Ids are unique among operators (checked by the gateway after this schema).",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The operator's id; its party reference is operator:<id>.",
+                "$ref": "#/components/schemas/common/$defs/slug"
+              },
+              "jwks": {
+                "description": "Inline public keys of the operator.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the operator publishes its public JWK Set, fetched as a carrier's is (https only, except plain http on localhost and 127.0.0.1).",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              }
+            },
+            "required": [
+              "id"
+            ],
+            "additionalProperties": false,
+            "anyOf": [
+              {
+                "properties": {
+                  "jwks": true
+                },
+                "required": [
+                  "jwks"
+                ]
+              },
+              {
+                "properties": {
+                  "jwks_uri": true
+                },
+                "required": [
+                  "jwks_uri"
+                ]
+              }
+            ]
           }
         }
       },
@@ -5078,6 +5682,54 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         ],
         "additionalProperties": false
       },
+      "redemption-list": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-list.schema.json",
+        "title": "Redemption list",
+        "description": "One page of GET /v1/redemptions (Section 7.14): the committed redemptions and captured authorisations that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "redemptions": {
+            "description": "At most limit redemptions, each as GET /v1/redemptions/{id} shows it, with the time of its commit.",
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "enum": [
+                        "committed",
+                        "captured"
+                      ],
+                      "description": "Only redemptions with a settlement entry are listed: committed redemptions and captured authorisations."
+                    },
+                    "committed_at": {
+                      "description": "When the redemption was committed: the time of its settlement entry.",
+                      "$ref": "#/components/schemas/common/$defs/timestamp"
+                    }
+                  },
+                  "required": [
+                    "committed_at"
+                  ]
+                }
+              ]
+            }
+          },
+          "next_cursor": {
+            "description": "Present when more redemptions may follow: the cursor parameter of the next page's request, opaque to clients.",
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,512}$"
+          }
+        },
+        "required": [
+          "redemptions"
+        ]
+      },
       "redemption-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-request.schema.json",
@@ -5405,11 +6057,82 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "status-list-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/status-list-claims.schema.json",
+        "title": "Status List Token claims",
+        "description": "The JWT claims set of a carrier's Status List Token (Token Status List, JWT format), as a gateway reads it (Section 6.4). Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to the URL the list was fetched from, iat not in the future, exp not before iat, lst canonical base64url of a ZLIB stream that decompresses within status_list_max_bytes.",
+        "type": "object",
+        "properties": {
+          "sub": {
+            "description": "The URL of this Status List Token: equal to the uri of the tokens that reference it.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2048
+          },
+          "iat": {
+            "description": "When the list was issued.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "exp": {
+            "description": "When the list expires: after it, the list is never used.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "ttl": {
+            "description": "How long, in seconds from its fetch, the list may be used before a fresh copy is fetched.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 9007199254740991
+          },
+          "status_list": {
+            "description": "The status list itself.",
+            "$ref": "#/components/schemas/status-list-claims/$defs/status-list"
+          }
+        },
+        "required": [
+          "sub",
+          "iat",
+          "status_list"
+        ],
+        "$defs": {
+          "status-list": {
+            "title": "Status list",
+            "description": "The statuses of many tokens, bits bits each, in a compressed byte array (Token Status List, Section 4).",
+            "type": "object",
+            "properties": {
+              "bits": {
+                "description": "Bits per token: 1, 2, 4 or 8.",
+                "type": "integer",
+                "enum": [
+                  1,
+                  2,
+                  4,
+                  8
+                ]
+              },
+              "lst": {
+                "description": "The byte array, compressed with DEFLATE in the ZLIB format, then base64url-encoded without padding.",
+                "type": "string",
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9_-]+$"
+              },
+              "aggregation_uri": {
+                "description": "Where the issuer lists all its status lists; not used by gateways.",
+                "type": "string"
+              }
+            },
+            "required": [
+              "bits",
+              "lst"
+            ]
+          }
+        }
+      },
       "token-claims": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/token-claims.schema.json",
         "title": "OCT token claims",
-        "description": "The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct` and `cnf` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).",
+        "description": "The JWT claims set (JWS payload) of an OCT 0.1 compute token. Unknown top-level claims are allowed and ignored; members of `oct`, `cnf` and `status` are closed. Rules that relate two claims (iat <= exp, nbf <= exp, maximum lifetime) and the unit registry lookup are checked by the verifier after this schema (claims_invalid, unit_unknown).",
         "type": "object",
         "properties": {
           "iss": {
@@ -5449,6 +6172,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "cnf": {
             "description": "Confirmation (RFC 7800). Optional; when present, every redemption MUST carry a proof of possession of the holder key.",
             "$ref": "#/components/schemas/token-claims/$defs/cnf"
+          },
+          "status": {
+            "description": "Token status (Token Status List). Optional; when present, the token is redeemable only while its entry in its carrier's status list is VALID (Section 6.2, step 9).",
+            "$ref": "#/components/schemas/token-claims/$defs/status"
           }
         },
         "required": [
@@ -5568,6 +6295,45 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             },
             "required": [
               "jkt"
+            ],
+            "additionalProperties": false
+          },
+          "status": {
+            "title": "Status",
+            "description": "Where the token's status is published: its entry in one of its carrier's status lists. Closed: only status_list.",
+            "type": "object",
+            "properties": {
+              "status_list": {
+                "description": "The token's entry in a status list.",
+                "$ref": "#/components/schemas/token-claims/$defs/status-list-reference"
+              }
+            },
+            "required": [
+              "status_list"
+            ],
+            "additionalProperties": false
+          },
+          "status-list-reference": {
+            "title": "Status list reference",
+            "description": "The index of the token in a status list and the list's URL. Closed. The URL must be one the carrier's status_lists allow (checked by the gateway, Section 6.2 step 9).",
+            "type": "object",
+            "properties": {
+              "idx": {
+                "description": "The token's index in the list, from 0.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "uri": {
+                "description": "The URL of the list's Status List Token.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048
+              }
+            },
+            "required": [
+              "idx",
+              "uri"
             ],
             "additionalProperties": false
           }
@@ -5936,7 +6702,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "token_expired",
               "token_not_yet_valid",
               "claims_invalid",
-              "unit_unknown"
+              "unit_unknown",
+              "token_revoked",
+              "token_suspended",
+              "status_reference_invalid"
             ]
           },
           "detail": {
@@ -5995,6 +6764,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "additionalProperties": false
       }
     },
+    "securitySchemes": {
+      "clientAssertion": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT (typ oct-client+jwt)",
+        "description": "A party's client assertion (Section 7.13): a JWT of at most 300 seconds' life, signed with a key of the carrier, provider or operator named by its iss (carrier:<id>, provider:<id>, operator:<id>), aud the gateway's id, used for one request only."
+      }
+    },
     "responses": {
       "problem": {
         "description": "Any other error (e.g. 404 not_found for an unknown path, 405 method_not_allowed): RFC 9457 problem details whose code member is the OCT error code (Section 7.2).",
@@ -6048,6 +6825,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "step": 8,
       "title": "Claims",
       "text": "1. If the claims do not validate against `token-claims.schema.json`, or `iat > exp`, or `nbf` is\n   present and `nbf > exp`, fail with `claims_invalid`.\n2. If `oct.unit` is not in the registry, fail with `unit_unknown`.\n3. If `nbf` is present and `nbf > now + s`, or `iat > now + s`, fail with `token_not_yet_valid`.\n4. If `exp <= now - s`, fail with `token_expired`.\n5. If `exp - iat` exceeds the carrier's `max_token_lifetime`, fail with `claims_invalid`."
+    },
+    {
+      "step": 9,
+      "title": "Status",
+      "text": "If the claims have no `status`, the step passes. Otherwise, with `status_list`'s `idx`\nand `uri` (Section 2.8):\n1. if `uri` is not allowed by the carrier's `status_lists` (Section 5.3), fail with\n   `status_reference_invalid`;\n2. obtain the list at `uri` as Section 6.5 says; if the carrier has no usable list there, fail\n   with `status_unavailable`;\n3. if `idx` is not an index of the list (after the one refresh Section 6.5 allows), fail with\n   `status_reference_invalid`;\n4. if the status at `idx` is `0x02` (SUSPENDED), fail with `token_suspended`; if it is any\n   other value than `0x00` (VALID), fail with `token_revoked`: `0x01` (INVALID), and the values\n   this document gives no meaning to, which a gateway cannot call valid.\n\nThe token is then verified.\n\nSteps 1 to 8 depend only on the token, the configuration, the carrier's keys and the clock; step 9\ndepends on the carrier's list, which changes. A gateway that keeps the outcome of steps 1 to 8 for\na token it has seen MUST still run step 9 on every verification."
     }
   ]
 };

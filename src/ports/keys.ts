@@ -1,5 +1,6 @@
 /**
- * @module Where public keys come from: a carrier's or a peer gateway's
+ * @module Where public keys come from: a carrier's, a peer gateway's, or a
+ * provider's or an operator's (which authenticate with theirs, §7.13):
  * inline `jwks`, its fetched `jwks_uri`, or both (`spec/oct.md` §5.3, §5.5,
  * §5.10). The core asks by holder and `kid` only; it never takes a key from
  * the token or document it verifies.

@@ -1,9 +1,10 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
- * settlement store and receipt key in one file, inline and fetched carrier
- * keys, signatures checked with `node:crypto` on the calling thread (without
- * Web Crypto's thread-pool round trip, `bench/README.md`), the verified-token
- * cache of this configuration (spec §6.4), the provider
+ * settlement store, receipt key and assertion jtis in one file, inline and
+ * fetched carrier keys, carriers' status lists, signatures checked with
+ * `node:crypto` on the calling thread (without Web Crypto's thread-pool round
+ * trip, `bench/README.md`), the verified-token cache of this configuration
+ * (spec §6.4), the provider
  * adapters, and the ledger's background work: recovery of lapsed
  * reservations, the purge of expired quotes, WAL checkpoints.
  */
@@ -12,6 +13,8 @@ import { FetchPeerClient } from "../adapters/peers/fetch-peer-client.ts";
 import { VisitedGrants } from "../core/federation/visited-service.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
+import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
+import { SqlAssertionJtis } from "../adapters/ledger/sql/assertion-jtis.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
 import { ALL_MIGRATIONS } from "../adapters/ledger/sql/schema.ts";
 import { SqlLedger } from "../adapters/ledger/sql/sql-ledger.ts";
@@ -124,10 +127,18 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
     network,
     clock,
     keys,
+    statusLists: new RemoteStatusLists({
+      clock,
+      limits: network.limits,
+      keys,
+      signatures: nodeCryptoSignatures,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     signatures: nodeCryptoSignatures,
     verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger,
     settlements,
+    assertions: new SqlAssertionJtis(sqlite.driver),
     receiptKeys,
     adapterFor: providerAdapters(options.fetch),
     ...(network.peers.length > 0 ? { grants: ledger } : {}),

@@ -6,11 +6,13 @@
  * generated receipt key live in the `SettlementBook` object.
  */
 import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
-import { CacheApiJwksStore } from "../adapters/keys/cache-api-store.ts";
+import { CacheApiDocumentStore } from "../adapters/http/cache-api-store.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
+import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
 import type { LedgerBindings } from "../adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
@@ -43,21 +45,30 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
   const document = typeof source === "string" ? JSON.parse(source) : source;
   const network = loadNetwork(document);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
+  const keys = new CarrierKeys(
+    new RemoteJwks({
+      clock: systemClock,
+      limits: network.limits,
+      store: new CacheApiDocumentStore("oct-jwks"),
+    }),
+  );
   const app = createGateway({
     network,
     clock: systemClock,
-    keys: new CarrierKeys(
-      new RemoteJwks({
-        clock: systemClock,
-        limits: network.limits,
-        store: new CacheApiJwksStore(),
-      }),
-    ),
+    keys,
+    statusLists: new RemoteStatusLists({
+      clock: systemClock,
+      limits: network.limits,
+      keys,
+      signatures: webCryptoSignatures,
+      store: new CacheApiDocumentStore("oct-status-lists"),
+    }),
     signatures: webCryptoSignatures,
     // One per isolate and configuration: a new configuration starts empty (spec §6.4).
     verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
+    assertions: durableObjectAssertionJtis(env),
     receiptKeys: configured?.length
       ? configuredReceiptKeys(configured)
       : generatedReceiptKeys(durableObjectKeyStore(env)),

@@ -100,6 +100,53 @@ const REFUSED: [string, Patch, string][] = [
     tariffWith({ valid_until: "2027-01-01T24:00:00Z" }),
     "/tariffs/0/valid_until",
   ],
+  [
+    "a status list URL with a query",
+    (document) => ({
+      carriers: [
+        {
+          ...document.carriers[0]!,
+          status_lists: ["https://tokens.carrier-a.example/status/", "https://x.example/s?list=1"],
+        },
+      ],
+    }),
+    "/carriers/0/status_lists/1",
+  ],
+  [
+    "a status list URL with credentials",
+    (document) => ({
+      carriers: [{ ...document.carriers[0]!, status_lists: ["https://user:pw@x.example/status/"] }],
+    }),
+    "/carriers/0/status_lists/0",
+  ],
+  [
+    "two operators with one id",
+    (document) => ({
+      gateway: {
+        ...document.gateway,
+        operators: [document.gateway.operators![0]!, document.gateway.operators![0]!],
+      },
+    }),
+    "/gateway/operators/1/id",
+  ],
+  [
+    "an operator's jwks_uri with credentials",
+    (document) => ({
+      gateway: {
+        ...document.gateway,
+        operators: [{ id: "noc", jwks_uri: "https://user:pw@noc.example/jwks.json" }],
+      },
+    }),
+    "/gateway/operators/0/jwks_uri",
+  ],
+  [
+    "a provider key set with one kid twice",
+    (document) => {
+      const key = document.providers[0]!.jwks!.keys[0]!;
+      return { providers: [{ ...document.providers[0]!, jwks: { keys: [key, key] } }] };
+    },
+    "/providers/0/jwks",
+  ],
 ];
 
 export function defineConfigRefusals(): void {

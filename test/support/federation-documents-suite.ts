@@ -27,6 +27,7 @@ import { loadNetwork, type Network } from "../../src/core/network/config.ts";
 import { verifyToken } from "../../src/core/token/verify.ts";
 import { documentContext, federatedGateways, HOME, STRANGER, VISITED } from "./federation.ts";
 import { claims, mintToken, NOW_SECONDS, testKeys } from "./network.ts";
+import { UNFETCHED_STATUS_LISTS } from "../../src/core/status/unfetched.ts";
 
 const NOW = NOW_SECONDS * 1000;
 const TOKEN_REF = { iss: "https://tokens.carrier-a.example", jti: "t-1" };
@@ -431,6 +432,7 @@ export function defineFederationDocumentSuite(): void {
         const verified = await verifyToken(token, {
           network,
           keys: new CarrierKeys(),
+          statusLists: UNFETCHED_STATUS_LISTS,
           clock: { now: () => NOW },
           signatures: webCryptoSignatures,
         });
@@ -456,6 +458,7 @@ export function defineFederationDocumentSuite(): void {
       const token = await verifyToken(await homed(HOME), {
         network: gw.visited,
         keys: new CarrierKeys(),
+        statusLists: UNFETCHED_STATUS_LISTS,
         clock: { now: () => NOW },
         signatures: webCryptoSignatures,
       });

@@ -32,6 +32,7 @@ import {
 import { validateGrant, validateGrantReport } from "../../src/generated/validators.js";
 import { federatedGateways, HOME, VISITED } from "./federation.ts";
 import { claims, mintToken, NOW_SECONDS, testKeys } from "./network.ts";
+import { UNFETCHED_STATUS_LISTS } from "../../src/core/status/unfetched.ts";
 
 const NOW = NOW_SECONDS * 1000;
 const UNIT = "gpu-second:h100-sxm";
@@ -41,6 +42,7 @@ async function homeContext(): Promise<HomeContext> {
   return {
     network: gw.home,
     keys: new CarrierKeys(),
+    statusLists: UNFETCHED_STATUS_LISTS,
     clock: { now: () => NOW },
     signatures: webCryptoSignatures,
   };

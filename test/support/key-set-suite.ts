@@ -4,7 +4,8 @@
  * shared by every verification that needs them (§5.5 item 7).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { RemoteJwks, type JwksCacheStore } from "../../src/adapters/keys/remote-jwks.ts";
+import type { DocumentStore } from "../../src/adapters/http/remote-documents.ts";
+import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import {
   ConfigError,
@@ -20,21 +21,21 @@ const limits = DEFAULT_LIMITS;
 const CONCURRENT = 20;
 
 /** A store around another that counts its reads. */
-function countingStore(inner: JwksCacheStore) {
+function countingStore(inner: DocumentStore) {
   const counted = {
     reads: 0,
     get: (uri: string) => {
       counted.reads++;
       return inner.get(uri);
     },
-    put: (uri: string, entry: Parameters<JwksCacheStore["put"]>[1]) => inner.put(uri, entry),
+    put: (uri: string, entry: Parameters<DocumentStore["put"]>[1]) => inner.put(uri, entry),
   };
   return counted;
 }
 
 /** What the suite needs of a runtime: its shared store, and its gateway over a network. */
 export interface KeySetRuntime {
-  makeStore(): JwksCacheStore;
+  makeStore(): DocumentStore;
   post(
     network: Partial<NetworkDocument>,
     fetchKeys: typeof globalThis.fetch,
@@ -48,7 +49,7 @@ export function defineKeySetSuite({ makeStore, post }: KeySetRuntime): void {
   let uri: string;
   let now: number;
   const clock = { now: () => now };
-  const remote = (store?: JwksCacheStore) =>
+  const remote = (store?: DocumentStore) =>
     new RemoteJwks({ clock, limits, fetch: endpoint.fetch, ...(store ? { store } : {}) });
 
   beforeEach(async () => {

@@ -10,13 +10,13 @@ import { fingerprint } from "../../src/core/redemption/fingerprint.ts";
 import { tokenKeyOf } from "../../src/core/redemption/record.ts";
 import type { NetworkDocument, Network } from "../../src/core/network/config.ts";
 import type { Ledger } from "../../src/ports/ledger.ts";
-import { claims, EDGE_TARIFF, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+import { asParty, claims, EDGE_TARIFF, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
 import { redemptionRecord } from "./redemption-record.ts";
 
 export interface RedemptionHarness {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   redeem(body: unknown, key: string): Promise<Response>;
-  get(path: string): Promise<Response>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
   keys: TestKeys;
   network: Network;
   ledger: Ledger;
@@ -583,6 +583,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const report = await json(
         await gw.get(
           `/v1/settlements?from=${new Date(from).toISOString()}&to=${new Date(clock.t + 1).toISOString()}`,
+          await asParty("operator:ops", gw.keys.operator, { now: clock.t / 1000 }),
         ),
       );
       return report.totals as Record<string, unknown>[];
@@ -846,6 +847,9 @@ export function defineRedemptionSuite(make: MakeHarness): void {
   });
 
   describe("settlement", () => {
+    /** A fresh operator credential at the test's clock (spec §7.13). */
+    const operator = () => asParty("operator:ops", gw.keys.operator, { now: clock.t / 1000 });
+
     it("reports who owes whom, exactly, signed; and as CSV", async () => {
       // a period of its own: the settlement book may outlive one test
       clock.t += 40 * 86400_000;
@@ -859,7 +863,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       }
       const from = new Date(clock.t - 1000).toISOString();
       const to = new Date(clock.t + 1000).toISOString();
-      const response = await gw.get(`/v1/settlements?from=${from}&to=${to}`);
+      const response = await gw.get(`/v1/settlements?from=${from}&to=${to}`, await operator());
       expect(response.status).toBe(200);
       const report = await json(response);
       expect(report.totals).toEqual([
@@ -882,12 +886,16 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const { signature: _, ...unsigned } = report;
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(unsigned);
 
-      const csv = await (await gw.get(`/v1/settlements?from=${from}&to=${to}&format=csv`)).text();
+      const csv = await (
+        await gw.get(`/v1/settlements?from=${from}&to=${to}&format=csv`, await operator())
+      ).text();
       expect(csv).toBe(
         "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\n" +
           `https://gw.test.example,${from},${to},carrier-a,carrier-b-edge,${H100},0.12,${A100},0.3,3\r\n`,
       );
-      const empty = await json(await gw.get(`/v1/settlements?from=${to}&to=${to}`));
+      const empty = await json(
+        await gw.get(`/v1/settlements?from=${to}&to=${to}`, await operator()),
+      );
       expect(empty.totals).toEqual([]);
     });
 
@@ -899,7 +907,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&colour=red",
       "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&format=xml",
     ])("refuses the query %j with request_invalid", async (query) => {
-      const response = await gw.get(`/v1/settlements${query}`);
+      const response = await gw.get(`/v1/settlements${query}`, await operator());
       expect({ status: response.status, body: await json(response) }).toMatchObject({
         status: 400,
         body: { code: "request_invalid" },

@@ -7,14 +7,16 @@
 import { env } from "cloudflare:workers";
 import type { LedgerBindings } from "../../src/adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
 } from "../../src/adapters/ledger/durable-object/ports.ts";
-import { CacheApiJwksStore } from "../../src/adapters/keys/cache-api-store.ts";
+import { CacheApiDocumentStore } from "../../src/adapters/http/cache-api-store.ts";
 import { webCryptoSignatures } from "../../src/adapters/crypto/web-crypto-signatures.ts";
 import { CarrierKeys } from "../../src/adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../../src/adapters/keys/remote-jwks.ts";
+import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists.ts";
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
@@ -36,22 +38,32 @@ export async function workerGateway(
   const keys = await testKeys();
   const network = testNetwork(keys, options.network);
   const clock = options.clock ?? frozenClock();
+  // As the Worker composes it: fetched key sets and status lists kept in the Cache API.
+  const carrierKeys = new CarrierKeys(
+    new RemoteJwks({
+      clock,
+      limits: network.limits,
+      store: new CacheApiDocumentStore("oct-jwks"),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
   const app = createGateway({
     network,
-    // As the Worker composes it: fetched key sets kept in the Cache API.
-    keys: new CarrierKeys(
-      new RemoteJwks({
-        clock,
-        limits: network.limits,
-        store: new CacheApiJwksStore(),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ),
+    keys: carrierKeys,
+    statusLists: new RemoteStatusLists({
+      clock,
+      limits: network.limits,
+      keys: carrierKeys,
+      signatures: webCryptoSignatures,
+      store: new CacheApiDocumentStore("oct-status-lists"),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     clock,
     signatures: webCryptoSignatures,
     verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
+    assertions: durableObjectAssertionJtis(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),
     adapterFor: providerAdapters(options.fetch),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -24,7 +24,8 @@ export interface Suite {
     | "settlement"
     | "key-sets"
     | "providers"
-    | "federation";
+    | "federation"
+    | "status-lists";
   version: "0.1";
   title: string;
   description: string;
@@ -74,6 +75,12 @@ export interface Case {
       | "no-token-echo"
       | "ids"
       | "metrics";
+    /**
+     * Status lists the runner publishes for this case (status-lists suite), by name; a token names one as `${list:NAME}`.
+     */
+    lists?: {
+      [k: string]: StatusListRecipe;
+    };
   };
   expected: {
     [k: string]: unknown;
@@ -153,6 +160,40 @@ export interface RequestRecipe {
    * Send the body without Content-Length, as a stream.
    */
   chunked?: boolean;
+  assertion?: ClientAssertionRecipe;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
 }
 export interface JSONBody {
   [k: string]: unknown;
@@ -177,7 +218,9 @@ export interface Step {
     | "await"
     | "discovery"
     | "request"
-    | "grant-request";
+    | "grant-request"
+    | "setStatus"
+    | "outage";
   key?: string | null;
   keyPrefix?: string;
   count?: number;
@@ -199,6 +242,9 @@ export interface Step {
    */
   path?: string;
   serve?: Served;
+  /**
+   * wait: how long.
+   */
   seconds?: number;
   /**
    * wait: count the seconds from the start of the last request the path received, not from now.
@@ -223,6 +269,23 @@ export interface Step {
    * verify: the token is this saved value (${name.member}), e.g. a receipt presented as a token.
    */
   tokenOf?: string;
+  /**
+   * setStatus, outage: the case's list.
+   */
+  list?: string;
+  /**
+   * setStatus: the entry.
+   */
+  idx?: number;
+  /**
+   * setStatus: its new value.
+   */
+  status?: number;
+  /**
+   * outage: whether the list's URL answers 503 from now on.
+   */
+  down?: boolean;
+  assertion?: ClientAssertionRecipe1;
 }
 /**
  * What a path of the runner's callback server answers: a key set built from suite keys, or text, with a status, a delay, a redirect, or held until a release step.
@@ -290,4 +353,65 @@ export interface TokenRecipe1 {
    * The carrier whose issuer is the token's iss (by default the carrier the key name begins with).
    */
   carrier?: string;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe1 {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
+}
+/**
+ * A status list the runner serves at carrier A's status list URL (network.json), signed afresh on each request: `size` entries of `bits` bits, the given `statuses` set, signed with `key`; `ttl` and `exp` (seconds from now) as its claims; `sub` and `typ` replace the right values, `answer` replaces the whole HTTP answer.
+ */
+export interface StatusListRecipe {
+  bits?: 1 | 2 | 4 | 8;
+  size?: number;
+  /**
+   * Index to status value.
+   */
+  statuses?: {
+    [k: string]: number;
+  };
+  /**
+   * The suite key that signs it (default carrier-a-eddsa).
+   */
+  key?: string;
+  ttl?: number;
+  /**
+   * Seconds from now; negative for a list already expired.
+   */
+  exp?: number;
+  sub?: string;
+  typ?: string;
+  answer?: {
+    status: number;
+    location?: string;
+  };
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../core/signing/keys.ts";
 import { DEFAULT_LIMITS } from "../../core/network/config.ts";
 import { codeOf } from "../../../test/support/key-sets.ts";
-import { RemoteJwks, type CachedJwks, type JwksCacheStore } from "./remote-jwks.ts";
+import type { DocumentStore, StoredDocument } from "../http/remote-documents.ts";
+import { RemoteJwks } from "./remote-jwks.ts";
 
 /** A JWKS endpoint whose answer the test sets, counting requests. */
 let answer: (res: import("node:http").ServerResponse) => void;
@@ -127,8 +128,8 @@ describe("RemoteJwks", () => {
   });
 
   it("starts from the shared store (a new isolate) without fetching", async () => {
-    const entries = new Map<string, CachedJwks>();
-    const store: JwksCacheStore = {
+    const entries = new Map<string, StoredDocument>();
+    const store: DocumentStore = {
       get: async (u) => entries.get(u),
       put: async (u, e) => void entries.set(u, e),
     };

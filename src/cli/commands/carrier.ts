@@ -28,6 +28,21 @@ export function writePrivateFile(path: string, text: string, force: boolean): vo
   }
 }
 
+/** The private signing key in the file at `path` (`oct keys generate` writes one). */
+export function privateKeyFile(path: string): PrivateJwk {
+  const key = readJson(path, "key file") as PrivateJwk | null;
+  if (
+    typeof key !== "object" ||
+    key === null ||
+    typeof key.d !== "string" ||
+    !isAllowedAlgorithm(key.alg)
+  )
+    throw new UsageError(
+      "the key file must hold a private JWK with kid and alg (see `oct keys generate`)",
+    );
+  return key;
+}
+
 /** The `--unit` of a token: a unit of the registry (`spec/units.json`), else `unit_unknown`. */
 function registeredUnit(unit: string): string {
   if (!isKnownUnit(unit))
@@ -86,7 +101,7 @@ export const mint: Command = {
   name: "mint",
   summary: "mint an OCT token with a carrier's private key",
   usage:
-    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS | --exp TIME] [--nbf TIME] [--iat TIME] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL]",
+    "oct mint --key FILE --iss URL --sub ID --amount DECIMAL --unit UNIT [--ttl SECONDS | --exp TIME] [--nbf TIME] [--iat TIME] [--jti ID] [--provider ID ...] [--region ID ...] [--workload NAME ...] [--max-per-redemption DECIMAL] [--status-list URL --status-index I]",
   example:
     "oct mint --key config/demo/keys/carrier-a.private.jwk.json --iss https://tokens.carrier-a.example --sub acct-42 --amount 100 --unit gpu-second:h100-sxm",
   help: [
@@ -96,6 +111,8 @@ export const mint: Command = {
     "  --exp, --nbf, --iat TIME   set the claims themselves, e.g. to test expired or",
     "                  not-yet-valid tokens (--exp now-60, --nbf now+3600)",
     `  ${TIME_HELP}`,
+    "  --status-list URL --status-index I   the token's entry in one of the carrier's status",
+    "                  lists (oct status-list), so that it can be revoked or suspended later",
   ].join("\n"),
   options: {
     key: { type: "string" },
@@ -112,19 +129,11 @@ export const mint: Command = {
     region: { type: "string", multiple: true },
     workload: { type: "string", multiple: true },
     "max-per-redemption": { type: "string" },
+    "status-list": { type: "string" },
+    "status-index": { type: "string" },
   },
   async run(values, out) {
-    const key = readJson(required(values, "key"), "key file") as PrivateJwk;
-    if (
-      typeof key !== "object" ||
-      key === null ||
-      typeof key.d !== "string" ||
-      !isAllowedAlgorithm(key.alg)
-    ) {
-      throw new UsageError(
-        "the key file must hold a private JWK with kid and alg (see `oct keys generate`)",
-      );
-    }
+    const key = privateKeyFile(required(values, "key"));
     const amount = positiveAmountOption("amount", required(values, "amount"));
     const unit = registeredUnit(required(values, "unit"));
     if (typeof values.ttl === "string" && typeof values.exp === "string")
@@ -150,6 +159,12 @@ export const mint: Command = {
         "max-per-redemption",
         values["max-per-redemption"],
       );
+    const statusList = values["status-list"];
+    const statusIndex = values["status-index"];
+    if ((typeof statusList === "string") !== (typeof statusIndex === "string"))
+      throw new UsageError("--status-list and --status-index go together");
+    if (typeof statusIndex === "string" && !/^\d{1,15}$/.test(statusIndex))
+      throw new UsageError("--status-index must be a whole number");
     const claims: MintClaims = {
       iss: required(values, "iss"),
       sub: required(values, "sub"),
@@ -164,6 +179,9 @@ export const mint: Command = {
         unit,
         ...(Object.keys(redeem).length > 0 ? { redeem } : {}),
       },
+      ...(typeof statusList === "string"
+        ? { status: { status_list: { idx: Number(statusIndex), uri: statusList } } }
+        : {}),
     };
     const token = await mintToken(claims, key);
     out.print(values.json ? JSON.stringify({ token, claims }) : token);

@@ -22,6 +22,7 @@ import {
   type UncheckedStep,
 } from "../../core/inspection/key-set.ts";
 import { DEFAULT_LIMITS, loadNetwork, type Network } from "../../core/network/config.ts";
+import { UNFETCHED_STATUS_LISTS } from "../../core/status/unfetched.ts";
 import { VERIFICATION_STEPS } from "../../core/token/steps.ts";
 import type { InspectResponse } from "../../generated/types.ts";
 import { GatewayClient, GatewayError, GATEWAY_OPTION, gatewayOf } from "../client.ts";
@@ -36,12 +37,12 @@ import {
 import type { Quantity } from "../signed.ts";
 import { quantity } from "./gateway.ts";
 
-/** A step this command could not judge: no keys (steps 5-8), or no --iss (step 5). */
+/** A step this command could not judge: no keys (steps 5-9), no --iss (step 5), offline (step 9). */
 type NotChecked = UncheckedStep;
 
 /** What `oct inspect --json` prints: the answer of `POST /v1/inspect`, and how it was reached. */
 export interface Inspection extends Omit<InspectResponse, "steps" | "valid"> {
-  /** decode: no keys given, steps 5-8 not checked; jwks: offline; gateway: online. */
+  /** decode: no keys given, steps 5-9 not checked; jwks: offline; gateway: online. */
   mode: "decode" | "jwks" | "gateway";
   /** The JWKS file or the gateway URL the token was checked against. */
   against?: string;
@@ -57,7 +58,11 @@ export interface Inspection extends Omit<InspectResponse, "steps" | "valid"> {
 const TOKEN_MAX_BYTES = DEFAULT_LIMITS.token_max_bytes;
 
 /** `steps` with those from `from` to `to` not checked. */
-function notChecked(steps: StepOutcome[], from: number, to = 8): Inspection["steps"] {
+function notChecked(
+  steps: StepOutcome[],
+  from: number,
+  to = VERIFICATION_STEPS.length,
+): Inspection["steps"] {
   return steps.map((s) =>
     s.step >= from && s.step <= to && s.status === "passed"
       ? { step: s.step, title: s.title, section: s.section, status: "not_checked" }
@@ -80,6 +85,7 @@ async function refusalOf(token: string, network: Network): Promise<Refusal | und
   const outcome = await explainVerification(token, {
     network,
     keys: new CarrierKeys(),
+    statusLists: UNFETCHED_STATUS_LISTS,
     clock: { now: () => Date.now() },
     signatures: webCryptoSignatures,
   });
@@ -117,14 +123,15 @@ async function inspectOffline(token: string, values: Values): Promise<Inspection
     if (!(error instanceof KeySetError)) throw error;
     throw new UsageError(`${values.jwks}: ${error.message}`);
   }
-  const { steps, valid, error, detail, issuerNamed } = checked;
+  const { steps, valid, error, detail, issuerNamed, statusChecked } = checked;
   return {
     mode: "jwks",
     against: values.jwks,
     ...decoded,
     steps,
-    // Without --iss the issuer was assumed, not checked: no verdict of validity.
-    valid: valid && !issuerNamed ? null : valid,
+    // Without --iss the issuer was assumed, and offline no status list is
+    // fetched: what was not checked gives no verdict of validity.
+    valid: valid && (!issuerNamed || !statusChecked) ? null : valid,
     ...(error ? { error, detail: detail! } : {}),
   };
 }
@@ -272,7 +279,12 @@ export function describe(inspection: Inspection, tokenBytes: number, now = Date.
   );
   lines.push("verification (spec/oct.md §6.2)");
   for (const step of inspection.steps) {
-    const why = step.status === "failed" ? `: ${step.code}: ${step.detail}` : "";
+    const why =
+      step.status === "failed"
+        ? `: ${step.code}: ${step.detail}`
+        : step.status === "not_checked" && step.detail
+          ? `: ${step.detail}`
+          : "";
     lines.push(`  ${STATUS_TEXT[step.status]}  ${step.step}  ${step.title}${why}`);
   }
   if (inspection.valid === true) {
@@ -286,12 +298,23 @@ export function describe(inspection: Inspection, tokenBytes: number, now = Date.
       `verdict  refused: ${inspection.error}${failed ? ` (§${failed.section})` : ""}: ${inspection.detail}`,
     );
   } else if (inspection.mode === "jwks") {
-    lines.push(
-      "verdict  not verified: the key set was not said to be the issuer's; give --iss URL to trust it for that issuer",
+    const unchecked = new Set(
+      inspection.steps.filter((s) => s.status === "not_checked").map((s) => s.step),
     );
+    const reasons = [
+      ...(unchecked.has(5)
+        ? [
+            "the key set was not said to be the issuer's; give --iss URL to trust it for that issuer",
+          ]
+        : []),
+      ...(unchecked.has(9)
+        ? ["offline, the token's status list is not fetched; a gateway (--gateway URL) checks it"]
+        : []),
+    ];
+    lines.push(`verdict  not verified: ${reasons.join("; and ")}`);
   } else {
     lines.push(
-      "verdict  not verified: steps 5-8 need the carrier's keys (--jwks FILE) or a gateway (--gateway URL)",
+      "verdict  not verified: steps 5-9 need the carrier's keys (--jwks FILE) or a gateway (--gateway URL)",
     );
   }
   for (const note of inspection.within_skew ?? []) lines.push(`note     ${note}`);
@@ -323,7 +346,8 @@ export const inspect: Command = {
     "",
     "  --jwks FILE     check offline with this carrier's public JWK Set (oct jwks makes one)",
     "  --iss URL       the issuer the key set belongs to; without it, step 5 (trusted issuer)",
-    "                  is not checked and the token is not called valid",
+    "                  is not checked and the token is not called valid; offline, the status",
+    "                  list a token names (step 9) is not fetched, nor the token called valid",
     "  --gateway URL   ask a running gateway instead (POST /v1/inspect, else POST /v1/verify);",
     "                  $OCT_GATEWAY is used when neither --jwks nor --gateway is given",
     "  none of these   decode and check steps 1-4 only (no keys needed)",

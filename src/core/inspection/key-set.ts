@@ -4,13 +4,16 @@
  * verification over a one-carrier network that trusts those keys for one
  * issuer. Without a named issuer the keys are tried for the token's own
  * `iss`, and step 5 is reported `not_checked`: a key set alone says nothing
- * of whose it is.
+ * of whose it is. Nothing is fetched: a token that names a status list has
+ * its step 9 reported `not_checked` too.
  */
+import { isOctError } from "../errors.ts";
 import { loadNetwork, ConfigError, type Network } from "../network/config.ts";
 import { keyFitsAlgorithm, type PublicJwk } from "../keys/jwk.ts";
 import { ALLOWED_ALGORITHMS, type Algorithm } from "../token/header.ts";
 import type { VerifyContext } from "../token/verify.ts";
 import type { KeySource } from "../../ports/keys.ts";
+import { UNFETCHED_STATUS_LISTS } from "../status/unfetched.ts";
 import {
   decodeForDisplay,
   explainVerification,
@@ -19,7 +22,7 @@ import {
   type StepOutcome,
 } from "./steps.ts";
 
-/** A step that could not be judged: step 5 when nobody named the issuer. */
+/** A step that could not be judged: step 5 when nobody named the issuer, step 9 offline. */
 export type UncheckedStep = Omit<StepOutcome, "status" | "code" | "detail"> & {
   status: "not_checked";
   detail?: string;
@@ -27,13 +30,15 @@ export type UncheckedStep = Omit<StepOutcome, "status" | "code" | "detail"> & {
 
 export interface KeySetInspection {
   steps: (StepOutcome | UncheckedStep)[];
-  /** Every step that was checked passed (step 5 may be `not_checked`). */
+  /** Every step that was checked passed (steps 5 and 9 may be `not_checked`). */
   valid: boolean;
   error?: Refusal["code"];
   detail?: string;
   /** The issuer the keys were trusted for, and whether someone named it. */
   issuer: string;
   issuerNamed: boolean;
+  /** False when the token names a status list, which offline inspection does not fetch. */
+  statusChecked: boolean;
 }
 
 /** A key set that cannot be used, said so a person can fix it. */
@@ -115,24 +120,43 @@ export async function inspectAgainstKeySet(
     issuer = typeof iss === "string" && iss.length >= 1 && iss.length <= 256 ? iss : NO_ISSUER;
   }
   const network = keySetNetwork(jwks, issuer);
-  const outcome = await explainVerification(token, { ...deps, network, keys: inlineKeys });
-  const refusal = "refusal" in outcome ? outcome.refusal : undefined;
-  const steps: KeySetInspection["steps"] = stepOutcomes(refusal).map((step) =>
-    step.step === 5 && !issuerNamed && step.status === "passed"
-      ? {
-          step: step.step,
-          title: step.title,
-          section: step.section,
-          status: "not_checked",
-          detail: `no issuer named: the keys were tried as those of the token's own iss (${issuer})`,
-        }
-      : step,
-  );
+  let refusal: Refusal | undefined;
+  let statusUnfetched: string | undefined;
+  try {
+    const outcome = await explainVerification(token, {
+      ...deps,
+      network,
+      keys: inlineKeys,
+      statusLists: UNFETCHED_STATUS_LISTS,
+    });
+    refusal = "refusal" in outcome ? outcome.refusal : undefined;
+  } catch (error) {
+    // Steps 1 to 8 passed; step 9 asked for a list, and offline there is none.
+    if (!isOctError(error) || error.code !== "status_unavailable") throw error;
+    statusUnfetched = error.message;
+  }
+  const unchecked = (step: StepOutcome, detail: string): UncheckedStep => ({
+    step: step.step,
+    title: step.title,
+    section: step.section,
+    status: "not_checked",
+    detail,
+  });
+  const steps: KeySetInspection["steps"] = stepOutcomes(refusal).map((step) => {
+    if (step.step === 5 && !issuerNamed && step.status === "passed")
+      return unchecked(
+        step,
+        `no issuer named: the keys were tried as those of the token's own iss (${issuer})`,
+      );
+    if (step.step === 9 && statusUnfetched !== undefined) return unchecked(step, statusUnfetched);
+    return step;
+  });
   return {
     steps,
     valid: refusal === undefined,
     ...(refusal ? { error: refusal.code, detail: refusal.detail } : {}),
     issuer,
     issuerNamed,
+    statusChecked: statusUnfetched === undefined,
   };
 }

@@ -20,6 +20,7 @@ describe("the inspection model", () => {
       "failed",
       "not_reached",
       "not_reached",
+      "not_reached",
     ]);
     expect(steps[5]).toEqual({
       step: 6,

@@ -9,7 +9,12 @@ import { OctError, ERROR_REGISTRY } from "../errors.ts";
 import type { InspectResponse, VerificationStep } from "../../generated/types.ts";
 import { lenientBase64 } from "../token/parse.ts";
 import { VERIFICATION_STEPS } from "../token/steps.ts";
-import { verifyToken, type VerifiedToken, type VerifyContext } from "../token/verify.ts";
+import {
+  isUnavailable,
+  verifyToken,
+  type VerifiedToken,
+  type VerifyContext,
+} from "../token/verify.ts";
 
 /** The outcome of one step, as `inspect-response.schema.json` defines it. */
 export type StepOutcome = VerificationStep;
@@ -56,7 +61,7 @@ export function decodeForDisplay(
 }
 
 /**
- * The eight steps: those before the refusal passed, the refusing one
+ * The nine steps: those before the refusal passed, the refusing one
  * failed, the later ones were not reached; all passed without a refusal.
  */
 export function stepOutcomes(refusal?: Refusal): InspectResponse["steps"] {
@@ -65,7 +70,7 @@ export function stepOutcomes(refusal?: Refusal): InspectResponse["steps"] {
     if (step > refusal.step) return { step, title, section, status: "not_reached" };
     return { step, title, section, status: "failed", code: refusal.code, detail: refusal.detail };
   });
-  // One outcome per step of VERIFICATION_STEPS: the eight the schema requires.
+  // One outcome per step of VERIFICATION_STEPS: the nine the schema requires.
   return outcomes as InspectResponse["steps"];
 }
 
@@ -83,8 +88,8 @@ export function stepOfCode(code: string, from = 5): number {
 
 /**
  * Verifies a token and tells where it stopped. Token refusals are the
- * answer; `keys_unavailable` (not the token's fault) and anything
- * unexpected are thrown, as for `POST /v1/verify`.
+ * answer; `keys_unavailable` and `status_unavailable` (not the token's
+ * fault) and anything unexpected are thrown, as for `POST /v1/verify`.
  *
  * @example
  * const outcome = await explainVerification(token, context);
@@ -98,7 +103,7 @@ export async function explainVerification(
   try {
     return { verified: await verifyToken(token, context, { onStep: (s) => (entered = s.step) }) };
   } catch (error) {
-    if (!(error instanceof OctError) || error.code === "keys_unavailable") throw error;
+    if (!(error instanceof OctError) || isUnavailable(error)) throw error;
     // The last step entered is the one that refused the token; verification
     // raises only the token codes of §12 (those of §6.2).
     return {

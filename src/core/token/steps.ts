@@ -13,6 +13,7 @@ export const VERIFICATION_STEPS = [
   { step: 6, name: "key", title: "Carrier key by kid", section: "6.2 step 6" },
   { step: 7, name: "signature", title: "Signature", section: "6.2 step 7" },
   { step: 8, name: "claims", title: "Claims, units and time", section: "6.2 step 8" },
+  { step: 9, name: "status", title: "Token status", section: "6.2 step 9" },
 ] as const;
 
 export type VerificationStep = (typeof VERIFICATION_STEPS)[number];

@@ -18,6 +18,7 @@ import {
   testNetworkDocument,
   type TestKeys,
 } from "../../../test/support/network.ts";
+import { UNFETCHED_STATUS_LISTS } from "../status/unfetched.ts";
 
 /** Web Crypto, counting the signatures it checks: a cache hit checks none. */
 function countingSignatures(): SignatureVerifier & { count: number } {
@@ -63,6 +64,7 @@ beforeEach(() => {
 const cachedContext = (cache = new VerifiedTokenCache(limits()), net = network): VerifyContext => ({
   network: net,
   keys: new CarrierKeys(),
+  statusLists: UNFETCHED_STATUS_LISTS,
   clock,
   signatures,
   verifiedTokens: cache,

@@ -4,6 +4,7 @@ import { webCryptoSignatures } from "../../adapters/crypto/web-crypto-signatures
 import { CarrierKeys } from "../../adapters/keys/carrier-keys.ts";
 import type { Network } from "../network/config.ts";
 import { generateSigningKey } from "../signing/keys.ts";
+import { UNFETCHED_STATUS_LISTS } from "../status/unfetched.ts";
 import { verifyToken, type VerifyContext } from "./verify.ts";
 import {
   claims,
@@ -28,6 +29,7 @@ beforeAll(async () => {
   context = {
     network,
     keys: new CarrierKeys(),
+    statusLists: UNFETCHED_STATUS_LISTS,
     clock: frozenClock(),
     signatures: webCryptoSignatures,
   };

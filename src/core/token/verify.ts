@@ -2,8 +2,8 @@
  * @module The verification algorithm of `spec/oct.md` §6.2, step by step. Each
  * refusal is an `OctError` with the step's code; only a token that passes
  * every step comes back as a {@link VerifiedToken}. What varies by runtime
- * (the network, its carriers' keys, the clock, the signature backend) comes
- * in through ports; nothing here can be switched off.
+ * (the network, its carriers' keys and status lists, the clock, the
+ * signature backend) comes in through ports; nothing here can be switched off.
  */
 import { OctError } from "../errors.ts";
 import type { PublicJwk } from "../keys/jwk.ts";
@@ -11,6 +11,8 @@ import type { Carrier, Network } from "../network/config.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { KeySource } from "../../ports/keys.ts";
 import type { SignatureVerifier } from "../../ports/signatures.ts";
+import type { StatusListSource } from "../../ports/status-lists.ts";
+import { checkTokenStatus } from "../status/check.ts";
 import { checkClaims, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type TokenClaims } from "./claims.ts";
 import { checkHeader, type TokenHeader } from "./header.ts";
 import { decodeJsonObject, readHeader, splitCompact } from "./parse.ts";
@@ -30,10 +32,11 @@ export interface VerifiedToken {
   identity: TokenIdentity;
 }
 
-/** The ports verification reads: the trust registry, keys, time and signatures. */
+/** The ports verification reads: the trust registry, keys, status lists, time and signatures. */
 export interface VerifyContext {
   network: Network;
   keys: KeySource;
+  statusLists: StatusListSource;
   clock: Clock;
   signatures: SignatureVerifier;
   /** Outcomes of steps 1 to 8 kept for tokens seen before (§6.4); none, none kept. */
@@ -45,14 +48,15 @@ export interface VerifyOptions {
   onStep?: (step: VerificationStep) => void;
 }
 
-const [SIZE, COMPACT, HEADER, PAYLOAD, ISSUER, KEY, SIGNATURE, CLAIMS] = VERIFICATION_STEPS;
+const [SIZE, COMPACT, HEADER, PAYLOAD, ISSUER, KEY, SIGNATURE, CLAIMS, STATUS] = VERIFICATION_STEPS;
 
 /**
  * Verifies an OCT token against the network's trust registry: steps 1 to 8,
- * from the context's verified-token cache when it keeps the token's outcome.
+ * from the context's verified-token cache when it keeps the token's outcome,
+ * then the token's status (step 9), which is checked on every call.
  *
  * @example
- * const { claims, carrier } = await verifyToken(token, { network, keys, clock, signatures });
+ * const { claims, carrier } = await verifyToken(token, { network, keys, statusLists, clock, signatures });
  */
 export async function verifyToken(
   token: unknown,
@@ -60,18 +64,24 @@ export async function verifyToken(
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
   const cache = context.verifiedTokens;
-  return cache
-    ? cache.verify(token, context, (t, c) => verifySignedToken(t, c, options))
-    : verifySignedToken(token, context, options);
+  const verified = cache
+    ? await cache.verify(token, context, (t, c) => verifySignedToken(t, c, options))
+    : await verifySignedToken(token, context, options);
+  options.onStep?.(STATUS);
+  await checkTokenStatus(verified.claims, verified.carrier, context.statusLists);
+  return verified;
 }
 
 /**
- * Steps 1 to 8 in full, never from a cache: what the verified-token cache
- * keeps the outcome of (`verified-cache.ts`).
+ * Steps 1 to 8 in full, never from a cache: what the token, the
+ * configuration, the carrier's keys and the clock say, and what the
+ * verified-token cache keeps the outcome of (`verified-cache.ts`, spec §6.4).
+ * The status of step 9 may not be kept, so whatever keeps this outcome must
+ * still call {@link checkTokenStatus} on every verification.
  */
 export async function verifySignedToken(
   token: unknown,
-  context: VerifyContext,
+  context: Omit<VerifyContext, "statusLists">,
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
   const { network, keys, clock, signatures } = context;
@@ -114,6 +124,15 @@ export async function verifySignedToken(
     maxLifetimeSeconds: carrier.max_token_lifetime ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   });
   return { header, claims, carrier, identity: { iss: claims.iss, jti: claims.jti } };
+}
+
+/**
+ * Whether a refusal is not the token's fault: its carrier's keys or status
+ * list cannot be had now. `POST /v1/verify` answers these as 503 problems,
+ * never as a verdict on the token (spec §7.5).
+ */
+export function isUnavailable(error: OctError): boolean {
+  return error.code === "keys_unavailable" || error.code === "status_unavailable";
 }
 
 function carrierOf(network: Network, iss: unknown): Carrier {

@@ -261,9 +261,15 @@ ${DOM_HELPERS}
     var failed = (answer.steps || []).filter(function (s) { return s.status === "failed"; })[0];
     var unchecked = (answer.steps || []).filter(function (s) { return s.status === "not_checked"; });
     if (answer.valid === true && unchecked.length > 0) {
-      status.textContent = "Valid against these keys; the issuer was not checked.";
-      return message("ok", "✓ Valid against these keys; the issuer was not checked", [where,
-        "Every other step passed. Name the issuer the key set speaks for to check step 5."]);
+      var issuer = unchecked.some(function (s) { return s.step === 5; });
+      var listed = unchecked.some(function (s) { return s.step === 9; });
+      var what = issuer && listed ? "the issuer and the token's status were not checked"
+        : issuer ? "the issuer was not checked" : "the token's status was not checked";
+      var hints = [where, "Every other step passed."];
+      if (issuer) hints.push("Name the issuer the key set speaks for to check step 5.");
+      if (listed) hints.push("Offline, the status list the token names is not fetched: ask the gateway to check step 9.");
+      status.textContent = "Valid against these keys; " + what + ".";
+      return message("ok", "✓ Valid against these keys; " + what, hints);
     }
     if (answer.valid === true) {
       status.textContent = "Valid token: every verification step passed.";

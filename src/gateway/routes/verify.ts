@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
 import { balanceHere } from "../../core/federation/balance.ts";
-import { verifyToken } from "../../core/token/verify.ts";
+import { isUnavailable, verifyToken } from "../../core/token/verify.ts";
 import { validateVerifyRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
@@ -21,9 +21,9 @@ export function verifyRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
       const balance = await balanceHere(ports, verified);
       return c.json({ valid: true, claims: verified.claims, remaining: balance.remaining });
     } catch (error) {
-      // Every refusal of the token is a verdict; unreachable keys are not the
-      // token's fault and stay a 503 problem.
-      if (error instanceof OctError && error.code !== "keys_unavailable") {
+      // Every refusal of the token is a verdict; unreachable keys or status
+      // lists are not the token's fault and stay 503 problems.
+      if (error instanceof OctError && !isUnavailable(error)) {
         return c.json({ valid: false, error: error.code, detail: error.message });
       }
       throw error;

@@ -46,6 +46,7 @@ describe("the vectors", () => {
       "key-sets",
       "providers",
       "federation",
+      "status-lists",
     ]);
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);

@@ -51,6 +51,8 @@ const servesApp = (command: ReadmeCommand) => /^npm run example:paid-inference$/
  */
 const EXPECTED: [RegExp, RegExp][] = [
   [/^npm run demo$/, /9\. .*settlement/i],
+  [/^npx oct redemptions --party provider:carrier-b-edge/, / carrier-b-edge /],
+  [/^npx oct metrics --party operator:ops/, /# TYPE oct_http_requests_total counter/],
   [/^npx oct inspect --token-file \.oct\/demo-token\.jwt/, /verdict\s+valid/],
   [/^npx oct redeem --token-file \.oct\/demo-token\.jwt/, /: committed/],
   [/^npx oct receipt verify/, /status\s+committed/],
@@ -247,7 +249,7 @@ describe("the packed package, installed in an empty project", () => {
   it("verifies a token through the library, from ESM and from CommonJS, with its types", async () => {
     writeFileSync(
       join(project, "verify.ts"),
-      `import { generateSigningKey, mintToken, publicJwks, loadNetwork, verifyToken, CarrierKeys, systemClock, webCryptoSignatures, type MintClaims } from "open-compute-token";
+      `import { generateSigningKey, mintToken, publicJwks, loadNetwork, verifyToken, CarrierKeys, RemoteStatusLists, systemClock, webCryptoSignatures, type MintClaims } from "open-compute-token";
 const key = await generateSigningKey("ES256");
 const now = Math.floor(Date.now() / 1000);
 const claims: MintClaims = { iss: "https://tokens.c.example", sub: "acct-1", jti: "t-1", iat: now, exp: now + 600, oct: { ver: "0.1", amount: "5", unit: "pflop" } };
@@ -258,7 +260,9 @@ const network = loadNetwork({
   providers: [],
   tariffs: [],
 });
-const verified = await verifyToken(token, { network, keys: new CarrierKeys(), clock: systemClock, signatures: webCryptoSignatures });
+const keys = new CarrierKeys();
+const statusLists = new RemoteStatusLists({ clock: systemClock, limits: network.limits, keys, signatures: webCryptoSignatures });
+const verified = await verifyToken(token, { network, keys, statusLists, clock: systemClock, signatures: webCryptoSignatures });
 console.log(JSON.stringify({ carrier: verified.carrier.id, oct: verified.claims.oct }));
 `,
     );

@@ -30,11 +30,11 @@ async function inspect(token: unknown): Promise<Inspection> {
   return body;
 }
 
-/** The statuses of the 8 steps when `failing` fails. */
+/** The statuses of the 9 steps when `failing` fails. */
 function expectFailureAt(body: Inspection, failing: number, code: string) {
   expect(body.valid).toBe(false);
   expect(body.error).toBe(code);
-  expect(body.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(body.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   for (const step of body.steps) {
     const expected =
       step.step < failing ? "passed" : step.step === failing ? "failed" : "not_reached";
@@ -48,12 +48,12 @@ function expectFailureAt(body: Inspection, failing: number, code: string) {
 }
 
 describe("POST /v1/inspect", () => {
-  it("a valid token: all 8 steps passed, its claims, balance and redemptions", async () => {
+  it("a valid token: all 9 steps passed, its claims, balance and redemptions", async () => {
     const c = claims();
     const token = await mintToken(c, gw.keys.eddsa);
     const body = await inspect(token);
     expect(body.valid).toBe(true);
-    expect(body.steps).toHaveLength(8);
+    expect(body.steps).toHaveLength(9);
     expect(body.steps.every((s) => s.status === "passed" && s.code === undefined)).toBe(true);
     expect(body.steps[6]).toEqual({
       step: 7,

@@ -192,9 +192,9 @@ describe("offline verification against a pasted JWK Set (the browser's, run here
       issuer: ISSUER_A,
       issuerNamed: true,
     });
-    expect(statuses(answer)).toEqual(Array(8).fill("passed"));
+    expect(statuses(answer)).toEqual(Array(9).fill("passed"));
     expect(answer.steps.map((s) => s.section)).toEqual(
-      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `6.2 step ${n}`),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `6.2 step ${n}`),
     );
   });
 
@@ -250,7 +250,7 @@ describe("offline verification against a pasted JWK Set (the browser's, run here
           .slice(0, step - 1)
           .every((s) => s === "passed" || s === "not_checked"),
       ).toBe(true);
-      expect(statuses(answer).slice(step)).toEqual(Array(8 - step).fill("not_reached"));
+      expect(statuses(answer).slice(step)).toEqual(Array(9 - step).fill("not_reached"));
     },
   );
 
@@ -378,6 +378,7 @@ describe("GET /openapi.json", () => {
       "POST /v1/quotes",
       "POST /v1/redemptions",
       "GET /v1/redemptions/{id}",
+      "GET /v1/redemptions",
       "POST /v1/redemptions/{id}/capture",
       "POST /v1/redemptions/{id}/void",
       "POST /v1/balance",
@@ -448,13 +449,13 @@ describe("GET /openapi.json", () => {
     ]);
   });
 
-  it("explains the eight steps of spec §6.2, for the pages that show a verification", () => {
+  it("explains the nine steps of spec §6.2, for the pages that show a verification", () => {
     const steps = doc["x-oct-verification-steps"] as {
       step: number;
       title: string;
       text: string;
     }[];
-    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(steps.map((s) => s.title)).toEqual([
       "Size",
       "Compact format",
@@ -464,8 +465,10 @@ describe("GET /openapi.json", () => {
       "Key",
       "Signature",
       "Claims",
+      "Status",
     ]);
     expect(steps[6]!.text).toContain("signature_invalid");
+    expect(steps[8]!.text).toContain("token_revoked");
     for (const step of steps) expect(spec).toContain(step.text.split("\n")[0]!);
   });
 
@@ -538,22 +541,24 @@ describe("GET /openapi.json", () => {
       listed.set(key, codes);
     }
     const tokenCodes = [...registry.values()]
-      .filter((r) => r.sections.includes("6.2") && r.code !== "keys_unavailable")
+      .filter((r) => r.sections.includes("6.2") && !r.statuses.includes(503))
       .map((r) => r.code);
     expect(tokenCodes).toContain("signature_invalid");
     for (const key of ["POST /v1/quotes", "POST /v1/redemptions", "POST /v1/balance"]) {
       for (const code of tokenCodes)
         expect(listed.get(key)!.has(code), `${key} ${code}`).toBe(true);
       expect(listed.get(key)!.get("keys_unavailable")).toEqual([503]);
+      expect(listed.get(key)!.get("status_unavailable")).toEqual([503]);
       expect(listed.get(key)!.get("payload_too_large")).toEqual([413]);
     }
-    // a token failure is a verdict of POST /v1/verify and /v1/inspect, keys_unavailable a problem
+    // a token failure is a verdict of POST /v1/verify and /v1/inspect, an unavailable key set or status list a problem
     for (const key of ["POST /v1/verify", "POST /v1/inspect"]) {
       const [path, method] = [key.split(" ")[1]!, "post"];
       const verdicts = doc.paths[path][method].responses["200"]["x-oct-verdict-codes"];
       expect(new Set(verdicts)).toEqual(new Set(tokenCodes));
       for (const code of tokenCodes) expect(listed.get(key)!.has(code)).toBe(false);
       expect(listed.get(key)!.get("keys_unavailable")).toEqual([503]);
+      expect(listed.get(key)!.get("status_unavailable")).toEqual([503]);
     }
     const redeem = listed.get("POST /v1/redemptions")!;
     expect(redeem.get("provider_unavailable")).toEqual([502, 503]);
@@ -613,6 +618,18 @@ describe("GET /openapi.json", () => {
       "application/json",
       "text/csv",
     ]);
+    // The books and the metrics answer a party's client assertion (§7.13), nothing else does.
+    const secured = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json)
+        .filter(([, operation]) => (operation as Json).security)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(secured.sort()).toEqual(["GET /metrics", "GET /v1/redemptions", "GET /v1/settlements"]);
+    expect(settlements.security).toEqual([{ clientAssertion: [] }]);
+    expect(doc.components.securitySchemes.clientAssertion).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+    });
     expect(doc.paths["/v1/redemptions/{id}"].get.parameters[0]).toMatchObject({
       name: "id",
       in: "path",
@@ -737,6 +754,9 @@ describe("the API reference's examples: what the demo gateway really answers", (
       "unit_unknown",
       "quote_invalid",
       "not_found",
+      "authentication_required",
+      "party_forbidden",
+      "client_assertion_replayed",
     ])
       expect(codes, code).toContain(code);
     // ids have the form the gateway gives them, not the spec's illustrative one

@@ -3,13 +3,13 @@
  * fetches shared by concurrent verifications (the store is a Map, as a
  * process keeps it; the gateway is the Node composition).
  */
-import type { CachedJwks } from "../../../src/adapters/keys/remote-jwks.ts";
+import type { StoredDocument } from "../../../src/adapters/http/remote-documents.ts";
 import { testGateway } from "../../support/gateway.ts";
 import { defineKeySetSuite } from "../../support/key-set-suite.ts";
 
 defineKeySetSuite({
   makeStore: () => {
-    const entries = new Map<string, CachedJwks>();
+    const entries = new Map<string, StoredDocument>();
     return {
       get: async (uri) => entries.get(uri),
       put: async (uri, entry) => void entries.set(uri, entry),

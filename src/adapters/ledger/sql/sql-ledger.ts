@@ -528,6 +528,8 @@ export class SqlLedger implements Ledger, GrantLedger {
       credited: credited.amount,
       tariff: JSON.stringify(record.tariff),
       committed_at: now,
+      token_key: record.tokenKey,
+      record: JSON.stringify(done),
     });
     return done;
   }
