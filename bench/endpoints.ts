@@ -4,14 +4,16 @@
  * judge an answer: success, refusal by design, or failure.
  */
 import {
+  COLD_ALGORITHMS,
   PROVIDER,
   REDEMPTION_AMOUNT,
   UNIT,
   type BenchAlgorithm,
+  type ColdAlgorithm,
   type Fixtures,
 } from "./fixtures.ts";
 
-export type Operation = "bare" | "verify" | "redeem-spread" | "redeem-hot";
+export type Operation = "bare" | "verify" | "verify-cold" | "redeem-spread" | "redeem-hot";
 export type Verdict = "ok" | "refused" | "failed";
 
 export interface Endpoint {
@@ -73,6 +75,31 @@ export function verifyEndpoint(
   };
 }
 
+/**
+ * `POST /v1/verify` with the next of `tokens` each request, round and round:
+ * the cold path. The pool is larger than the gateway's verified-token cache,
+ * so a token met again was evicted since (least recently used first).
+ */
+export function coldVerifyEndpoint(
+  server: string,
+  runtime: string,
+  path: string,
+  alg: BenchAlgorithm,
+  tokens: readonly string[],
+): Endpoint {
+  let turn = 0;
+  return {
+    ...verifyEndpoint(server, runtime, path, alg, tokens[0]!),
+    id: `${server}.verify-cold.${alg}`,
+    operation: "verify-cold",
+    next: () => ({
+      body: JSON.stringify({ token: tokens[turn++ % tokens.length] }),
+      headers: JSON_HEADERS,
+    }),
+    constant: false,
+  };
+}
+
 let keys = 0;
 const runId = Date.now().toString(36);
 
@@ -113,44 +140,46 @@ export function redeemEndpoint(
 
 /** Every endpoint of the run, in the order they are measured, for the servers that started. */
 export function endpoints(fixtures: Fixtures, servers: ReadonlySet<string>): Endpoint[] {
-  const { verifyTokens, spreadTokens, hotToken } = fixtures;
+  const { verifyTokens, spreadTokens, hotToken, coldTokens } = fixtures;
   const list: Endpoint[] = [];
-  const gateway = (server: string, runtime: string, bare: string, redeem: boolean) => {
+  const hot = (server: string, runtime: string, path: string, alg: ColdAlgorithm, id?: string) => {
+    const endpoint = verifyEndpoint(server, runtime, path, alg, verifyTokens[alg]);
+    list.push(id ? { ...endpoint, id: `${id}.verify.${alg}` } : endpoint);
+  };
+  const cold = (server: string, runtime: string, path: string, alg: ColdAlgorithm) =>
+    list.push(coldVerifyEndpoint(server, runtime, path, alg, coldTokens[alg]));
+  const gateway = (server: string, runtime: string, bare: string, coldAlgs: ColdAlgorithm[]) => {
     if (!servers.has(server)) return;
     list.push(bareEndpoint(server, runtime, bare));
-    for (const alg of ["EdDSA", "ES256"] as const) {
-      list.push(verifyEndpoint(server, runtime, "/v1/verify", alg, verifyTokens[alg]));
-    }
-    if (redeem) {
-      list.push(redeemEndpoint(server, runtime, "redeem-spread", spreadTokens));
-      list.push(redeemEndpoint(server, runtime, "redeem-hot", [hotToken]));
-    }
+    for (const alg of COLD_ALGORITHMS) hot(server, runtime, "/v1/verify", alg);
+    list.push(redeemEndpoint(server, runtime, "redeem-spread", spreadTokens));
+    list.push(redeemEndpoint(server, runtime, "redeem-hot", [hotToken]));
+    // Last: on workerd each fresh token's balance read wakes its own Durable
+    // Object, thousands a run, which wrangler dev keeps working on after.
+    for (const alg of coldAlgs) cold(server, runtime, "/v1/verify", alg);
   };
-  gateway("node", "Node", "/bare", true);
+  gateway("node", "Node", "/bare", []);
   if (servers.has("node-port")) {
-    for (const alg of ["EdDSA", "ES256"] as const) {
-      list.push(
-        verifyEndpoint("node-port", "Node, node:crypto port", "/v1/verify", alg, verifyTokens[alg]),
-      );
-    }
+    const runtime = "Node, node:crypto port";
+    for (const alg of COLD_ALGORITHMS) hot("node-port", runtime, "/v1/verify", alg);
+    for (const alg of COLD_ALGORITHMS) cold("node-port", runtime, "/v1/verify", alg);
   }
-  gateway("workerd", "workerd", "/healthz", true);
+  gateway("workerd", "workerd", "/healthz", ["EdDSA"]);
   if (servers.has("express")) {
-    list.push(
-      verifyEndpoint(
-        "express",
-        "Express + jsonwebtoken",
-        "/v1/verify/ES256",
-        "ES256",
-        verifyTokens.ES256,
-      ),
-    );
+    cold("express", "Express + jsonwebtoken", "/v1/verify/ES256", "ES256");
   }
   if (servers.has("fast-jwt")) {
-    for (const alg of ["EdDSA", "ES256"] as const) {
-      list.push(
-        verifyEndpoint("fast-jwt", "Hono + fast-jwt", `/v1/verify/${alg}`, alg, verifyTokens[alg]),
+    for (const alg of COLD_ALGORITHMS) {
+      hot(
+        "fast-jwt",
+        "Hono + fast-jwt, cache on",
+        `/v1/verify-cached/${alg}`,
+        alg,
+        "fast-jwt-cache",
       );
+    }
+    for (const alg of COLD_ALGORITHMS) {
+      cold("fast-jwt", "Hono + fast-jwt, cache off", `/v1/verify/${alg}`, alg);
     }
   }
   return list;

@@ -36,7 +36,22 @@ export interface Fixtures {
   spreadTokens: string[];
   /** One EdDSA token worth plenty, for redemptions all on one token. */
   hotToken: string;
+  /**
+   * Distinct valid tokens per algorithm, for the cold path: a new token each
+   * request. More of them than the gateway's verified-token cache holds
+   * entries, so a token met again has been evicted (its cache is an LRU).
+   */
+  coldTokens: Record<ColdAlgorithm, string[]>;
 }
+
+export const COLD_ALGORITHMS = ["EdDSA", "ES256"] as const;
+/**
+ * Fresh tokens per algorithm for the cold rows: more than the default
+ * `verify_cache_max_entries` (10,000), so that going round the pool every
+ * token was evicted before it comes again.
+ */
+export const COLD_POOL = 12_000;
+export type ColdAlgorithm = (typeof COLD_ALGORITHMS)[number];
 
 function networkDocument(keys: Record<BenchAlgorithm, PrivateJwk>, receipt: PrivateJwk) {
   return {
@@ -74,8 +89,26 @@ function claims(alg: BenchAlgorithm, jti: string, amount: string): MintClaims {
   };
 }
 
-/** Generates keys, the network file and the tokens. */
-export async function makeFixtures(spreadCount: number): Promise<Fixtures> {
+/** `count` tokens of `alg`, signed a batch at a time. */
+async function mintMany(
+  alg: BenchAlgorithm,
+  key: PrivateJwk,
+  prefix: string,
+  amount: string,
+  count: number,
+): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += 256) {
+    const batch = Array.from({ length: Math.min(256, count - i) }, (_, j) =>
+      mintToken(claims(alg, `${prefix}-${i + j}`, amount), key),
+    );
+    tokens.push(...(await Promise.all(batch)));
+  }
+  return tokens;
+}
+
+/** Generates keys, the network file and the tokens (`coldCount` fresh tokens per algorithm). */
+export async function makeFixtures(spreadCount: number, coldCount = 0): Promise<Fixtures> {
   const dir = mkdtempSync(join(tmpdir(), "oct-bench-"));
   const generated = await Promise.all(ALGORITHMS.map((alg) => generateSigningKey(alg)));
   const keys = Object.fromEntries(ALGORITHMS.map((alg, i) => [alg, generated[i]!])) as Record<
@@ -90,14 +123,28 @@ export async function makeFixtures(spreadCount: number): Promise<Fixtures> {
   for (const alg of ALGORITHMS) {
     verifyTokens[alg] = await mintToken(claims(alg, `bench-${run}-verify`, "1000"), keys[alg]);
   }
-  const spreadTokens: string[] = [];
-  for (let i = 0; i < spreadCount; i++) {
-    spreadTokens.push(
-      await mintToken(claims("EdDSA", `bench-${run}-spread-${i}`, "1000000"), keys.EdDSA),
-    );
-  }
+  const spreadTokens = await mintMany(
+    "EdDSA",
+    keys.EdDSA,
+    `bench-${run}-spread`,
+    "1000000",
+    spreadCount,
+  );
   const hotToken = await mintToken(claims("EdDSA", `bench-${run}-hot`, "1000000000"), keys.EdDSA);
-  const fixtures = { dir, networkPath, document, keys, verifyTokens, spreadTokens, hotToken };
+  const coldTokens = {} as Record<ColdAlgorithm, string[]>;
+  for (const alg of COLD_ALGORITHMS) {
+    coldTokens[alg] = await mintMany(alg, keys[alg], `bench-${run}-cold`, "1000", coldCount);
+  }
+  const fixtures = {
+    dir,
+    networkPath,
+    document,
+    keys,
+    verifyTokens,
+    spreadTokens,
+    hotToken,
+    coldTokens,
+  };
   writeFileSync(join(dir, "fixtures.json"), JSON.stringify(fixtures));
   return fixtures;
 }

@@ -35,13 +35,18 @@ export interface Ratio {
   runs: number[];
 }
 
-/** A ratio of two endpoints' throughput, run by run; `undefined` when one is missing. */
+/**
+ * A ratio of two endpoints' figures, run by run: throughput (ours over the
+ * best of `denominators`) or p99 one request at a time (ours over the
+ * lowest); skipped when one side is missing.
+ */
 export interface RatioSpec {
   id: string;
   what: string;
   numerator: string;
   /** The best of these, in each run. */
   denominators: string[];
+  measure?: "rps" | "p99";
 }
 
 export async function runHttpPhase(
@@ -102,8 +107,10 @@ export async function runHttpPhase(
     const top = runs.get(spec.numerator);
     const others = spec.denominators.map((id) => runs.get(id)).filter((r) => r !== undefined);
     if (!top || others.length === 0) continue;
-    const perRun = top.map(
-      (r, i) => r.throughput.rps / Math.max(...others.map((o) => o[i]!.throughput.rps)),
+    const perRun = top.map((r, i) =>
+      spec.measure === "p99"
+        ? r.latency.p99_us / Math.min(...others.map((o) => o[i]!.latency.p99_us))
+        : r.throughput.rps / Math.max(...others.map((o) => o[i]!.throughput.rps)),
     );
     ratios.push({ id: spec.id, what: spec.what, median: median(perRun), runs: perRun });
   }

@@ -1,6 +1,6 @@
 /**
  * @module How long each measurement lasts: the full run (five short runs of
- * everything, about 5.5 minutes on 2 slow cores) or `--quick` (about a minute, one run each: a smoke test of
+ * everything, about 8 minutes on 2 slow cores) or `--quick` (about a minute and a half, one run each: a smoke test of
  * the benchmark itself, not figures to quote).
  */
 

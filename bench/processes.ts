@@ -118,18 +118,19 @@ async function ready(
   throw new Error(`not ready after ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts `bench/servers/<file>` with Node on a free port. */
+/** Starts `bench/servers/<file>` with Node on a free port; `nodeArgs` such as `--cpu-prof`. */
 export async function startNodeServer(
   name: string,
   file: string,
   env: Record<string, string>,
   cpu: number | undefined,
+  nodeArgs: readonly string[] = [],
 ): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const node = [
     process.execPath,
-    ["--disable-warning=ExperimentalWarning", `bench/servers/${file}`],
+    ["--disable-warning=ExperimentalWarning", ...nodeArgs, `bench/servers/${file}`],
   ];
   const started = start(name, url, onCpu(cpu, node[0] as string, node[1] as string[]), {
     ...env,

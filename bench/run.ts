@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench` (about 5 minutes on 2 slow cores) or
+ * @module `npm run bench` (about 8 minutes on 2 slow cores) or
  * `npm run bench -- --quick` (about 1 minute, one short run of each: a
  * smoke test). Measures on this machine, side by side in one run: the
  * limit (raw signature verification), core verification, HTTP verify and
@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { IN_FLIGHT, runCpuPhase } from "./cpu/phase.ts";
 import { endpoints } from "./endpoints.ts";
-import { makeFixtures, type Fixtures } from "./fixtures.ts";
+import { COLD_POOL, makeFixtures, type Fixtures } from "./fixtures.ts";
 import { runHttpPhase } from "./http-phase.ts";
 import { describeMachine } from "./machine.ts";
 import { parseOptions } from "./options.ts";
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   if (!pin) notes.push("no taskset or fewer than 2 CPUs: servers and load share the cores");
   if (options.quick) notes.push("--quick: one short run of each, a smoke test; do not quote");
   log(`fixtures (${options.quick ? "quick" : "full"} run)`);
-  const fixtures = await makeFixtures(options.quick ? 100 : 500);
+  const fixtures = await makeFixtures(options.quick ? 100 : 500, COLD_POOL);
   const stop = async () => {
     await stopAll();
     rmSync(fixtures.dir, { recursive: true, force: true });

@@ -27,6 +27,7 @@ const verdict = (t: Target | undefined) => (t ? `${t.target}: ${t.met ? "met" : 
 const ITEM: Record<string, string> = {
   bare: "3",
   verify: "3",
+  "verify-cold": "3",
   "redeem-spread": "4",
   "redeem-hot": "4",
 };
@@ -91,25 +92,31 @@ export function renderTable(
   }
   for (const row of rows) {
     const server = row.id.split(".")[0]!;
-    const peer = server === "express" || server === "fast-jwt";
+    const peer = server === "express" || server.startsWith("fast-jwt");
     const item = peer ? "6" : server === "workerd" ? "5" : (ITEM[row.operation] ?? "");
     const name =
       row.operation === "bare"
         ? `bare: GET ${row.path}`
         : row.operation === "verify"
-          ? `HTTP verify ${row.alg}`
-          : row.operation === "redeem-spread"
-            ? "redeem, spread over many tokens"
-            : "redeem, one hot token";
-    let ratioText = "";
+          ? `HTTP verify ${row.alg}, hot: one token`
+          : row.operation === "verify-cold"
+            ? `HTTP verify ${row.alg}, cold: new token each`
+            : row.operation === "redeem-spread"
+              ? "redeem, spread over many tokens"
+              : "redeem, one hot token";
     const toBare = ratio(`${row.id}/bare`);
     const toPeers = ratio(`${row.id}/peers`);
-    if (toBare !== undefined) ratioText = `${two(toBare)} of bare`;
-    if (toPeers !== undefined) ratioText += `, ${two(toPeers)} of peer`;
+    const p99ToPeers = ratio(`${row.id}/peers-p99`);
+    const parts: string[] = [];
+    if (toBare !== undefined) parts.push(`${two(toBare)} of bare`);
+    if (toPeers !== undefined) parts.push(`${two(toPeers)} of peer`);
+    if (p99ToPeers !== undefined) parts.push(`p99 ${two(p99ToPeers)} of peer`);
+    const ratioText = parts.join(", ");
     const verdicts = [
       target(`${row.id}.p99`),
       target(`${row.id}.failed`),
       target(`${row.id}/peers`),
+      target(`${row.id}/peers-p99`),
     ]
       .filter((t) => t !== undefined)
       .map(verdict)

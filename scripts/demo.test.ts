@@ -26,7 +26,10 @@ describe("npm run demo", () => {
     expect(stderr).toBe("");
     expect(status).toBe(0);
     const steps = [...stdout.matchAll(/^(\d+)\. (.*)$/gm)].map((m) => m[2]);
-    expect(steps).toHaveLength(9);
+    expect(steps).toHaveLength(10);
+    expect(steps[9]).toBe(
+      "carrier-b-edge lists the redemptions it is owed for (GET /v1/redemptions)",
+    );
     expect(stdout).toContain("carrier-a signs with its EdDSA demo key");
     expect(stdout).toContain(
       "valid: signed by a trusted carrier (carrier-a), 100 gpu-second:h100-sxm remaining",
@@ -46,6 +49,12 @@ describe("npm run demo", () => {
       "carrier-a -> carrier-b-edge: 1 redemption(s), debited 40 gpu-second:h100-sxm, credited 100 gpu-second:a100-sxm",
     );
     expect(stdout).toMatch(/signature verified: ES256, kid \S+; the signed payload is the report/);
+    expect(stdout).toContain("carrier A signs a client assertion with its key");
+    expect(stdout).toMatch(
+      new RegExp(
+        `Z  ${id!.replace(/[.]/g, "\\.")}  40 gpu-second:h100-sxm -> 100 gpu-second:a100-sxm`,
+      ),
+    );
     expect(existsSync(join(dir, "demo-token.jwt"))).toBe(true);
     expect(existsSync(join(dir, "demo-receipt.jwt"))).toBe(true);
   });

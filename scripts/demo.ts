@@ -2,13 +2,16 @@
  * @module `npm run demo`: the whole OCT story against a running gateway, in
  * plain words: carrier A mints a token, the gateway verifies it, carrier B's
  * provider quotes and redeems it exactly once, an over-spend is refused, the
- * receipt is verified offline and the settlement report says who owes whom.
+ * receipt is verified offline, the settlement report says who owes whom
+ * (to carrier A, which signs its request for it) and the provider lists the
+ * redemptions it is owed for (spec §7.13).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { mintToken } from "../src/core/issuer/mint.ts";
+import { makeClientAssertion } from "../src/core/party/make-assertion.ts";
 import type { PrivateJwk } from "../src/core/signing/keys.ts";
 import {
   DEFAULT_GATEWAY,
@@ -35,6 +38,10 @@ const CARRIER_A = {
   key: new URL("../config/demo/keys/carrier-a.private.jwk.json", import.meta.url),
 };
 const PROVIDER = "carrier-b-edge";
+const PROVIDER_KEY = new URL(
+  "../config/demo/keys/carrier-b-edge.private.jwk.json",
+  import.meta.url,
+);
 const TOKEN_UNIT = "gpu-second:h100-sxm";
 const PROVIDER_UNIT = "gpu-second:a100-sxm";
 
@@ -216,14 +223,28 @@ export async function main(argv: string[], out: Output): Promise<number> {
       `it attests: ${rc.carrier} owes ${rc.provider} ${q(rc.credited)}, valued at ${q(rc.debited)}`,
     );
 
-    step("Settlement report since the demo started (GET /v1/settlements)");
+    step("Settlement report since the demo started, to carrier A (GET /v1/settlements)");
+    /** A fresh client assertion of a party (§7.13): one per request. */
+    const as = async (party: string, keyFile: URL) => ({
+      authorization: `Bearer ${await makeClientAssertion({
+        party,
+        gateway: keys.id,
+        key: JSON.parse(readFileSync(keyFile, "utf8")) as PrivateJwk,
+      })}`,
+    });
+    say(
+      "the books answer only the parties they concern: carrier A signs a client assertion with its key",
+    );
     const query = new URLSearchParams({
       from: startedAt.toISOString(),
       to: new Date(Date.now() + 1000).toISOString(),
-      carrier: CARRIER_A.id,
       provider: PROVIDER,
     });
-    const { body: report } = await client.call<SettlementReport>("GET", `/v1/settlements?${query}`);
+    const { body: report } = await client.call<SettlementReport>(
+      "GET",
+      `/v1/settlements?${query}`,
+      { headers: await as(`carrier:${CARRIER_A.id}`, CARRIER_A.key) },
+    );
     if (report.totals.length === 0)
       throw new StoryError("the report has no entry for the redemption");
     for (const t of report.totals) {
@@ -235,6 +256,17 @@ export async function main(argv: string[], out: Output): Promise<number> {
     say(
       `signature verified: ${signed.header.alg}, kid ${signed.header.kid}; the signed payload is the report (JCS)`,
     );
+
+    step(`${PROVIDER} lists the redemptions it is owed for (GET /v1/redemptions)`);
+    const { body: listing } = await client.call<{
+      redemptions: (Redemption & { committed_at: string })[];
+    }>("GET", `/v1/redemptions?from=${encodeURIComponent(startedAt.toISOString())}`, {
+      headers: await as(`provider:${PROVIDER}`, PROVIDER_KEY),
+    });
+    if (!listing.redemptions.some((listed) => listed.id === r.id))
+      throw new StoryError(`the provider's listing lacks redemption ${r.id}`);
+    for (const listed of listing.redemptions)
+      say(`${listed.committed_at}  ${listed.id}  ${q(listed.debited)} -> ${q(listed.credited)}`);
 
     const dir = values["save-dir"] ?? ".oct";
     mkdirSync(dir, { recursive: true });
@@ -251,6 +283,7 @@ export async function main(argv: string[], out: Output): Promise<number> {
         `  npx oct inspect --token-file ${tokenFile} --gateway ${url}`,
         `  npx oct balance --token-file ${tokenFile}${g}`,
         `  npx oct receipt verify --receipt-file ${receiptFile}${g}`,
+        `  npx oct redemptions --party provider:${PROVIDER} --key config/demo/keys/${PROVIDER}.private.jwk.json${g}`,
         `  open ${url}/ (token inspector) and ${url}/docs (API reference)`,
       ].join("\n"),
     );

@@ -2,7 +2,7 @@
  * @module Generates `src/generated/` from `spec/`: TypeScript types
  * (json-schema-to-typescript), ajv standalone validators (no `eval` at run
  * time, as the Workers runtime requires), the unit registry, the error code
- * registry of §11 and the OpenAPI 3.1 document of the HTTP API (served at
+ * registry of §12 and the OpenAPI 3.1 document of the HTTP API (served at
  * `/openapi.json`); for the conformance runner, which imports nothing of
  * `src/`, the same validators and the types of its vector files; and the
  * requirements of the spec as data: an id inline after every RFC 2119
@@ -159,16 +159,16 @@ function errorsModule(spec: string): string {
     "export interface ErrorEntry {\n" +
     "  /** The HTTP statuses it is answered with, the usual one first. */\n" +
     "  readonly statuses: readonly number[];\n" +
-    "  /** Its Meaning in §11, the problem's `title`. */\n" +
+    "  /** Its Meaning in §12, the problem's `title`. */\n" +
     "  readonly title: string;\n" +
-    "  /** Where the spec raises it (§11's Raised by column). */\n" +
+    "  /** Where the spec raises it (§12's Raised by column). */\n" +
     "  readonly raisedBy: string;\n" +
     "  /** The steps of the verification algorithm (§6.2) that raise it. */\n" +
     "  readonly verificationSteps: readonly number[];\n" +
     "}\n\n" +
-    "/** The error code registry of `spec/oct.md` §11, in its order. */\n" +
+    "/** The error code registry of `spec/oct.md` §12, in its order. */\n" +
     `export const ERROR_REGISTRY = {\n${entries.join("\n")}\n} as const satisfies Record<string, ErrorEntry>;\n\n` +
-    "/** Every error code of `spec/oct.md` §11. */\n" +
+    "/** Every error code of `spec/oct.md` §12. */\n" +
     "export type ErrorCode = keyof typeof ERROR_REGISTRY;\n"
   );
 }

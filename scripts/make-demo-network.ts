@@ -1,8 +1,9 @@
 /**
  * @module Writes the demo network that `npm start` serves by default:
  * `config/demo/network.json` (public: carriers' public keys, providers,
- * tariffs) and `config/demo/keys/` (the demo carriers' private keys, kept
- * apart so the demo can mint tokens). Run once; the output is committed.
+ * tariffs) and `config/demo/keys/` (the private keys of the demo carriers,
+ * of a provider and of the operator, kept apart so the demo can mint tokens
+ * and read its books, §7.13). Run once; the output is committed.
  *
  *   node scripts/make-demo-network.ts
  */
@@ -15,9 +16,15 @@ mkdirSync(`${dir}keys`, { recursive: true });
 const carrierA = await generateSigningKey("EdDSA");
 const carrierB = await generateSigningKey("ES256");
 const gateway = await generateSigningKey("ES256");
+const operator = await generateSigningKey("EdDSA");
+const providerB = await generateSigningKey("EdDSA");
 
 const network = {
-  gateway: { id: "http://localhost:8787", receipt_keys: { keys: [gateway] } },
+  gateway: {
+    id: "http://localhost:8787",
+    receipt_keys: { keys: [gateway] },
+    operators: [{ id: "ops", jwks: publicJwks([operator]) }],
+  },
   carriers: [
     {
       id: "carrier-a",
@@ -39,6 +46,7 @@ const network = {
       id: "carrier-b-edge",
       adapter: "ledger",
       units: ["gpu-second:a100-sxm", "gpu-second:h100-sxm"],
+      jwks: publicJwks([providerB]),
     },
     { id: "carrier-a-cloud", adapter: "ledger", units: ["inference-token:llm-large", "pflop"] },
   ],
@@ -83,6 +91,8 @@ writeFileSync(`${dir}network.json`, JSON.stringify(network, null, 2) + "\n");
 for (const [name, key] of [
   ["carrier-a", carrierA],
   ["carrier-b", carrierB],
+  ["carrier-b-edge", providerB],
+  ["operator", operator],
 ] as const) {
   writeFileSync(`${dir}keys/${name}.private.jwk.json`, JSON.stringify(key, null, 2) + "\n");
 }

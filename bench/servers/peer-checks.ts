@@ -39,3 +39,5 @@ export function peerPolicies(
 
 /** The `alg` a peer routes on: `/v1/verify/ES256`. */
 export const PEER_ROUTE = "/v1/verify/:alg";
+/** The same with the peer's verified-token cache on (fast-jwt only). */
+export const CACHED_PEER_ROUTE = "/v1/verify-cached/:alg";

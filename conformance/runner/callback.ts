@@ -18,6 +18,8 @@ export interface Scripted {
   delayMs?: number;
   /** Keep the request open until {@link CallbackServer.release} answers it. */
   hold?: boolean;
+  /** An answer made from the request itself (a grant for a grant request), over the rest. */
+  respond?: (request: Received) => Scripted;
 }
 
 /** A request the gateway made, as the runner saw it. */
@@ -133,7 +135,8 @@ export class CallbackServer {
     };
     this.seen.push(received);
     for (const wake of this.waiters.splice(0)) wake();
-    const script = this.scripts.get(path) ?? { status: 404 };
+    const scripted = this.scripts.get(path) ?? { status: 404 };
+    const script = scripted.respond ? { ...scripted, ...scripted.respond(received) } : scripted;
     if (script.hold) {
       this.held.set(path, [...(this.held.get(path) ?? []), { response, request: received }]);
       return;

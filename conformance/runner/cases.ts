@@ -3,12 +3,13 @@
  * HTTP only. A case passes by returning and fails by throwing
  * {@link CaseFailure}.
  */
+import { partyHeaders } from "./assertion.ts";
 import { mint, type RunContext } from "./context.ts";
 import { checkSignedReport } from "./checks.ts";
 import { CaseFailure, expectAnswer, subsetMismatch, type Expectation } from "./match.ts";
+import { statusListCase } from "./status-lists.ts";
 import { expectVerdict, runStep, type Sequence } from "./steps.ts";
 import type { Case, Exchange, Suite } from "./types.ts";
-import { statusListCase } from "./status-lists.ts";
 
 export type { RunContext } from "./context.ts";
 
@@ -53,11 +54,20 @@ async function requestCase(c: Case, ctx: RunContext, log: Exchange[]): Promise<v
     const r = request.bodyRepeat;
     body = r.prefix + r.text.repeat(r.count) + r.suffix;
   }
-  const answer = await ctx.client.send(log, request.method, fill(request.path), {
-    ...(request.headers ? { headers: request.headers } : {}),
-    ...(body !== undefined ? { body } : {}),
-    ...(request.chunked ? { chunked: true } : {}),
-  });
+  const credentials = request.assertion
+    ? await partyHeaders(request.assertion, ctx, log)
+    : undefined;
+  const send = () =>
+    ctx.client.send(log, request.method, fill(request.path), {
+      ...(request.headers || credentials
+        ? { headers: { ...request.headers, ...credentials } }
+        : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(request.chunked ? { chunked: true } : {}),
+    });
+  // A replay: the first use is not judged, the second is.
+  if (request.assertion?.replay) await send();
+  const answer = await send();
   const expected = c.expected as Expectation & { signedReport?: boolean };
   expectAnswer(answer, expected);
   if (expected.signedReport) await checkSignedReport(answer.json, ctx, log);

@@ -14,6 +14,8 @@ export interface TestNetwork {
   gateway: { id: string };
   carriers: { id: string; issuer: string; jwks?: { keys: Record<string, unknown>[] } }[];
   limits: { quote_ttl_seconds: number; [limit: string]: number };
+  /** The gateways the runner plays (spec §11): it signs their documents with suite keys. */
+  peers?: { id: string }[];
 }
 
 export interface RunContext {

@@ -1,5 +1,5 @@
 /**
- * @module Holder keys and DPoP proofs (`spec/oct.md` §2.6, §6.5), made by the
+ * @module Holder keys and DPoP proofs (`spec/oct.md` §2.6, §6.6), made by the
  * runner itself with node:crypto, as a holder's client would: the suite
  * generates its holder keys at each run (holders are not configured in the
  * test network; a token names one as `holder`, which sets `cnf.jkt`), and a

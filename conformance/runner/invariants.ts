@@ -6,6 +6,15 @@
  * show (§7.11). A case names its rule (`input.invariant`); it fails on the
  * first answer that breaks it, which the report shows.
  */
+import { partyHeaders, SUITE_OPERATOR } from "./assertion.ts";
+
+/** The 401 codes of a party's credentials (spec §7.13). */
+const PARTY_CODES = new Set<unknown>([
+  "authentication_required",
+  "party_unknown",
+  "client_assertion_invalid",
+  "client_assertion_replayed",
+]);
 import type { FullExchange } from "./client.ts";
 import type { RunContext } from "./context.ts";
 import { CaseFailure, schemaMismatch } from "./match.ts";
@@ -75,12 +84,18 @@ const RULES: Record<
   "www-authenticate": (e) => {
     if (e.answer.status !== 401) return undefined;
     const code = body(e)?.code;
-    // The OCT challenge, alone or beside another (a DPoP one for a refused holder proof, §6.5).
+    // A party's credentials are challenged with Bearer (spec §7.13), a token with OCT (§14.4),
+    // alone or beside another challenge (a DPoP one for a refused holder proof, §6.6).
     const field = e.answer.headers.get("www-authenticate") ?? "";
-    const challenge = new RegExp(`(^|,\\s*)OCT error="${code}"(\\s*,|$)`);
-    return challenge.test(field)
+    const wanted = !PARTY_CODES.has(code)
+      ? `OCT error="${code}"`
+      : code === "authentication_required"
+        ? 'Bearer realm="oct"'
+        : 'Bearer realm="oct", error="invalid_token"';
+    const tokenChallenge = new RegExp(`(^|,\\s*)OCT error="${code}"(\\s*,|$)`);
+    return (PARTY_CODES.has(code) ? field === wanted : tokenChallenge.test(field))
       ? undefined
-      : `WWW-Authenticate is ${JSON.stringify(e.answer.headers.get("www-authenticate"))}, not OCT error="${code}"`;
+      : `WWW-Authenticate is ${JSON.stringify(e.answer.headers.get("www-authenticate"))}, not ${wanted}`;
   },
   allow: (e) =>
     e.answer.status !== 405 || /^[A-Z]+(\s*,\s*[A-Z]+)*$/.test(e.answer.headers.get("allow") ?? "")
@@ -152,7 +167,10 @@ async function checkMetrics(
   exchanges: readonly FullExchange[],
   log: Exchange[],
 ): Promise<void> {
-  const answer = await ctx.client.send(log, "GET", "/metrics");
+  // The metrics answer the gateway's operators only (spec §7.11, §7.13).
+  const answer = await ctx.client.send(log, "GET", "/metrics", {
+    headers: await partyHeaders(SUITE_OPERATOR, ctx, log),
+  });
   if (answer.status !== 200)
     throw new CaseFailure(`GET /metrics answered ${answer.status}`, answer.status);
   const secrets = new Set<string>(ctx.sentTokens);

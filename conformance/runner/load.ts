@@ -23,6 +23,7 @@ export const SUITE_NAMES: readonly string[] = [
   "settlement",
   "key-sets",
   "providers",
+  "federation",
   "status-lists",
 ];
 const SUITE_FILES = SUITE_NAMES.map((name) => `${name}.json`);

@@ -75,7 +75,7 @@ export interface Expectation {
   schema?: string;
   headers?: Record<string, string>;
   text?: string;
-  /** Members the JSON answer must not have (a balance shown to no one, §6.5). */
+  /** Members the JSON answer must not have (a balance shown to no one, §6.6). */
   absent?: string[];
   /** `expires_at` is this many seconds after the answer's Date header (within 2 s). */
   expiresIn?: number;

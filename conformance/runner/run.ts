@@ -28,7 +28,7 @@ export const SUITE_VERSION = "0.1";
 /** Where the implementation reaches the runner's callback server unless told otherwise. */
 export const DEFAULT_CALLBACK = NETWORK_CALLBACK;
 /** The suites whose cases need the callback server. */
-export const CALLBACK_SUITES: readonly string[] = ["key-sets", "providers"];
+export const CALLBACK_SUITES: readonly string[] = ["key-sets", "providers", "federation"];
 /** Beyond this difference between the runner's clock and the gateway's, time-sensitive cases may mislead. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 

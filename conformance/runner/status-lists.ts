@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { deflateSync } from "node:zlib";
-import type { RunContext } from "./cases.ts";
+import type { RunContext } from "./context.ts";
 import { CaseFailure, expectAnswer, type Expectation } from "./match.ts";
 import { buildToken, signBytes } from "./token-recipe.ts";
 import type { Case, Exchange, Step } from "./types.ts";

@@ -5,6 +5,7 @@
  * callback server. Answers are saved by name for later steps
  * (`${name.member}`); a step fails by throwing {@link CaseFailure}.
  */
+import { partyHeaders, SUITE_OPERATOR } from "./assertion.ts";
 import { createHash } from "node:crypto";
 import { decodeJwt } from "jose";
 import type { Answer } from "./client.ts";
@@ -26,7 +27,7 @@ export interface Sequence {
   pending: Record<string, Promise<Answer>>;
   /** How many requests the callback server had received when the case began. */
   receivedBefore: number;
-  /** Holder proofs made by earlier steps, by `save` name (spec §6.5). */
+  /** Holder proofs made by earlier steps, by `save` name (spec §6.6). */
   proofs: Map<string, string>;
 }
 
@@ -112,6 +113,43 @@ const withoutRequestId = (json: unknown) => {
   return rest;
 };
 
+/** The visited gateway the runner plays, a peer of the test network (its key peer-visited-eddsa). */
+const VISITED_PEER = "https://visited.conformance.example";
+
+/**
+ * A grant request (spec §11.5) the runner signs as the test network's peer,
+ * for the case's token, with the step's `document` changes: a JWS like a
+ * token, so the token recipe mints it (claims merged, a null removes one).
+ */
+function grantRequest(step: Step, token: string, ctx: RunContext): string {
+  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
+  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+  const document = step.document ?? {};
+  return mint(
+    {
+      ...document,
+      key: document.key ?? "peer-visited-eddsa",
+      header: { typ: "oct-grant-request+jwt", ...document.header },
+      claims: {
+        sub: null,
+        nbf: null,
+        exp: null,
+        oct: null,
+        iss: peer,
+        aud: ctx.network.gateway.id,
+        oct_grant_request: {
+          token,
+          amount: "400",
+          min_amount: "40",
+          unit: "gpu-second:h100-sxm",
+        },
+        ...document.claims,
+      },
+    },
+    ctx,
+  ).token;
+}
+
 export async function runStep(
   step: Step,
   seq: Sequence,
@@ -129,7 +167,7 @@ export async function runStep(
     ).token;
   }
   const body = { token, ...fill(step.body ?? {}, seq.saved, now) };
-  /** The step's `DPoP` field, made for a POST to `path` under the gateway's id (§6.5). */
+  /** The step's `DPoP` field, made for a POST to `path` under the gateway's id (§6.6). */
   const dpop = async (path: string): Promise<Record<string, string>> => {
     if (!step.proof) return {};
     const { id } = await ctx.gateway(log);
@@ -194,6 +232,12 @@ export async function runStep(
         : await ctx.client.send(log, "POST", path);
       break;
     }
+    case "grant-request":
+      answer = await ctx.client.send(log, "POST", "/v1/grants", {
+        headers: { "content-type": "application/oct-grant-request+jwt" },
+        body: grantRequest(step, seq.minted.token, ctx),
+      });
+      break;
     case "request":
       answer = await ctx.client.send(log, step.method ?? "GET", fill(step.path!, seq.saved, now), {
         ...(step.headers ? { headers: step.headers } : {}),
@@ -278,8 +322,7 @@ export async function runStep(
     }
     case "hook-received":
       return hookReceived(step, expect, seq, ctx);
-    case "setStatus":
-    case "outage":
+    default:
       throw new Error(`a ${step.do} step belongs to the status-lists suite`);
   }
   expectAnswer(answer, expect);
@@ -365,7 +408,15 @@ async function settlementStep(
     seq.saved,
     now,
   ) as Record<string, string>;
-  const answer = await ctx.client.send(log, "GET", `/v1/settlements?${new URLSearchParams(query)}`);
+  // The books answer a party (spec §7.13): the case's, else the suite's operator.
+  const answer = await ctx.client.send(
+    log,
+    "GET",
+    `/v1/settlements?${new URLSearchParams(query)}`,
+    {
+      headers: await partyHeaders(step.assertion ?? SUITE_OPERATOR, ctx, log),
+    },
+  );
   const { id } = await ctx.gateway(log);
   if (query.format === "csv") {
     expectAnswer(answer, {

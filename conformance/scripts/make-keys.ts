@@ -79,12 +79,20 @@ const keys: Record<string, JWK> = {
   "carrier-e-es384": await named(ec("carrier-e-es384", "secp384r1", "P-384"), "ES384"),
   "carrier-s-eddsa": await named(ed25519("carrier-s-eddsa"), "EdDSA"),
   "carrier-u-eddsa": await named(ed25519("carrier-u-eddsa"), "EdDSA"),
+  // The parties that read the books (spec §7.13): the gateway's operator and provider edge-b.
+  "operator-eddsa": await named(ed25519("operator-eddsa"), "EdDSA"),
+  "edge-b-es256": await named(ec("edge-b-es256", "prime256v1", "P-256"), "ES256"),
   // Keys of the carriers whose key sets the runner serves (spec §5.5), and a
   // key too weak for any set (RSA of 1024 bits, §5.4 item 4).
   "keyset-1": await named(ed25519("keyset-1"), "EdDSA"),
   "keyset-2": await named(ed25519("keyset-2"), "EdDSA"),
   "keyset-3": await named(ec("keyset-3", "prime256v1", "P-256"), "ES256"),
   "keyset-rsa-1024": await named(rsa(previous?.keys["keyset-rsa-1024"], 1024), "PS256"),
+  // The gateway the runner plays when it asks the gateway under test, a token's home, for a
+  // grant (spec §11): a peer of the test network.
+  "peer-visited-eddsa": await named(ed25519("peer-visited-eddsa"), "EdDSA"),
+  // The home the runner plays when the gateway under test redeems a token homed there.
+  "peer-home-eddsa": await named(ed25519("peer-home-eddsa"), "EdDSA"),
   // Keys no carrier publishes: forgers.
   "rogue-eddsa": await named(ed25519("rogue-eddsa"), "EdDSA"),
   "rogue-es256": await named(ec("rogue-es256", "prime256v1", "P-256"), "ES256"),
@@ -98,12 +106,6 @@ for (const [name, jwk] of Object.entries(keys)) {
 }
 
 const ISSUER = (c: string) => `https://tokens.${c}.conformance.example`;
-/**
- * Where carrier A's status lists are published: the runner serves them
- * there while it runs the status-lists suite (`runner/status-lists.ts`),
- * so the port is fixed, on the loopback interface.
- */
-const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
 /**
  * Where the implementation reaches the runner's callback server; an
  * implementation that reaches it elsewhere loads the network that
@@ -142,8 +144,17 @@ const HOOKS: [name: string, timeoutMs: number][] = [
   ["redirect", 3000],
   ["hold", 10000],
 ];
+/**
+ * Where carrier A's status lists are published: the runner serves them
+ * there while it runs the status-lists suite (`runner/status-lists.ts`),
+ * so the port is fixed, on the loopback interface.
+ */
+const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
 const network = {
-  gateway: { id: "https://gateway.conformance.example" },
+  gateway: {
+    id: "https://gateway.conformance.example",
+    operators: [{ id: "conformance", jwks: publicJwks([keys["operator-eddsa"]!]) }],
+  },
   carriers: [
     {
       id: "carrier-a",
@@ -151,6 +162,9 @@ const network = {
       jwks: publicJwks([keys["carrier-a-eddsa"]!, keys["carrier-a-es256"]!]),
       algorithms: ["EdDSA", "ES256"],
       status: "active",
+      // Its tokens that name the gateway under test as their home (spec §11.2) live there,
+      // those that name the runner's home live at the runner.
+      homes: ["https://gateway.conformance.example", "https://home.conformance.example"],
       status_lists: [STATUS_LISTS],
     },
     // Its key carries no alg, so only the carrier's algorithms (PS256) keep RS256 out.
@@ -197,6 +211,7 @@ const network = {
       id: "edge-b",
       adapter: "ledger",
       units: ["gpu-second:a100-sxm", "gpu-second:h100-sxm", "inference-token:llm-large"],
+      jwks: publicJwks([keys["edge-b-es256"]!]),
     },
     ...["2-5", "3", "0-7", "1-5", "7", "0-3", "1000000", "0-000001"].map((r) => ({
       id: `rate-${r}`,
@@ -292,6 +307,20 @@ const network = {
       rate: rate!,
       valid_from: "2026-01-01T00:00:00Z",
     })),
+  ],
+  // The runner as a visited gateway (spec §11): it signs grant requests, and is never called;
+  // and as a token's home, which the gateway under test asks for grants.
+  peers: [
+    {
+      id: "https://home.conformance.example",
+      url: `${CALLBACK}/home`,
+      jwks: publicJwks([keys["peer-home-eddsa"]!]),
+    },
+    {
+      id: "https://visited.conformance.example",
+      url: `${CALLBACK}/peer`,
+      jwks: publicJwks([keys["peer-visited-eddsa"]!]),
+    },
   ],
   // Short expiries, so that quote expiry and key-set freshness, refresh,
   // cooldown and grace are observed within a run.

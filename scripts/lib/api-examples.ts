@@ -16,6 +16,7 @@ export interface ExampleRequest {
   path: string;
   /** The example whose answer's `id` replaces `{id}` in the path and the body. */
   idFrom?: string;
+  /** Header fields; `$assertion:<name>` in a value stands for that client assertion. */
   headers?: Record<string, string>;
   /** A JSON body, its tokens written `$token:<name>`. */
   json?: Json;
@@ -46,12 +47,36 @@ export interface ApiExamples {
   clock: string;
   /** The tokens the requests send, by name: real tokens of the demo carriers' keys. */
   tokens: Record<string, string>;
+  /**
+   * The client assertions (spec §7.13) the requests send, by name: each of
+   * `party`, signed with the demo key `config/demo/keys/<key>.private.jwk.json`
+   * at `clock`, remade by the capture script. A gateway accepts each once.
+   */
+  assertions: Record<string, { party: string; key: string; jws: string }>;
   examples: ApiExample[];
 }
 
-export const API_EXAMPLES = examplesFile as ApiExamples;
+export const API_EXAMPLES = examplesFile as unknown as ApiExamples;
 
 const TOKEN_REF = /^\$token:([a-z0-9-]+)$/;
+const ASSERTION_REF = /\$assertion:([a-z0-9-]+)/g;
+
+/** Header fields with each `$assertion:<name>` replaced by that assertion. */
+export function withAssertions(
+  headers: Record<string, string>,
+  assertions: ApiExamples["assertions"],
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      value.replace(ASSERTION_REF, (_, ref: string) => {
+        const assertion = assertions[ref];
+        if (!assertion) throw new Error(`api-examples: no assertion named ${ref}`);
+        return assertion.jws;
+      }),
+    ]),
+  );
+}
 
 /** A value with each `$token:<name>` replaced by the token, and `{id}` by `id`. */
 export function withTokens(value: Json, tokens: Record<string, string>, id?: string): Json {
@@ -95,7 +120,7 @@ export async function runExamples(
         throw new Error(`api-examples: ${example.name} needs the id of ${idFrom}`);
     }
     const path = id === undefined ? example.request.path : example.request.path.replace("{id}", id);
-    const headers: Record<string, string> = { ...example.request.headers };
+    const headers = withAssertions(example.request.headers ?? {}, file.assertions);
     let body: string | undefined = raw;
     if (json !== undefined) {
       headers["content-type"] ??= "application/json";

@@ -5,7 +5,7 @@ import { errorRows, verificationStepsOf } from "./error-registry.ts";
 
 const spec = readFileSync(new URL("../../spec/oct.md", import.meta.url), "utf8");
 
-describe("the error registry of spec §11", () => {
+describe("the error registry of spec §12", () => {
   it("is what src/generated/errors.ts holds, row for row", () => {
     const rows = errorRows(spec);
     expect(rows.map((r) => r.code)).toEqual(Object.keys(ERROR_REGISTRY));

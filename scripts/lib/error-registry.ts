@@ -1,5 +1,5 @@
 /**
- * @module Reads the error code registry of `spec/oct.md` §11 (its table:
+ * @module Reads the error code registry of `spec/oct.md` §12 (its table:
  * code, HTTP status, meaning, raised by) into data, so the code's error
  * tables are generated from the spec and a row added there is picked up
  * by `npm run gen` with nothing else to edit.
@@ -45,19 +45,19 @@ export function verificationStepsOf(raisedBy: string): number[] {
   return [...steps].sort((a, b) => a - b);
 }
 
-/** The rows of the §11 table, in the spec's order. */
+/** The rows of the §12 table, in the spec's order; the section is found by its title. */
 export function errorRows(spec: string): ErrorRow[] {
-  const section = sectionBody(spec, /^## 11\. /);
-  if (!section) throw new SpecFileError(SPEC_PATH, "", "no section 11 (Error Code Registry)");
+  const section = sectionBody(spec, /^## \d+\. Error Code Registry$/);
+  if (!section) throw new SpecFileError(SPEC_PATH, "", "no section Error Code Registry");
   const rows: ErrorRow[] = [];
   for (const cells of tableRows(section.body)) {
     const code = /^`([a-z][a-z0-9_]{0,63})`$/.exec(cells[0]!)?.[1];
     if (!code) continue;
     const statuses = (cells[1] ?? "").split("/").map((s) => Number(s.trim()));
     if (statuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599))
-      throw new SpecFileError(SPEC_PATH, "", `§11: ${code} has no HTTP error status`);
+      throw new SpecFileError(SPEC_PATH, "", `§12: ${code} has no HTTP error status`);
     if (rows.some((row) => row.code === code))
-      throw new SpecFileError(SPEC_PATH, "", `§11: ${code} is listed twice`);
+      throw new SpecFileError(SPEC_PATH, "", `§12: ${code} is listed twice`);
     const raisedBy = cells[3] ?? "";
     rows.push({
       code,
@@ -68,6 +68,7 @@ export function errorRows(spec: string): ErrorRow[] {
       verificationSteps: verificationStepsOf(raisedBy),
     });
   }
-  if (rows.length === 0) throw new SpecFileError(SPEC_PATH, "", "section 11 lists no error code");
+  if (rows.length === 0)
+    throw new SpecFileError(SPEC_PATH, "", "the error code registry lists no error code");
   return rows;
 }

@@ -2,7 +2,7 @@
  * @module Builds the OpenAPI 3.1 document of the gateway from `spec/`: the
  * operations from the table of `spec/oct.md` §7.1, their descriptions from
  * the §7 subsection naming each one, their error codes and statuses from the
- * registry of §11, `components.schemas` holding every spec schema (its
+ * registry of §12, `components.schemas` holding every spec schema (its
  * references rewritten to point into the document, which every OpenAPI tool
  * follows, unlike references relative to a schema's `$id`), and the real
  * requests and answers of `api-examples.json`. Only what the spec's prose
@@ -23,9 +23,11 @@ export interface OperationExtras {
   tag: string;
   /**
    * The sections, besides §7.1, whose refusals the operation answers: its
-   * error codes are the rows of §11 raised by one of them.
+   * error codes are the rows of §12 raised by one of them.
    */
   raisedBy: string[];
+  /** Answered to an authenticated party only (§7.13): the operation carries the bearer security scheme. */
+  party?: boolean;
   /** Codes the operation answers besides those (when a section's codes belong to several operations). */
   codes?: string[];
   /** Token failures (§6, §6.3) are a 200 verdict, not a problem (§7.5, §7.12). */
@@ -77,13 +79,13 @@ export const TAGS = [
   { name: "Monitoring", description: "Liveness and metrics (Section 7.11)." },
 ];
 
-/** The holder proof a request for a bound token carries (Sections 2.6, 6.5). */
+/** The holder proof a request for a bound token carries (Sections 2.6, 6.6). */
 const DPOP_PARAMETER = {
   name: "DPoP",
   in: "header",
   required: false,
   description:
-    "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+    "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
   schema: { type: "string" },
 };
 
@@ -106,7 +108,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "verifyToken",
     summary: "Verify a token",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3", "6.5"],
+    raisedBy: ["6.2", "6.3", "6.6"],
     parameters: [DPOP_PARAMETER],
     verdicts: true,
     illustrations: ["verify-valid", "verify-expired"],
@@ -115,7 +117,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "createQuote",
     summary: "Quote a redemption",
     tag: "Redemption",
-    raisedBy: ["6.2", "6.3", "6.5", "8.3"],
+    raisedBy: ["6.2", "6.3", "6.6", "8.3"],
     parameters: [DPOP_PARAMETER],
     illustrations: ["quote"],
   },
@@ -123,7 +125,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "createRedemption",
     summary: "Redeem a token at a provider",
     tag: "Redemption",
-    raisedBy: ["6.2", "6.3", "6.5", "8.4", "8.5", "8.6", "8.7"],
+    raisedBy: ["6.2", "6.3", "6.6", "8.4", "8.5", "8.6", "8.7"],
     illustrations: ["redeem", "redeem-authorize"],
     parameters: [
       {
@@ -184,11 +186,36 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     ],
     bodyOptional: true,
   },
+  "GET /v1/redemptions": {
+    operationId: "listRedemptions",
+    summary: "The committed redemptions that concern the authenticated party",
+    tag: "Redemption",
+    raisedBy: ["7.13", "7.14"],
+    party: true,
+    parameters: [
+      query("from", "Only redemptions committed at or after this time.", common("timestamp")),
+      query("to", "Only redemptions committed before this time.", common("timestamp")),
+      query("carrier", "Only redemptions of this carrier's tokens.", common("slug")),
+      query("provider", "Only redemptions at this provider.", common("slug")),
+      query("iss", "With jti: only the redemptions of this token identity.", common("issuer")),
+      query("jti", "With iss: only the redemptions of this token identity.", common("identifier")),
+      query("limit", "The most redemptions on one page.", {
+        type: "integer",
+        minimum: 1,
+        maximum: 100,
+        default: 50,
+      }),
+      query("cursor", "The next_cursor of the previous page.", {
+        type: "string",
+        pattern: "^[A-Za-z0-9_-]{1,512}$",
+      }),
+    ],
+  },
   "POST /v1/balance": {
     operationId: "getBalance",
     summary: "A token's balance",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3", "6.5"],
+    raisedBy: ["6.2", "6.3", "6.6"],
     parameters: [DPOP_PARAMETER],
     illustrations: ["balance"],
   },
@@ -196,7 +223,8 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "getSettlementReport",
     summary: "Settlement report for a period",
     tag: "Settlement",
-    raisedBy: ["7.10", "10.2"],
+    raisedBy: ["7.10", "7.13", "10.2"],
+    party: true,
     parameters: [
       query("from", "Start of the period, inclusive (Section 10.2).", common("timestamp"), true),
       query("to", "End of the period, exclusive; not before from.", common("timestamp"), true),
@@ -229,9 +257,10 @@ export const OPERATIONS: Record<string, OperationExtras> = {
   },
   "GET /metrics": {
     operationId: "getMetrics",
-    summary: "Prometheus metrics",
+    summary: "Prometheus metrics (operators only)",
     tag: "Monitoring",
-    raisedBy: [],
+    raisedBy: ["7.13"],
+    party: true,
     content: {
       "text/plain; version=0.0.4": {
         schema: { type: "string", description: "The Prometheus text exposition format." },
@@ -242,7 +271,7 @@ export const OPERATIONS: Record<string, OperationExtras> = {
     operationId: "inspectToken",
     summary: "Explain a token's verification step by step (OPTIONAL)",
     tag: "Tokens",
-    raisedBy: ["6.2", "6.3", "6.5"],
+    raisedBy: ["6.2", "6.3", "6.6"],
     parameters: [DPOP_PARAMETER],
     verdicts: true,
     illustrations: ["inspect-expired"],
@@ -390,7 +419,7 @@ const codeList = (rows: readonly ErrorRow[]) => rows.map((r) => `\`${r.code}\``)
 
 /** The Markdown table of an operation's errors, as the registry gives them. */
 function errorsTable(problems: ErrorRow[], verdicts: ErrorRow[]): string {
-  const lines = ["### Errors (Section 11)", ""];
+  const lines = ["### Errors (Section 12)", ""];
   if (verdicts.length > 0)
     lines.push(
       `A token failure is not an error here: the answer is 200 with \`valid\` false and its code in \`error\`: ${codeList(verdicts)}.`,
@@ -443,7 +472,8 @@ function problemResponse(
       ? {
           headers: {
             "WWW-Authenticate": {
-              description: 'The scheme of Section 13.4: `OCT error="<code>"`.',
+              description:
+                'For a token, the scheme of Section 14.4: `OCT error="<code>"`; for a party\'s credentials, `Bearer realm="oct"` with `error="invalid_token"` once one was presented (Section 7.13).',
               schema: { type: "string" },
             },
           },
@@ -559,6 +589,7 @@ export function buildOpenApi(
         errorsTable(problems, verdicts),
       ].join("\n\n"),
       tags: [extras.tag],
+      ...(extras.party ? { security: [{ clientAssertion: [] }] } : {}),
       ...(row.optional ? { "x-oct-optional": true } : {}),
       ...(parameters ? { parameters } : {}),
       ...(row.request
@@ -625,6 +656,15 @@ export function buildOpenApi(
       schemas: Object.fromEntries(
         files.map((file) => [file.name, asComponent(file.schema, names)]),
       ),
+      securitySchemes: {
+        clientAssertion: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT (typ oct-client+jwt)",
+          description:
+            "A party's client assertion (Section 7.13): a JWT of at most 300 seconds' life, signed with a key of the carrier, provider or operator named by its iss (carrier:<id>, provider:<id>, operator:<id>), aud the gateway's id, used for one request only.",
+        },
+      },
       responses: {
         problem: {
           description:

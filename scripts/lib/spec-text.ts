@@ -1,7 +1,7 @@
 /**
  * @module Reading `spec/oct.md` as text: a section's body by its heading,
  * and the cells of the Markdown table rows in it. The generators take the
- * spec's own tables (§7.1 operations, §11 error codes) from here.
+ * spec's own tables (§7.1 operations, §12 error codes) from here.
  */
 
 import { withoutMarkers } from "./requirements.ts";

@@ -1,6 +1,6 @@
 /**
  * @module What the payment middleware answers instead of the handler
- * (`spec/oct.md` §15.1, §15.3): problems whose code tells the client what to
+ * (`spec/oct.md` §16.1, §16.3): problems whose code tells the client what to
  * do, with the payment challenge, in the `WWW-Authenticate` field and in the
  * problem's `payment` member, whenever paying with another token is the
  * remedy.
@@ -14,7 +14,7 @@ import {
 } from "../core/payment/challenge.ts";
 import type { GatewayRefusal } from "../client/gateway.ts";
 
-/** Statuses of the gateway's refusals of a token or its balance (§15.3): they carry the challenge. */
+/** Statuses of the gateway's refusals of a token or its balance (§16.3): they carry the challenge. */
 const REFUSALS_OF_THE_TOKEN = new Set([401, 402, 403, 422]);
 
 interface Problem {

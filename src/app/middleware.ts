@@ -1,6 +1,6 @@
 /**
  * @module `octPayment`: Hono middleware that makes a route paid in OCT
- * tokens (`spec/oct.md` §15). Without a token it answers the 402 challenge;
+ * tokens (`spec/oct.md` §16). Without a token it answers the 402 challenge;
  * with one it authorises the price at the gateway, runs the handler,
  * captures what the handler reports it used (voids when it fails), verifies
  * the receipt offline and answers with it in `OCT-Receipt`. Node.js and
@@ -36,7 +36,7 @@ export interface OctPaymentEnv {
   Variables: { oct: OctPayment };
 }
 
-/** The header field of the receipt (spec §15.2 step 9). */
+/** The header field of the receipt (spec §16.2 step 9). */
 export const RECEIPT_HEADER = "OCT-Receipt";
 
 async function priceOfRequest(c: Context, price: PriceOf): Promise<Price> {
@@ -48,7 +48,7 @@ async function priceOfRequest(c: Context, price: PriceOf): Promise<Price> {
   return { amount: priced.amount, unit: priced.unit };
 }
 
-/** The authorisation's key (spec §15.4): derived from the client's key and the request, else new. */
+/** The authorisation's key (spec §16.4): derived from the client's key and the request, else new. */
 async function keyOf(c: Context, provider: string): Promise<string> {
   const clientKey = c.req.header("idempotency-key");
   if (clientKey === undefined) return `oct-app.${crypto.randomUUID()}`;
@@ -71,7 +71,7 @@ async function keyOf(c: Context, provider: string): Promise<string> {
   });
 }
 
-/** The refusal of a key whose request was settled before (spec §15.2 step 5). */
+/** The refusal of a key whose request was settled before (spec §16.2 step 5). */
 function settledBefore(authorization: Redemption): OctError {
   const before = `the request with this Idempotency-Key was`;
   switch (authorization.status) {
@@ -99,7 +99,7 @@ function settledBefore(authorization: Redemption): OctError {
   }
 }
 
-/** The answer to a failure of the gateway, or of the payment, in the words of spec §15.3. */
+/** The answer to a failure of the gateway, or of the payment, in the words of spec §16.3. */
 function answerFor(c: Context, error: unknown, challenge: PaymentChallenge): Response {
   if (error instanceof GatewayRefusal) return refusalAnswer(c, error, challenge);
   if (error instanceof OctError) return octErrorAnswer(c, error);
@@ -188,7 +188,7 @@ export function octPayment(options: OctPaymentOptions): MiddlewareHandler<OctPay
       const settlement = await payment.settle();
       if (settlement.status === "captured") c.header(RECEIPT_HEADER, settlement.receipt);
     } catch (error) {
-      // No receipt, no answer: the client may retry with its key (spec §15.2 step 9).
+      // No receipt, no answer: the client may retry with its key (spec §16.2 step 9).
       replaceAnswer(c, answerFor(c, error, challenge));
     }
   };

@@ -30,7 +30,7 @@ export interface OctPaymentOptions {
   /** How long one call to the gateway may take, in ms. Default 10000. */
   timeoutMs?: number;
   /**
-   * The holder's proof for a token bound to a key (spec §15.6), passed on
+   * The holder's proof for a token bound to a key (spec §16.6), passed on
    * with the authorisation. Default: the request's `DPoP` field.
    */
   holderProof?: (c: Context) => string | undefined;

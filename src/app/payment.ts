@@ -1,5 +1,5 @@
 /**
- * @module One paid request's payment (`spec/oct.md` §15.2 steps 6-8): the
+ * @module One paid request's payment (`spec/oct.md` §16.2 steps 6-8): the
  * authorisation the gateway granted, what the handler reports it used, and
  * its settlement, made exactly once whichever way the request ends: a
  * capture of what was used (its receipt verified), or a void.

@@ -1,6 +1,6 @@
 /**
  * @module A streamed answer's body, passed through unchanged, that settles
- * its payment when it ends (`spec/oct.md` §15.2 step 7): when the handler's
+ * its payment when it ends (`spec/oct.md` §16.2 step 7): when the handler's
  * stream is done, what it reported (or the price), before the last byte
  * leaves, so the request stays alive while the capture runs (Workers ends a
  * request's work when its answer is complete); when the client goes away or

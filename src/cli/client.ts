@@ -100,7 +100,7 @@ export class GatewayClient {
 
   /**
    * The gateway's own URL of `path`: under its `gateway.id` when that is an
-   * http(s) URL (what a holder proof's `htu` must name, spec §6.5), else under
+   * http(s) URL (what a holder proof's `htu` must name, spec §6.6), else under
    * the address called.
    */
   async publicUrl(path: string): Promise<string> {

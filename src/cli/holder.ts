@@ -1,6 +1,6 @@
 /**
  * @module The holder's side of the `oct` commands (`spec/oct.md` §2.6,
- * §6.5): `--holder-key FILE` makes each request for a bound token carry a
+ * §6.6): `--holder-key FILE` makes each request for a bound token carry a
  * fresh DPoP proof, made for the URL the gateway knows itself by (its
  * `gateway.id`, from its metadata), not the address the command dials.
  */

@@ -64,10 +64,13 @@ describe("oct", () => {
       ["redeem"],
       ["balance"],
       ["settlement"],
+      ["redemptions"],
+      ["metrics"],
       ["receipt", "verify"],
       ["network", "init"],
       ["network", "add-carrier"],
       ["network", "add-provider"],
+      ["network", "add-operator"],
       ["network", "add-tariff"],
     ];
     for (const command of commands) {

@@ -8,9 +8,18 @@ import { DEFAULT_GATEWAY } from "./client.ts";
 import { hasJson, UsageError, type Command, type Output, type Values } from "./command.ts";
 import { jwks, keysGenerate, mint } from "./commands/carrier.ts";
 import { capture, voidAuthorization } from "./commands/authorization.ts";
-import { balance, quote, receiptVerify, redeem, settlement } from "./commands/gateway.ts";
+import {
+  balance,
+  metrics,
+  quote,
+  receiptVerify,
+  redeem,
+  redemptions,
+  settlement,
+} from "./commands/gateway.ts";
 import { pay } from "./commands/pay.ts";
 import { inspect } from "./commands/inspect.ts";
+import { settlementReconcile } from "./commands/reconcile.ts";
 import {
   statusListCreate,
   statusListGet,
@@ -20,6 +29,7 @@ import {
 } from "./commands/status-list.ts";
 import {
   networkAddCarrier,
+  networkAddOperator,
   networkAddProvider,
   networkAddTariff,
   networkInit,
@@ -44,6 +54,7 @@ const COMMANDS: Command[] = [
   networkInit,
   networkAddCarrier,
   networkAddProvider,
+  networkAddOperator,
   networkAddTariff,
   inspect,
   quote,
@@ -53,6 +64,9 @@ const COMMANDS: Command[] = [
   balance,
   pay,
   settlement,
+  settlementReconcile,
+  redemptions,
+  metrics,
   receiptVerify,
   conformanceGateway,
   conformanceIssuer,

@@ -1,18 +1,18 @@
 /**
- * @module A `fetch` that pays by itself (`spec/oct.md` §15.5): a request
+ * @module A `fetch` that pays by itself (`spec/oct.md` §16.5): a request
  * answered `402 payment_required` with an `OCT` challenge is sent once more
  * with the holder's token and an `Idempotency-Key`, when the price and the
  * gateway are acceptable. At most two sendings per call: an answer to the
  * paid request is the result, whatever it is, so nothing loops and nothing
  * is paid twice; a caller that retries a call itself passes the same
- * `Idempotency-Key` and the app finds the first payment (§15.4).
+ * `Idempotency-Key` and the app finds the first payment (§16.4).
  */
 import { parseAmount } from "../core/amount/decimal.ts";
 import { challengeOf, type PaymentChallenge } from "../core/payment/challenge.ts";
 import { credentialsOf } from "../core/payment/credentials.ts";
 import type { Quantity } from "./gateway.ts";
 
-/** What a holder's proof of possession is made for: one paid request (spec §2.6, §15.6). */
+/** What a holder's proof of possession is made for: one paid request (spec §2.6, §16.6). */
 export interface ProofRequest {
   method: string;
   url: string;
@@ -31,7 +31,7 @@ export interface PayingFetchOptions {
   gateways?: readonly string[];
   /**
    * The holder's proof for a token bound to its key (`cnf`), sent as the
-   * paid request's `DPoP` field (spec §15.6): one proof per request.
+   * paid request's `DPoP` field (spec §16.6): one proof per request.
    */
   proof?: (request: ProofRequest) => string | undefined | Promise<string | undefined>;
   /** A new Idempotency-Key for a request that has none. Default: a random UUID. */

@@ -1,6 +1,6 @@
 /**
  * @module Receipts checked offline against one gateway (`spec/oct.md` §9.4
- * steps 1-4, §15.2 step 8): the key by `kid` from the gateway's key set at
+ * steps 1-4, §16.2 step 8): the key by `kid` from the gateway's key set at
  * `<gateway>/.well-known/jwks.json`, fetched and cached by the same
  * machinery and under the same limits as carrier key sets (§5.5), and the
  * gateway's id from its metadata, asked once. Nothing is asked of the

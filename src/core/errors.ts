@@ -1,6 +1,6 @@
 /**
  * @module The error taxonomy of OCT: one class, stable codes from the
- * registry of `spec/oct.md` §11 (generated from its table into
+ * registry of `spec/oct.md` §12 (generated from its table into
  * `src/generated/errors.ts`: status, title, the steps that raise it). Every
  * refusal in the core is an {@link OctError}; the HTTP layer turns it into
  * RFC 9457 problem details without a switch.

@@ -1,6 +1,6 @@
 /**
  * @module The package's paying client (`open-compute-token/client`): a
- * `fetch` that answers an app's 402 payment challenge (spec §15) with the
+ * `fetch` that answers an app's 402 payment challenge (spec §16) with the
  * holder's token, once, with an `Idempotency-Key`, and the answer's receipt;
  * and the pieces of the exchange for a client of one's own.
  *

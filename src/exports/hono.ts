@@ -1,6 +1,6 @@
 /**
  * @module The package's Hono entry (`open-compute-token/hono`): middleware
- * that makes a route paid in OCT tokens (spec §15), on Node.js and on
+ * that makes a route paid in OCT tokens (spec §16), on Node.js and on
  * Workers. Without a token a request gets a 402 challenge; with one the
  * price is authorised at the gateway, the handler runs and reports what it
  * used (`c.get("oct").charge(amount)`), that is captured (or the

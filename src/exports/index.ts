@@ -23,7 +23,7 @@ export {
 } from "../core/signing/keys.ts";
 export { mintToken, type MintClaims } from "../core/issuer/mint.ts";
 
-// Holder binding (spec §2.6, §6.5): a holder's key, its thumbprint for
+// Holder binding (spec §2.6, §6.6): a holder's key, its thumbprint for
 // `cnf.jkt`, the DPoP proof each request with a bound token carries, and the
 // gateway's check of one.
 export {
@@ -42,7 +42,19 @@ export {
   type ProofWindow,
 } from "../core/holder/proof.ts";
 
-// Token status (spec §2.8, §6.4): a carrier's status lists, published and read.
+// Parties (spec §7.13): a carrier, provider or operator makes a client
+// assertion for each request for its books; a gateway checks one.
+export { makeClientAssertion, type AssertionRequest } from "../core/party/make-assertion.ts";
+export {
+  authenticateParty,
+  CLIENT_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  type AssertionContext,
+} from "../core/party/assertion.ts";
+export { partyOf, partyReference, type Party, type PartyKind } from "../core/party/party.ts";
+export type { AssertionJtis } from "../ports/assertion-jtis.ts";
+
+// Token status (spec §2.8, §6.5): a carrier's status lists, published and read.
 export {
   TOKEN_STATUS,
   compressStatusList,
@@ -111,7 +123,7 @@ export {
 export { RECEIPT_TYPE } from "../core/receipt/sign.ts";
 export { SETTLEMENT_TYPE } from "../core/settlement/report.ts";
 
-// Exact amounts (spec §3), units (spec §4) and the error registry (spec §11).
+// Exact amounts (spec §3), units (spec §4) and the error registry (spec §12).
 export {
   formatAmount,
   parseAmount,

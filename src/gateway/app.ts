@@ -3,17 +3,19 @@
  * same app serves Node.js and Cloudflare Workers.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { OctError } from "../core/errors.ts";
+import { limitBody } from "./body-limit.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { GatewayPorts } from "./ports.ts";
 import { onError, problem } from "./problem.ts";
 import { countRequests, Metrics } from "./metrics.ts";
+import { federationRoutes } from "./routes/federation.ts";
 import { inspectRoutes } from "./routes/inspect.ts";
 import { metadataRoutes } from "./routes/metadata.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { redemptionListRoutes } from "./routes/redemption-list.ts";
 import { redemptionRoutes } from "./routes/redemption.ts";
 import { settlementRoutes } from "./routes/settlement.ts";
 import { verifyRoutes } from "./routes/verify.ts";
@@ -32,35 +34,34 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
 
   app.use(requestId());
   app.use(countRequests(metrics));
-  app.use(async (c, next) => {
-    if (ports.logger) c.set("logger", ports.logger);
-    await next();
-  });
-  // Outermost, so that every answer under /v1/, refusals included, gets it.
-  app.use("/v1/*", async (c, next) => {
-    await next();
-    c.header("cache-control", "no-store");
-  });
-  // The order of checks of spec §7.1, on every path: the body's size, a
-  // token in the query, then routing, then each route's own checks.
-  app.use(
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) => problem(c, "payload_too_large", `the body is larger than ${maxBody} bytes`),
-    }),
+  const bodyLimit = limitBody(maxBody, (c) =>
+    problem(c, "payload_too_large", `the body is larger than ${maxBody} bytes`),
   );
-  app.use(async (c, next) => {
-    // Tokens are credentials: never in a URL, where logs and caches keep them.
-    if (c.req.query("token") !== undefined) {
-      throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
-    }
-    await next();
+  // The rules of spec §7.1 before routing, on every path, as one middleware
+  // (each layer of Hono's chain costs every request): under /v1/ the answer
+  // is not to be stored; then, in order, the body's size and a token in the
+  // query; then routing, then each route's own checks.
+  app.use((c, next) => {
+    // Set before the answer is made, so that every answer under /v1/ is made
+    // with it (a problem by its path, `problemResponse`): set on an answer
+    // already made, Hono would rebuild it around its body as a stream, and
+    // @hono/node-server write it out the slow way.
+    if (c.req.path.startsWith("/v1/")) c.header("cache-control", "no-store");
+    return bodyLimit(c, async () => {
+      // Tokens are credentials: never in a URL, where logs and caches keep them.
+      if (c.req.query("token") !== undefined) {
+        throw new OctError("request_invalid", "tokens are accepted only in the JSON body");
+      }
+      await next();
+    });
   });
 
   app.route("/", metadataRoutes(ports, metrics));
   app.route("/", verifyRoutes(ports));
   app.route("/", redemptionRoutes(ports, metrics));
+  app.route("/", redemptionListRoutes(ports));
   app.route("/", settlementRoutes(ports));
+  if (ports.grants) app.route("/", federationRoutes({ ...ports, ledger: ports.grants }));
   app.route("/", inspectRoutes(ports));
   app.route("/", pageRoutes());
 
@@ -75,6 +76,6 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
     }),
   );
   app.notFound((c) => problem(c, "not_found", `no resource at ${c.req.path}`));
-  app.onError(onError);
+  app.onError(onError(ports.logger));
   return app;
 }

@@ -12,7 +12,7 @@ import { parseStrictJson, StrictJsonError } from "../core/json/strict-json.ts";
 import { schemaErrors } from "../core/validation.ts";
 import type { Validator } from "../generated/validators.js";
 import type { GatewayEnv } from "./env.ts";
-import { checkJsonMediaType } from "./media-type.ts";
+import { checkJsonMediaType, checkJwsMediaType } from "./media-type.ts";
 
 export interface JsonBody<T> {
   value: T;
@@ -59,4 +59,18 @@ export async function readJsonBody<T>(
     );
   }
   return { value, text };
+}
+
+/**
+ * Reads a request body that is a compact JWS of `mediaType` (`spec/oct.md`
+ * §11.1): the media type checked, the octets decoded as UTF-8 with fatal
+ * errors; the JWS itself is judged by the document's verification.
+ */
+export async function readJwsBody(c: Context<GatewayEnv>, mediaType: string): Promise<string> {
+  checkJwsMediaType(c.req.header("content-type"), mediaType);
+  try {
+    return utf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new OctError("request_invalid", "the body is not valid UTF-8");
+  }
 }

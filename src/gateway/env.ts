@@ -2,6 +2,7 @@
  * @module What the gateway's Hono context carries.
  */
 import type { RequestIdVariables } from "hono/request-id";
+import type { Party } from "../core/party/party.ts";
 
 export interface Logger {
   error(message: string, error?: unknown): void;
@@ -10,8 +11,9 @@ export interface Logger {
 
 export interface GatewayEnv {
   Variables: RequestIdVariables & {
-    logger?: Logger;
     /** Set when the request failed because its client went away. */
     clientAborted?: boolean;
+    /** The authenticated party of a request for the books (`party-auth.ts`). */
+    party?: Party;
   };
 }

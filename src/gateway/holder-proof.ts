@@ -1,5 +1,5 @@
 /**
- * @module A request's holder proof (`spec/oct.md` §6.5): its `DPoP` header
+ * @module A request's holder proof (`spec/oct.md` §6.6): its `DPoP` header
  * field and the target it must have been made for, the gateway's own URL of
  * the request, and the challenge a refused proof is answered with.
  */

@@ -50,3 +50,18 @@ export function checkJsonMediaType(header: string | undefined): void {
     }
   }
 }
+
+/**
+ * Throws `unsupported_media_type` unless `header` is exactly the JWS media
+ * type `expected`, without parameters (`spec/oct.md` §11.1).
+ *
+ * @example
+ * checkJwsMediaType("application/oct-usage+jwt", "application/oct-usage+jwt") // passes
+ */
+export function checkJwsMediaType(header: string | undefined, expected: string): void {
+  const type = TYPE.exec(header ?? "");
+  const rest = type ? header!.slice(type[0].length).trim() : "";
+  if (!type || `${type[1]}/${type[2]}`.toLowerCase() !== expected || rest !== "") {
+    throw refuse(`send the request body as ${expected}, without parameters`);
+  }
+}

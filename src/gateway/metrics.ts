@@ -11,11 +11,20 @@ export class Metrics {
   private readonly counters = new Map<string, number>();
   private readonly help = new Map<string, string>();
 
+  /** Each series' text by its name and labels, made once: counting is on every request. */
+  private readonly series = new Map<string, string>();
+
   count(name: string, labels: Record<string, string>, help: string, by = 1): void {
-    this.help.set(name, help);
-    const key = `${name}{${Object.entries(labels)
-      .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`)
-      .join(",")}}`;
+    let lookup = name;
+    for (const label in labels) lookup += `\0${label}\0${labels[label]}`;
+    let key = this.series.get(lookup);
+    if (key === undefined) {
+      this.help.set(name, help);
+      key = `${name}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`)
+        .join(",")}}`;
+      this.series.set(lookup, key);
+    }
     this.counters.set(key, (this.counters.get(key) ?? 0) + by);
   }
 

@@ -5,8 +5,9 @@
 import type { Context } from "hono";
 import { OctError, type ErrorCode, type OctErrorOptions } from "../core/errors.ts";
 import { isHolderProofRefusal } from "../core/holder/binding.ts";
-import type { GatewayEnv } from "./env.ts";
+import type { GatewayEnv, Logger } from "./env.ts";
 import { dpopChallenge } from "./holder-proof.ts";
+import { bearerChallenge, PARTY_AUTHENTICATION_CODES } from "./party-auth.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -17,9 +18,16 @@ export function problemResponse(c: Context<GatewayEnv>, error: OctError): Respon
     "content-type": PROBLEM_CONTENT_TYPE,
     "x-request-id": c.get("requestId") ?? "",
   });
-  // RFC 9110 §15.5.2: a 401 names its authentication scheme (spec §13.4).
-  if (error.status === 401) headers.set("www-authenticate", `OCT error="${error.code}"`);
-  // A refused holder proof also names the DPoP scheme (spec §6.5, RFC 9449 §7.1).
+  // RFC 9110 §15.5.2: a 401 names its authentication scheme: Bearer for a
+  // party's credentials (spec §7.13), OCT for a token (§14.4).
+  if (error.status === 401)
+    headers.set(
+      "www-authenticate",
+      PARTY_AUTHENTICATION_CODES.has(error.code)
+        ? bearerChallenge(error.code)
+        : `OCT error="${error.code}"`,
+    );
+  // A refused holder proof also names the DPoP scheme (spec §6.6, RFC 9449 §7.1).
   if (isHolderProofRefusal(error)) headers.append("www-authenticate", dpopChallenge(error.code));
   if (error.retryAfterSeconds !== undefined)
     headers.set("retry-after", String(error.retryAfterSeconds));
@@ -45,17 +53,19 @@ export function problem(
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
- * `app.onError`: typed errors become their problem; a failure because the
+ * `app.onError`, logging to `logger`: typed errors become their problem; a failure because the
  * client went away (its request aborted, its body cut short) is no fault of
  * the gateway and is neither logged nor answered as one; anything else is a
  * 500 that leaks nothing.
  */
-export function onError(error: Error, c: Context<GatewayEnv>): Response {
-  if (error instanceof OctError) return problemResponse(c, error);
-  if (c.req.raw.signal.aborted) {
-    c.set("clientAborted", true);
-    return new Response(null, { status: CLIENT_CLOSED_REQUEST });
-  }
-  c.get("logger")?.error("unexpected error", error);
-  return problem(c, "internal_error", "the gateway could not complete the request");
+export function onError(logger?: Logger): (error: Error, c: Context<GatewayEnv>) => Response {
+  return (error, c) => {
+    if (error instanceof OctError) return problemResponse(c, error);
+    if (c.req.raw.signal.aborted) {
+      c.set("clientAborted", true);
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
+    logger?.error("unexpected error", error);
+    return problem(c, "internal_error", "the gateway could not complete the request");
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * @module The gateway's own URL for a path (`spec/oct.md` §5.2, §7.3, §6.5):
+ * @module The gateway's own URL for a path (`spec/oct.md` §5.2, §7.3, §6.6):
  * resolved against `gateway.id` when that is an http(s) URL, so that what a
  * client signs (a holder proof's `htu`) or is told (`jwks_uri`) does not
  * depend on a `Host` header; for any other id, against the request's URL.

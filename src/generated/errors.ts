@@ -4,15 +4,15 @@
 export interface ErrorEntry {
   /** The HTTP statuses it is answered with, the usual one first. */
   readonly statuses: readonly number[];
-  /** Its Meaning in §11, the problem's `title`. */
+  /** Its Meaning in §12, the problem's `title`. */
   readonly title: string;
-  /** Where the spec raises it (§11's Raised by column). */
+  /** Where the spec raises it (§12's Raised by column). */
   readonly raisedBy: string;
   /** The steps of the verification algorithm (§6.2) that raise it. */
   readonly verificationSteps: readonly number[];
 }
 
-/** The error code registry of `spec/oct.md` §11, in its order. */
+/** The error code registry of `spec/oct.md` §12, in its order. */
 export const ERROR_REGISTRY = {
   token_malformed: {"statuses":[401],"title":"Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM","raisedBy":"§6.2 steps 1–4","verificationSteps":[1,2,3,4]},
   alg_not_allowed: {"statuses":[401],"title":"alg outside the allow-list or the carrier's algorithms, or not matching the key","raisedBy":"§6.2 steps 3, 5, 6","verificationSteps":[3,5,6]},
@@ -20,7 +20,7 @@ export const ERROR_REGISTRY = {
   issuer_untrusted: {"statuses":[401],"title":"iss matches no configured carrier","raisedBy":"§6.2 step 5","verificationSteps":[5]},
   key_unknown: {"statuses":[401],"title":"No key with that kid in the carrier's key set","raisedBy":"§6.2 step 6","verificationSteps":[6]},
   signature_invalid: {"statuses":[401],"title":"Signature does not verify","raisedBy":"§6.2 step 7","verificationSteps":[7]},
-  token_expired: {"statuses":[401],"title":"exp <= now - skew","raisedBy":"§6.2 step 8","verificationSteps":[8]},
+  token_expired: {"statuses":[401],"title":"exp <= now - skew","raisedBy":"§6.2 step 8, §11.5","verificationSteps":[8]},
   token_not_yet_valid: {"statuses":[401],"title":"nbf or iat later than now + skew","raisedBy":"§6.2 step 8","verificationSteps":[8]},
   claims_invalid: {"statuses":[401],"title":"Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger","raisedBy":"§6.2 step 8, §6.3","verificationSteps":[8]},
   carrier_suspended: {"statuses":[403],"title":"The issuing carrier is suspended","raisedBy":"§6.2 step 5","verificationSteps":[5]},
@@ -31,16 +31,16 @@ export const ERROR_REGISTRY = {
   no_tariff: {"statuses":[422],"title":"No tariff in force for the conversion","raisedBy":"§8.3, §8.4","verificationSteps":[]},
   provider_unknown: {"statuses":[422],"title":"provider names no configured provider","raisedBy":"§8.3, §8.4","verificationSteps":[]},
   constraint_violated: {"statuses":[403],"title":"A redeem constraint forbids the request","raisedBy":"§8.3, §8.4","verificationSteps":[]},
-  insufficient_balance: {"statuses":[402],"title":"The debit exceeds the remaining balance","raisedBy":"§8.3, §8.4","verificationSteps":[]},
-  holder_proof_missing: {"statuses":[401],"title":"A request for a token bound to a holder key (cnf) carries no DPoP proof","raisedBy":"§6.5 step 1","verificationSteps":[]},
-  holder_proof_invalid: {"statuses":[401],"title":"The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify","raisedBy":"§6.5 steps 1, 2, 4","verificationSteps":[]},
-  holder_key_mismatch: {"statuses":[401],"title":"The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt","raisedBy":"§6.5 step 3","verificationSteps":[]},
-  holder_proof_stale: {"statuses":[401],"title":"The proof's iat lies outside dpop_max_age_seconds and the clock skew","raisedBy":"§6.5 step 5","verificationSteps":[]},
-  holder_proof_target_mismatch: {"statuses":[401],"title":"The proof's htm or htu is not this request's method or the gateway's URL of it","raisedBy":"§6.5 step 6","verificationSteps":[]},
-  holder_proof_token_mismatch: {"statuses":[401],"title":"The proof's ath is not the hash of this token","raisedBy":"§6.5 step 7","verificationSteps":[]},
-  holder_proof_replayed: {"statuses":[401],"title":"A proof with this jti was already accepted for this token","raisedBy":"§6.5 step 8","verificationSteps":[]},
+  insufficient_balance: {"statuses":[402],"title":"The debit exceeds the remaining balance","raisedBy":"§8.3, §8.4, §11.5, §11.9","verificationSteps":[]},
+  holder_proof_missing: {"statuses":[401],"title":"A request for a token bound to a holder key (cnf) carries no DPoP proof","raisedBy":"§6.6 step 1","verificationSteps":[]},
+  holder_proof_invalid: {"statuses":[401],"title":"The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify","raisedBy":"§6.6 steps 1, 2, 4, §11.5","verificationSteps":[]},
+  holder_key_mismatch: {"statuses":[401],"title":"The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt","raisedBy":"§6.6 step 3","verificationSteps":[]},
+  holder_proof_stale: {"statuses":[401],"title":"The proof's iat lies outside dpop_max_age_seconds and the clock skew","raisedBy":"§6.6 step 5","verificationSteps":[]},
+  holder_proof_target_mismatch: {"statuses":[401],"title":"The proof's htm or htu is not this request's method or the gateway's URL of it","raisedBy":"§6.6 step 6","verificationSteps":[]},
+  holder_proof_token_mismatch: {"statuses":[401],"title":"The proof's ath is not the hash of this token","raisedBy":"§6.6 step 7","verificationSteps":[]},
+  holder_proof_replayed: {"statuses":[401],"title":"A proof with this jti was already accepted for this token","raisedBy":"§6.6 step 8","verificationSteps":[]},
   idempotency_key_required: {"statuses":[400],"title":"Idempotency-Key missing or empty","raisedBy":"§8.4","verificationSteps":[]},
-  idempotency_conflict: {"statuses":[409],"title":"Key reused with a different body","raisedBy":"§8.5","verificationSteps":[]},
+  idempotency_conflict: {"statuses":[409],"title":"Key reused with a different body","raisedBy":"§8.5, §11.5","verificationSteps":[]},
   reservation_expired: {"statuses":[409],"title":"The key's reservation expired and was released","raisedBy":"§8.4, §8.5, §8.6","verificationSteps":[]},
   capture_exceeds_authorization: {"statuses":[422],"title":"The capture asks for more than the authorisation holds","raisedBy":"§7.8, §8.4","verificationSteps":[]},
   authorization_captured: {"statuses":[409],"title":"The authorisation was captured, or is being captured, for another amount; or a void came after its capture","raisedBy":"§7.8, §8.5","verificationSteps":[]},
@@ -50,20 +50,34 @@ export const ERROR_REGISTRY = {
   quote_invalid: {"statuses":[422],"title":"The cited quote is unknown, does not match the request, or its tariff is gone","raisedBy":"§8.4","verificationSteps":[]},
   too_many_quotes: {"statuses":[429],"title":"The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires","raisedBy":"§7.6, §8.3","verificationSteps":[]},
   provider_unavailable: {"statuses":[502,503],"title":"The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released","raisedBy":"§8.4, §8.7","verificationSteps":[]},
-  keys_unavailable: {"statuses":[503],"title":"The carrier's key set cannot be obtained and no usable keys are cached","raisedBy":"§6.2 step 6","verificationSteps":[6]},
-  status_unavailable: {"statuses":[503],"title":"The token's status list cannot be obtained and no usable list is cached","raisedBy":"§6.2 step 9, §6.4","verificationSteps":[9]},
+  keys_unavailable: {"statuses":[503],"title":"The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached","raisedBy":"§6.2 step 6, §7.13, §11.4","verificationSteps":[6]},
+  status_unavailable: {"statuses":[503],"title":"The token's status list cannot be obtained and no usable list is cached","raisedBy":"§6.2 step 9, §6.5","verificationSteps":[9]},
   ledger_busy: {"statuses":[503],"title":"The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After","raisedBy":"§8.1, §8.3, §8.4","verificationSteps":[]},
+  authentication_required: {"statuses":[401],"title":"The request needs a party's client assertion, as Authorization: Bearer, and has none","raisedBy":"§7.13","verificationSteps":[]},
+  party_unknown: {"statuses":[401],"title":"The client assertion's iss names no configured party with keys","raisedBy":"§7.13","verificationSteps":[]},
+  client_assertion_invalid: {"statuses":[401],"title":"The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time","raisedBy":"§7.13","verificationSteps":[]},
+  client_assertion_replayed: {"statuses":[401],"title":"The party already used the client assertion's jti","raisedBy":"§7.13","verificationSteps":[]},
+  party_forbidden: {"statuses":[403],"title":"The authenticated party may not read what the request asks for","raisedBy":"§7.10, §7.11, §7.13, §7.14","verificationSteps":[]},
+  home_unknown: {"statuses":[403],"title":"The token names a home that its carrier does not allow here or that is not a configured peer, or a grant was asked of a gateway that is not the token's home","raisedBy":"§11.2, §11.5","verificationSteps":[]},
+  home_unavailable: {"statuses":[503],"title":"The token's home could not be reached or gave no usable grant, and no grant held here covers the debit; nothing was reserved; retry after Retry-After","raisedBy":"§11.9","verificationSteps":[]},
+  peer_unknown: {"statuses":[401],"title":"A document between gateways is signed by a gateway that is not a configured peer","raisedBy":"§11.4","verificationSteps":[]},
+  peer_signature_invalid: {"statuses":[401],"title":"A document between gateways is malformed, has the wrong header or typ, or does not verify with the peer's keys","raisedBy":"§11.4","verificationSteps":[]},
+  document_invalid: {"statuses":[400],"title":"A document between gateways breaks its schema, is meant for another gateway, is not fresh, or does not fit its request or its path","raisedBy":"§11.4, §11.5, §11.6","verificationSteps":[]},
+  grant_forbidden: {"statuses":[403],"title":"A usage report comes from a gateway other than the one the grant was issued to","raisedBy":"§11.6","verificationSteps":[]},
+  grant_lapsed: {"statuses":[409],"title":"The grant lapsed at its report_by and counts as fully used; only its final report is accepted","raisedBy":"§11.6","verificationSteps":[]},
+  usage_conflict: {"statuses":[409],"title":"The report's sequence number is older than the last applied one, or the same with other content, or follows the final report","raisedBy":"§11.6","verificationSteps":[]},
+  usage_invalid: {"statuses":[422],"title":"The report's used exceeds the grant's amount or is lower than an earlier report's","raisedBy":"§11.6","verificationSteps":[]},
   payload_too_large: {"statuses":[413],"title":"Body exceeds body_max_bytes","raisedBy":"§7.1","verificationSteps":[]},
-  unsupported_media_type: {"statuses":[415],"title":"Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8","raisedBy":"§7.1","verificationSteps":[]},
+  unsupported_media_type: {"statuses":[415],"title":"Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8","raisedBy":"§7.1, §11.1","verificationSteps":[]},
   header_fields_too_large: {"statuses":[431],"title":"The request's header section exceeds the server's limit","raisedBy":"§7.1","verificationSteps":[]},
   request_timeout: {"statuses":[408],"title":"The request was not received within http_headers_timeout_ms or http_request_timeout_ms","raisedBy":"§5.8, §7.1","verificationSteps":[]},
-  request_invalid: {"statuses":[400],"title":"Body, query or header field invalid","raisedBy":"§7.1, §7.10, §8.4, §10.2","verificationSteps":[]},
-  not_found: {"statuses":[404],"title":"Unknown path or resource","raisedBy":"§7.1, §7.8","verificationSteps":[]},
+  request_invalid: {"statuses":[400],"title":"Body, query or header field invalid","raisedBy":"§7.1, §7.10, §7.14, §8.4, §10.2, §11.8","verificationSteps":[]},
+  not_found: {"statuses":[404],"title":"Unknown path or resource","raisedBy":"§7.1, §7.8, §11.6, §11.7","verificationSteps":[]},
   method_not_allowed: {"statuses":[405],"title":"Method not supported on the path","raisedBy":"§7.1","verificationSteps":[]},
-  payment_required: {"statuses":[402],"title":"The request must be paid with an OCT token; the challenge names the gateway, the provider, the price and the token units accepted","raisedBy":"§15.1, §15.3","verificationSteps":[]},
-  gateway_unavailable: {"statuses":[502,503],"title":"An app could not reach its gateway (503), or the gateway answered badly or its receipt did not check out (502); the request was not served","raisedBy":"§15.2, §15.3","verificationSteps":[]},
+  payment_required: {"statuses":[402],"title":"The request must be paid with an OCT token; the challenge names the gateway, the provider, the price and the token units accepted","raisedBy":"§16.1, §16.3","verificationSteps":[]},
+  gateway_unavailable: {"statuses":[502,503],"title":"An app could not reach its gateway (503), or the gateway answered badly or its receipt did not check out (502); the request was not served","raisedBy":"§16.2, §16.3","verificationSteps":[]},
   internal_error: {"statuses":[500],"title":"Unexpected failure; never expected, no balance changed","raisedBy":"§7.1","verificationSteps":[]},
 } as const satisfies Record<string, ErrorEntry>;
 
-/** Every error code of `spec/oct.md` §11. */
+/** Every error code of `spec/oct.md` §12. */
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

@@ -8,7 +8,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "title": "OCT gateway HTTP API",
     "version": "0.1",
     "summary": "Verify Open Compute Tokens and redeem them across carriers.",
-    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2).\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1]. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 11). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry the header\nfield `WWW-Authenticate: OCT error=\"<code>\"` (Section 13.4), as [RFC9110] requires for status 401. A\nrefused holder proof adds a `DPoP` challenge to the same field (Section 6.5).",
+    "description": "The HTTP API of an Open Compute Token gateway, Section 7 of the specification (`spec/oct.md`).\n\nEvery schema below is the specification's own (`spec/schemas/`), its `$id` kept as `x-oct-schema-id`.\n\nThe examples are real: requests to the demo gateway (`config/demo/`) at 2026-12-01T10:00:00Z, with tokens of its carriers' keys, and the answers it gave.\n\n### General rules (Section 7.1)\n\n| Method and path | Request schema | Success | Response schema |\n|---|---|---|---|\n| `GET /.well-known/oct-gateway` | — | 200 | `gateway-metadata.schema.json` |\n| `GET /.well-known/jwks.json` | — | 200 | `jwks.schema.json` |\n| `POST /v1/verify` | `verify-request.schema.json` | 200 | `verify-response.schema.json` |\n| `POST /v1/quotes` | `quote-request.schema.json` | 201 | `quote.schema.json` |\n| `POST /v1/redemptions` | `redemption-request.schema.json` | 201 | `redemption.schema.json` |\n| `GET /v1/redemptions/{id}` | — | 200 | `redemption.schema.json` |\n| `GET /v1/redemptions` | query | 200 | `redemption-list.schema.json` |\n| `POST /v1/redemptions/{id}/capture` | `capture-request.schema.json` | 200 | `redemption.schema.json` |\n| `POST /v1/redemptions/{id}/void` | `void-request.schema.json`, or no body | 200 | `redemption.schema.json` |\n| `POST /v1/balance` | `balance-request.schema.json` | 200 | `balance.schema.json` |\n| `GET /v1/settlements` | query | 200 | `settlement-report.schema.json`, or CSV |\n| `GET /healthz` | — | 200 | `{ \"status\": \"ok\" }` |\n| `GET /metrics` | — | 200 | Prometheus text |\n| `POST /v1/inspect` (OPTIONAL) | `inspect-request.schema.json` | 200 | `inspect-response.schema.json` |\n\nErrors use `problem.schema.json` (Section 7.2). A gateway that federates (Section 11) also serves the\nendpoints between gateways listed in Section 11.1.\n\n- **Transport.** Gateways MUST serve the API over HTTPS, except on loopback for development.\n- **Content types.** A request with a body MUST have a `Content-Type` field whose media type is\n  `application/json` (case-insensitive) [RFC9110, Section 8.3.1], except at the endpoints of Section\n  11.1, which take a JWS. Its only parameter is `charset`,\n  at most once, whose value (case-insensitive, quoted or not) MUST be `utf-8`; empty parameters\n  (`application/json;`) are allowed. Another media type, another parameter (`profile=…`), a\n  repeated `charset` (even `charset=utf-8; charset=utf-8`: parsers that keep the first or the last\n  of two disagree), or a field that does not parse is answered with 415 `unsupported_media_type`.\n  JSON responses MUST use `application/json`, errors `application/problem+json`.\n- **Body size.** A body longer than `body_max_bytes` MUST be refused with 413 `payload_too_large`,\n  judged from `Content-Length` when present and while reading otherwise.\n- **Request bodies.** A body MUST be UTF-8 without a byte-order mark, a JSON object without\n  duplicate member names, and valid against the endpoint's request schema; request bodies are\n  closed. It is decoded with fatal error handling: an invalid octet sequence (an encoded surrogate\n  included) is refused, never replaced with U+FFFD. A string in it MUST NOT contain a lone\n  surrogate, escaped or not: `\\ud800` not followed by an escaped low surrogate, or an escaped low\n  surrogate not preceded by a high one, is refused as I-JSON [RFC7493, Section 2.1] requires,\n  because such a string has no UTF-8 form, so neither has its JCS serialisation, on which the\n  request fingerprint (Section 8.5) rests; a pair of escapes that forms one character is allowed.\n  Otherwise the answer is 400 `request_invalid`, with `errors` naming the JSON Pointers of\n  the failing values. The `token` member is only required to be a string: its size and content are\n  judged by Section 6 and yield token codes, not `request_invalid`. A member that is missing or\n  not allowed MUST be named by its own pointer, not by its object's: `{ \"extra\": 1 }` sent to\n  `POST /v1/verify` has the errors `/token` (missing) and `/extra` (not allowed).\n- **Tokens in bodies only.** A gateway MUST accept a token only in the JSON body; it MUST NOT read a\n  token from the URL, a query parameter or a header field, and MUST refuse a request with a `token`\n  query parameter with `request_invalid`, on any path and whatever the method. A gateway MUST NOT echo a token string in a response and\n  SHOULD NOT log it.\n- **Request ids.** Every response, errors included, MUST carry an `X-Request-Id` header field\n  identifying the request. A gateway MAY adopt a client-supplied `X-Request-Id` of 1..255 visible\n  ASCII characters; otherwise it generates one.\n- **Routing.** An unknown path MUST be answered with 404 `not_found`, and a known path with an\n  unsupported method with 405 `method_not_allowed` and an `Allow` header field listing the methods\n  the path is served with. A path served with `GET` is served with `HEAD` too [RFC9110, Section\n  9.3.2], and its `Allow` lists both: `Allow: GET, HEAD`.\n- **Parties.** `GET /v1/settlements`, `GET /v1/redemptions` and `GET /metrics` answer only an\n  authenticated party, and only with what concerns it (Section 7.13); the other endpoints take no\n  credentials.\n- **Caching.** Responses under `/v1/` MUST carry `Cache-Control: no-store`.\n- **Retrying.** A 429 `too_many_quotes` or 503 `ledger_busy` answer carries a `Retry-After` header\n  field [RFC9110] in seconds; the request changed nothing and MAY be sent again after that delay.\n  A gateway MUST NOT answer either without that field.\n- **Responses are open.** Clients MUST ignore response members they do not know.\n- **Success.** A gateway MUST answer a request it serves with the success status of the table\n  above and a body valid against the response schema the table names; a 201 that creates a\n  resource the API can read (a redemption) MUST carry a `Location` header field naming it\n  (`/v1/redemptions/{id}`). A quote has no resource to read and no `Location`.\n- **Query parameters.** Parameters other than `token` MUST be ignored, except by\n  `GET /v1/settlements`, whose query is closed (Section 7.10): `POST /v1/verify?trace=1` is served\n  as `POST /v1/verify`.\n- **Order of the checks.** A request that fails several checks is answered for the first it fails,\n  in this order, on every path: (1) a body longer than `body_max_bytes`, 413; (2) a `token` query\n  parameter, 400 `request_invalid`; (3) the path, 404, then the method, 405; (4) the media type,\n  415; (5) for `POST /v1/redemptions`, the `Idempotency-Key` (Section 8.4, step 1); (6) the body,\n  400 `request_invalid`; then the endpoint's own processing. A gateway MUST answer in that order:\n  a 20 KB `text/plain` body sent to `POST /v1/verify` is 413 (with the default `body_max_bytes`),\n  the same body of 100 octets is 415, and `GET /v1/verify?token=x` is 400, not 405.\n- **Refused before the API.** A request that the gateway's HTTP server refuses before it reaches\n  the API is answered, where the server can still answer, with a problem as well: 431\n  `header_fields_too_large` for a header section over the server's limit, 408 `request_timeout`\n  for a request not received within `http_headers_timeout_ms` or `http_request_timeout_ms`\n  (Section 5.8), and 400 `request_invalid` for octets that are not an HTTP request; the\n  connection is then closed.\n- **Failure.** A 500 `internal_error` is never expected; when it occurs, no balance has changed\n  (Section 8.2). A request whose client goes away before its answer (the connection closed, the\n  body cut short) is not a failure of the gateway: nobody reads its answer, and it MUST NOT be logged\n  as an error nor counted as a 500.\n\n### Errors (Section 7.2)\n\nErrors are problem details [RFC9457] with the media type `application/problem+json`, validated by\n`problem.schema.json`. A gateway MUST answer every error so, with `type`, `status` and `code` as\nbelow:\n\n| Member | Req. | Content |\n|---|---|---|\n| `type` | yes | `urn:oct:error:<code>` |\n| `title` | yes | Short summary of the code; informative. |\n| `status` | yes | The HTTP status code, equal to the response status. |\n| `code` | yes | The error code (Section 12). |\n| `detail` | no | Human-readable explanation of this occurrence. |\n| `instance` | no | URI reference identifying this occurrence. |\n| `request_id` | no | Equal to the `X-Request-Id` of the response; SHOULD be present. |\n| `errors` | no | Array of `{ \"pointer\", \"message\" }`, JSON Pointers into the request body. |\n\nClients MUST act on `code` (or on `type`), never on `title` or `detail`. A client that receives an\nunknown code MUST treat it according to its HTTP status class. A 401 response MUST carry a\n`WWW-Authenticate` header field, as [RFC9110] requires for status 401: `OCT error=\"<code>\"`\n(Section 14.4) for a token, and the `Bearer` challenge of Section 7.13 for a party's credentials.\nA refused holder proof adds a `DPoP` challenge to the same field (Section 6.6).",
     "license": {
       "name": "Apache-2.0",
       "identifier": "Apache-2.0"
@@ -47,7 +47,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getGatewayMetadata",
         "summary": "Gateway metadata",
-        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\nA gateway MUST answer metadata as this section says: `gateway` its `gateway.id`, `jwks_uri` built\nas above, and `receipt_jwks` exactly the set that `GET /.well-known/jwks.json` answers. For example,\na gateway whose id is `https://gw.example` announces `https://gw.example/.well-known/jwks.json`\nwherever it is reached from; one whose id is `urn:example:gw`, asked at\n`http://127.0.0.1:8787/.well-known/oct-gateway`, announces\n`http://127.0.0.1:8787/.well-known/jwks.json`.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Gateway metadata ([RFC8615]), `gateway-metadata.schema.json`:\n\n```json\n{\n  \"gateway\": \"http://localhost:8787\",\n  \"versions\": [\n    \"0.1\"\n  ],\n  \"units\": [\n    \"gpu-second:h100-sxm\",\n    \"gpu-second:h100-pcie\",\n    \"gpu-second:h200-sxm\",\n    \"gpu-second:a100-sxm\",\n    \"gpu-second:a100-pcie\",\n    \"gpu-second:l40s\",\n    \"gpu-second:l4\",\n    \"gpu-second:b200\",\n    \"gpu-second:mi300x\",\n    \"gpu-second:mi250x\",\n    \"pflop\",\n    \"inference-token:llm-small\",\n    \"inference-token:llm-medium\",\n    \"inference-token:llm-large\",\n    \"inference-token:embedding\"\n  ],\n  \"issuers\": [\n    {\n      \"carrier\": \"carrier-a\",\n      \"issuer\": \"https://tokens.carrier-a.example\",\n      \"algorithms\": [\n        \"EdDSA\"\n      ],\n      \"status\": \"active\"\n    },\n    {\n      \"carrier\": \"carrier-b\",\n      \"issuer\": \"https://tokens.carrier-b.example\",\n      \"algorithms\": [\n        \"ES256\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"providers\": [\n    {\n      \"id\": \"carrier-b-edge\",\n      \"units\": [\n        \"gpu-second:a100-sxm\",\n        \"gpu-second:h100-sxm\"\n      ]\n    },\n    {\n      \"id\": \"carrier-a-cloud\",\n      \"units\": [\n        \"inference-token:llm-large\",\n        \"pflop\"\n      ]\n    }\n  ],\n  \"jwks_uri\": \"http://localhost:8787/.well-known/jwks.json\",\n  \"receipt_jwks\": {\n    \"keys\": [\n      {\n        \"kty\": \"EC\",\n        \"crv\": \"P-256\",\n        \"x\": \"93Bzh3HOXjKkgu6e9f1DDd7023nLXx0EuBB6hcTBkeo\",\n        \"y\": \"R2xiclZLYw65UCK5SwfEkJ1qPrrdd68ASoY5PaN7oeQ\",\n        \"kid\": \"-PLtq11gR2qIb-QNbDOvvk8_uyQFR6ICWP6QzQQ8YR8\",\n        \"alg\": \"ES256\",\n        \"use\": \"sig\"\n      }\n    ]\n  }\n}\n```\n\n`units` lists the registry ids the gateway recognises; `issuers` the configured carriers; `jwks_uri`\nthe absolute URL of Section 7.4: `/.well-known/jwks.json` resolved against `gateway.id` when that is\nan `http` or `https` URL, otherwise against the URL at which the metadata was requested (Section\n5.2); `receipt_jwks` the same public keys as that URL.\n\nA gateway MUST answer metadata as this section says: `gateway` its `gateway.id`, `jwks_uri` built\nas above, and `receipt_jwks` exactly the set that `GET /.well-known/jwks.json` answers. For example,\na gateway whose id is `https://gw.example` announces `https://gw.example/.well-known/jwks.json`\nwherever it is reached from; one whose id is `urn:example:gw`, asked at\n`http://127.0.0.1:8787/.well-known/oct-gateway`, announces\n`http://127.0.0.1:8787/.well-known/jwks.json`.\n\n(Section 7.3 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -161,7 +161,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getReceiptKeys",
         "summary": "The gateway's public receipt keys",
-        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It MUST contain\nno private members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "The public JWK Set of the gateway's receipt keys (Section 9.3), `jwks.schema.json`. It MUST contain\nno private members.\n\n(Section 7.4 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Discovery"
         ],
@@ -217,7 +217,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "verifyToken",
         "summary": "Verify a token",
-        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or, for a token bound to a holder key (Section 2.6), `remaining` only when the\nrequest carries a `DPoP` proof that passes Section 6.5; a proof that fails is answered as a 401\nproblem with its code, not as a verdict. Or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6 and 6.3. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\": \"<compact JWS>\" }`. The gateway MUST run Section 6 and Section 6.3, and answer 200\nwith either\n\n```json\n{\n  \"valid\": true,\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1795000000,\n    \"nbf\": 1795000000,\n    \"exp\": 1826536000,\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"1000.5\",\n      \"unit\": \"gpu-second:h100-sxm\",\n      \"redeem\": {\n        \"providers\": [\n          \"carrier-b-edge\"\n        ],\n        \"regions\": [\n          \"eu-west\"\n        ],\n        \"workloads\": [\n          \"inference\",\n          \"training\",\n          \"fine-tuning\"\n        ],\n        \"max_per_redemption\": \"100\"\n      }\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\nwhere `claims` is the verified claims set and `remaining` the remaining balance (the face value for\nan unseen identity), or, for a token bound to a holder key (Section 2.6), `remaining` only when the\nrequest carries a `DPoP` proof that passes Section 6.6; a proof that fails is answered as a 401\nproblem with its code, not as a verdict. Or\n\n```json\n{\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\nfor any token failure of Sections 6, 6.3 and 11.2. `keys_unavailable` and `status_unavailable` are not\ntoken failures: they are answered as 503 problems. Request failures (status 400, 413 or 415) are problems.\n\nA gateway MUST answer `keys_unavailable` with a 503 problem, never with a verdict: the same token may\nverify once the keys can be obtained again.\n\n(Section 7.5 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -226,7 +226,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "DPoP",
             "in": "header",
             "required": false,
-            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
             "schema": {
               "type": "string"
             }
@@ -390,7 +390,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "f7d60167-ac41-4024-9663-1d0a3735afbc"
+                      "request_id": "db1bc4a1-403d-40d5-9eef-0626422302b9"
                     }
                   }
                 }
@@ -410,7 +410,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -457,7 +457,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "aa122256-16cf-4de6-b0f5-447374c8fa95"
+                      "request_id": "da3cbad2-0e35-4378-bcde-111f32428bf8"
                     }
                   }
                 }
@@ -478,7 +478,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
               "keys_unavailable",
               "status_unavailable"
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.5). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.q7OZ9g1e5Lq5v5W-5Xk0KA.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.6). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -510,7 +510,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "DPoP",
             "in": "header",
             "required": false,
-            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
             "schema": {
               "type": "string"
             }
@@ -550,7 +550,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.q7OZ9g1e5Lq5v5W-5Xk0KA.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -617,7 +617,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -638,7 +638,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "e236103d-4a8d-4c72-8a59-dfa792a7a25d"
+                      "request_id": "216beffa-eeee-4f97-a60c-c8c3d3abbcfb"
                     }
                   }
                 }
@@ -721,7 +721,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "720de4fd-c9fa-4576-b56c-35feec0b62dc"
+                      "request_id": "5c33a3d7-4416-4709-91d6-e46a6d184393"
                     }
                   },
                   "quote-provider-unknown": {
@@ -733,7 +733,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "c3d5f432-ffa4-4dda-adfc-5b0d97583f20"
+                      "request_id": "f129ff2a-2523-4999-9822-6e1c3e949410"
                     }
                   },
                   "quote-unit-unknown": {
@@ -745,7 +745,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "c856bd33-7d9c-4c9a-80cf-ccc4d5020fc6"
+                      "request_id": "39eaae9a-bbf7-4810-9dce-81ccfc5e7dea"
                     }
                   }
                 }
@@ -779,7 +779,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "keys_unavailable",
               "status_unavailable",
@@ -803,7 +803,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.5),\nrequest `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUubzkwWi0zR3dqdEp5aFBjbkNQaGgxQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.y8h0f_YSo48UNRZrTJJhe-9_ypiwitU2WsiO6sq3HSTV84mg0dAfzTKj-17yysNiWiywer_vurB5DzFHKpv0Sw\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.1_T-l991t4Te5y0qH0qS9Q\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.6),\nrequest `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -823,7 +823,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "DPoP",
             "in": "header",
             "required": false,
-            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
             "schema": {
               "type": "string"
             }
@@ -903,7 +903,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -936,13 +936,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUubzkwWi0zR3dqdEp5aFBjbkNQaGgxQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.y8h0f_YSo48UNRZrTJJhe-9_ypiwitU2WsiO6sq3HSTV84mg0dAfzTKj-17yysNiWiywer_vurB5DzFHKpv0Sw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -975,13 +975,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUubzkwWi0zR3dqdEp5aFBjbkNQaGgxQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.y8h0f_YSo48UNRZrTJJhe-9_ypiwitU2WsiO6sq3HSTV84mg0dAfzTKj-17yysNiWiywer_vurB5DzFHKpv0Sw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
                     }
                   },
                   "redeem-authorize": {
                     "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.1_T-l991t4Te5y0qH0qS9Q",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1029,7 +1029,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem-authorize-again": {
                     "summary": "Another authorisation, of 10 A100 seconds, to be voided",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.k-XC2ImAFKcrFLQI3s485g",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1099,7 +1099,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "8f48901a-628e-49cc-b4d8-10b6df7b9e90"
+                      "request_id": "ea1251ef-5776-4164-a7e3-1c97625e17c8"
                     }
                   }
                 }
@@ -1130,7 +1130,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -1164,7 +1164,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "b16c1907-a611-42be-8bbe-6ee678cab338"
+                      "request_id": "9859d8cc-284b-4bc6-aa6e-055f63f7555c"
                     }
                   }
                 }
@@ -1193,7 +1193,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "b5ac6f66-d4c6-4301-b877-10917f7fba22"
+                      "request_id": "d22c4079-a962-4aaa-93b0-b9ec83caead4"
                     }
                   }
                 }
@@ -1222,10 +1222,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "bf6e138f-9465-4968-b27e-88ee549001f4"
+                      "request_id": "588ea6b9-8e9f-40ca-935e-96bb333e7ab6"
                     }
                   }
                 }
@@ -1279,10 +1279,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.q7OZ9g1e5Lq5v5W-5Xk0KA.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "e5bdc7dd-192d-4449-bf23-5569af21a543"
+                      "request_id": "20c9b77a-22b7-4068-b777-92aa94644e99"
                     }
                   }
                 }
@@ -1316,12 +1316,300 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
+            "description": "`provider_unavailable`: The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released `keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached `ledger_busy`: The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After",
             "x-oct-error-codes": [
               "provider_unavailable",
               "keys_unavailable",
               "status_unavailable",
               "ledger_busy"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/problem"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listRedemptions",
+        "summary": "The committed redemptions that concern the authenticated party",
+        "description": "The committed redemptions and captured authorisations that concern the authenticated party\n(Section 7.13), page by page.\n\nQuery parameters, each at most once: `carrier` and `provider` (slugs, filters), `iss` and `jti`\n(together or not at all: the redemptions of that token identity), `from` and `to` (timestamps; the\ncommit time lies in `[from, to)`, as in Section 10.2; either may be left out), `limit` (an integer\nfrom 1 to 100, default 50) and `cursor` (the `next_cursor` of the previous page). A malformed,\nrepeated or unknown parameter, a `from` later than `to`, or a cursor that is not of the form this\ngateway gives its cursors MUST be refused with `request_invalid`; filters beyond the party's reach,\nwith `party_forbidden` (Section 7.13).\n\nThe answer, `redemption-list.schema.json`, is `{ \"redemptions\": [ … ], \"next_cursor\": \"…\" }`: the\nredemptions that have a settlement entry (Section 10.1: committed redemptions and captured\nauthorisations) within the period, the filters and the party's reach, ordered by commit time, then by id, each as the resource of Section 7.8 with its\n`committed_at`. A page holds at most `limit`; `next_cursor` is present when more may follow, and\nthe next page is asked for with the same parameters and that cursor. A cursor is opaque to clients\nand marks a place in that order: what is committed after a listing began is listed on a later page\nif it sorts after the cursor.\n\nReserved and released redemptions, and authorisations not captured, are not listed: a hold ends,\ncommitted or released, within its lifetime, and what is released owes nothing. `GET\n/v1/redemptions/{id}` still answers for them.\n\n(Section 7.14 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "tags": [
+          "Redemption"
+        ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Only redemptions committed at or after this time.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            },
+            "example": "2026-12-01T00:00:00Z"
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Only redemptions committed before this time.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/timestamp"
+            }
+          },
+          {
+            "name": "carrier",
+            "in": "query",
+            "description": "Only redemptions of this carrier's tokens.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/slug"
+            }
+          },
+          {
+            "name": "provider",
+            "in": "query",
+            "description": "Only redemptions at this provider.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/slug"
+            }
+          },
+          {
+            "name": "iss",
+            "in": "query",
+            "description": "With jti: only the redemptions of this token identity.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/issuer"
+            }
+          },
+          {
+            "name": "jti",
+            "in": "query",
+            "description": "With iss: only the redemptions of this token identity.",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/common/$defs/identifier"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "The most redemptions on one page.",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 50
+            },
+            "example": "10"
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "The next_cursor of the previous page.",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_-]{1,512}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Redemption list",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/redemption-list"
+                },
+                "examples": {
+                  "redemption-list": {
+                    "summary": "A provider's committed redemptions, one page",
+                    "value": {
+                      "redemptions": [
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                          "status": "committed",
+                          "capture": "automatic",
+                          "token": {
+                            "iss": "https://tokens.carrier-a.example",
+                            "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                          },
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "40",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "100",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "remaining": {
+                            "amount": "960.5",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "tariff": {
+                            "carrier": "carrier-a",
+                            "from": "gpu-second:h100-sxm",
+                            "provider": "carrier-b-edge",
+                            "to": "gpu-second:a100-sxm",
+                            "rate": "2.5",
+                            "valid_from": "2026-01-01T00:00:00Z",
+                            "valid_until": "2030-01-01T00:00:00Z"
+                          },
+                          "workload": "inference",
+                          "region": "eu-west",
+                          "created_at": "2026-12-01T10:00:00.000Z",
+                          "expires_at": "2026-12-01T10:01:00.000Z",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg",
+                          "committed_at": "2026-12-01T10:00:00.000Z"
+                        }
+                      ]
+                    }
+                  },
+                  "redemption-list-carrier": {
+                    "summary": "A carrier's redemptions of one token",
+                    "value": {
+                      "redemptions": [
+                        {
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                          "status": "committed",
+                          "capture": "automatic",
+                          "token": {
+                            "iss": "https://tokens.carrier-a.example",
+                            "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
+                          },
+                          "provider": "carrier-b-edge",
+                          "debited": {
+                            "amount": "40",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "credited": {
+                            "amount": "100",
+                            "unit": "gpu-second:a100-sxm"
+                          },
+                          "remaining": {
+                            "amount": "960.5",
+                            "unit": "gpu-second:h100-sxm"
+                          },
+                          "tariff": {
+                            "carrier": "carrier-a",
+                            "from": "gpu-second:h100-sxm",
+                            "provider": "carrier-b-edge",
+                            "to": "gpu-second:a100-sxm",
+                            "rate": "2.5",
+                            "valid_from": "2026-01-01T00:00:00Z",
+                            "valid_until": "2030-01-01T00:00:00Z"
+                          },
+                          "workload": "inference",
+                          "region": "eu-west",
+                          "created_at": "2026-12-01T10:00:00.000Z",
+                          "expires_at": "2026-12-01T10:01:00.000Z",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg",
+                          "committed_at": "2026-12-01T10:00:00.000Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "`request_invalid`: Body, query or header field invalid",
+            "x-oct-error-codes": [
+              "request_invalid"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "redemption-list-replayed": {
+                    "summary": "An assertion sent a second time",
+                    "value": {
+                      "type": "urn:oct:error:client_assertion_replayed",
+                      "title": "The party already used the client assertion's jti",
+                      "status": 401,
+                      "detail": "carrier:carrier-a already used the client assertion af835bfa578e99b7dcc974b55fd97806",
+                      "code": "client_assertion_replayed",
+                      "instance": "/v1/redemptions",
+                      "request_id": "4d1405b9-c9c6-425a-9946-fa3a86f371c1"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
+            "x-oct-error-codes": [
+              "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -1341,7 +1629,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getRedemption",
         "summary": "A stored redemption",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1354,7 +1642,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw"
           }
         ],
         "responses": {
@@ -1369,7 +1657,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -1402,7 +1690,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUubzkwWi0zR3dqdEp5aFBjbkNQaGgxQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.y8h0f_YSo48UNRZrTJJhe-9_ypiwitU2WsiO6sq3HSTV84mg0dAfzTKj-17yysNiWiywer_vurB5DzFHKpv0Sw"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
                     }
                   }
                 }
@@ -1442,7 +1730,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "26db7c73-e76e-4a3e-b504-e0d4525f2510"
+                      "request_id": "1cae4ee3-a632-4119-921e-925678081140"
                     }
                   }
                 }
@@ -1472,7 +1760,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "captureAuthorization",
         "summary": "Capture an authorisation, for at most the amount it holds",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1485,7 +1773,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.1_T-l991t4Te5y0qH0qS9Q"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg"
           }
         ],
         "requestBody": {
@@ -1520,7 +1808,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "capture": {
                     "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.1_T-l991t4Te5y0qH0qS9Q",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
                       "status": "captured",
                       "capture": "manual",
                       "token": {
@@ -1564,7 +1852,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:10:00.000Z",
                       "captured_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuMV9ULWw5OTF0NFRlNXkwcUgwcVM5USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.4r6OyYoxm-wiOJt2tOJ4j_Vf76CeieFgGAatwOfNekcVX0mQhUDw4OQugbJrWtdHttzhn5_i3r5pCRJpqGILjA"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuSlRpWlRCRE5YdnVjYjQweUdEX3p5ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.nTwaUJGiLz3fE53QqIP4OA-eOYQaktcpNAMz2TnHQBSlYOzNJRi11z0l2NbrmAFI0O3OI7QuWi69-VGZtZ2hJA"
                     }
                   }
                 }
@@ -1701,7 +1989,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "voidAuthorization",
         "summary": "Void an authorisation, returning its whole debit",
-        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "**Reading.** `GET /v1/redemptions/{id}` returns the stored redemption, `redemption.schema.json`;\nunknown ids get 404 `not_found`. `status` is `reserved`, `committed` or `released` for a redemption\nwith `capture` `automatic`, and `authorized`, `captured`, `voided` or `expired` for an\nauthorisation. A hold that has lapsed is reported as its expiry leaves it (`released`, or\n`expired`) even before recovery has run (Section 8.6). `receipt` is present exactly when `status` is\n`committed` or `captured`. `debited` and `credited` are the amounts held until the redemption is\ncommitted or captured; once an authorisation is captured they are the captured amounts, and\n`authorized` keeps the amounts it held. `remaining` is the remaining balance recorded when the\nredemption last changed status; it is not updated afterwards. `created_at` is the time of the\nreservation or authorisation, `expires_at` the time its hold lapses, `captured_at` the time of a\ncapture. The resource also carries `workload`, `region` and `quote` when the request named them.\n\n**Capturing.** `POST /v1/redemptions/{id}/capture`, request `{ \"amount\", \"unit\" }`\n(`capture-request.schema.json`): `unit` MUST be the unit of the authorised credit, else 400\n`request_invalid`; `amount` (positive) is the credit to capture. Processing: Section 8.8. Answer 200\nwith the resource, `status` `captured`, and the receipt of the captured amounts.\n\n**Voiding.** `POST /v1/redemptions/{id}/void`, with no body or the empty object\n(`void-request.schema.json`). Processing: Section 8.8. Answer 200 with the resource, `status`\n`voided`.\n\nBoth endpoints act only on authorisations: an unknown id, or the id of a redemption made with\n`capture` `automatic`, gets 404 `not_found`. Neither needs an `Idempotency-Key`: repeating one is\nanswered from the authorisation's state (Section 8.5), and a repeat MAY carry `Idempotent-Replayed:\ntrue`.\n\n**Who may capture or void.** In this version, knowing the authorisation's id is what allows its\ncapture or void, as it allows reading it: the id is an unguessable capability (Section 8.1),\nanswered only to whoever created the authorisation with the token, normally the provider that\nserves the holder. A provider SHOULD NOT disclose the id before it has captured or voided. A future\nversion that authenticates providers will let a gateway require, on these two endpoints, a\ncredential of the authorisation's provider in the `Authorization` header field; the paths, bodies\nand answers stay as they are, and a request without that credential will be refused with a status\nof class 4xx.\n\nFor a redemption still `reserved`, the `remaining` recorded is the remaining balance just after its\nreservation, its own debit deducted: a gateway MUST NOT answer the balance from before the\nreservation, which the holder can no longer spend.\n\n(Section 7.8 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `not_found` | 404 | Unknown path or resource |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -1714,7 +2002,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.k-XC2ImAFKcrFLQI3s485g"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA"
           }
         ],
         "requestBody": {
@@ -1746,7 +2034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "void": {
                     "summary": "Void the authorisation above: its whole debit returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.k-XC2ImAFKcrFLQI3s485g",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
                       "status": "voided",
                       "capture": "manual",
                       "token": {
@@ -1898,7 +2186,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "getBalance",
         "summary": "A token's balance",
-        "description": "Request `{ \"token\" }`, and for a bound token a `DPoP` proof (Section 6.5). After Sections 6, 6.3\nand 6.5 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly. `reserved` is what the identity's\nopen holds hold: reservations in flight and authorisations not yet captured (Section 8.1). Lapsed\nholds count as expired when the balance is read (Section 8.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\" }`, and for a bound token a `DPoP` proof (Section 6.6). After Sections 6, 6.3\nand 6.6 (failures are problems), answer 200:\n\n```json\n{\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"face_value\": {\n    \"amount\": \"1000.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"committed\": {\n    \"amount\": \"50\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"reserved\": {\n    \"amount\": \"0\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"950.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  }\n}\n```\n\n`remaining` = `face_value` − `committed` − `reserved`, exactly, except at a visited gateway (Section\n11.2), whose answer is its own view of the token, with `home` naming the token's home (Section\n11.9). `reserved` is what the identity's open holds hold: reservations in flight, authorisations not\nyet captured (Section 8.1) and, at a token's home, the unused part of its open grants (Section\n11.5). Lapsed holds count as expired, and grants past their `report_by` as lapsed, when the balance\nis read (Sections 8.6, 11.6).\n\n(Section 7.9 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -1907,7 +2195,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "DPoP",
             "in": "header",
             "required": false,
-            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
             "schema": {
               "type": "string"
             }
@@ -2007,7 +2295,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -2028,7 +2316,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "4fd86b65-cd40-4626-8712-114dfea2ef3c"
+                      "request_id": "240749c4-6374-47f2-bec7-4d719accb0e8"
                     }
                   },
                   "balance-holder-proof-missing": {
@@ -2040,7 +2328,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "this token is bound to a holder key: the request needs a DPoP proof",
                       "code": "holder_proof_missing",
                       "instance": "/v1/balance",
-                      "request_id": "d3ffa77c-76cf-40ab-9692-1de1e797f1b9"
+                      "request_id": "82401b86-2fb5-4f0d-bc06-881042ca9d45"
                     }
                   }
                 }
@@ -2114,7 +2402,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
               "keys_unavailable",
               "status_unavailable"
@@ -2137,9 +2425,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getSettlementReport",
         "summary": "Settlement report for a period",
-        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Query parameters: `from` and `to` (timestamps, required, `from <= to` compared to their last\nfractional digit), `carrier` and `provider` (slugs, optional filters), `format` (`json`, the default,\nor `csv`). A missing `from` or `to`, a value that is not a timestamp (Section 1.4: `2026-02-30…` or\n`…T24:00:00Z` are not), or a repeated, malformed or unknown parameter, MUST be refused with\n`request_invalid`. The period is judged to the digit given: an entry committed at `…00.000Z` is\nbefore a `from` of `…00.0001Z`. Filters naming ids\nabsent from the current configuration are allowed (entries outlive configuration). The answer is the\nreport of Section 10, whose period MUST repeat `from` and `to` exactly as sent, without normalising\nthem: `from=2026-12-01T00:00:00.000Z` comes back with its three zeros, in the JSON form's `period`\nand in the CSV form's `period_from`.\n\nThe request is a party's (Section 7.13), and the report holds only the entries that concern it: a\ncarrier's holds the entries of its tokens, as if `carrier` named it; a provider's those at the\nprovider; an operator's every entry. A `carrier` or `provider` filter that names another carrier or\nprovider than the authenticated one is refused with 403 `party_forbidden`, never answered with an\nempty report.\n\n(Section 7.10 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Settlement"
+        ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
         ],
         "parameters": [
           {
@@ -2205,7 +2498,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "examples": {
                   "settlement": {
-                    "summary": "December 2026, as JSON",
+                    "summary": "December 2026, as JSON, to carrier-a",
                     "value": {
                       "gateway": "http://localhost:8787",
                       "period": {
@@ -2224,7 +2517,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.koSexRgoaq7PAhC8lJu3ue7kwZHk14HMdNYYJO5_GFVYgeHIrE8vFgMnF9Y9WVKxjZUxWqWIHkcvpzwZ9OVsAg"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.E4qvTInENapufAPJ4u9Gq7MfDiGsGRxpAZu8-Ct5LJXc1NbmRYWvuwUF2fbO2E3HF_EameyhHPYoIgtQCq_aug"
                     }
                   }
                 }
@@ -2236,7 +2529,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "examples": {
                   "settlement-csv": {
-                    "summary": "December 2026, as CSV",
+                    "summary": "December 2026, as CSV, to an operator",
                     "value": "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\nhttp://localhost:8787,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,carrier-a,carrier-b-edge,gpu-second:h100-sxm,50,gpu-second:a100-sxm,125,2\r\n"
                   }
                 }
@@ -2263,7 +2556,72 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "453d9e94-2f85-41d9-b407-1031678df420"
+                      "request_id": "f2408936-e23a-4b0a-a045-ccb1aa82bde5"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "settlement-authentication-required": {
+                    "summary": "No credentials",
+                    "value": {
+                      "type": "urn:oct:error:authentication_required",
+                      "title": "The request needs a party's client assertion, as Authorization: Bearer, and has none",
+                      "status": 401,
+                      "detail": "this resource answers a carrier, a provider or an operator: send a client assertion as Authorization: Bearer",
+                      "code": "authentication_required",
+                      "instance": "/v1/settlements",
+                      "request_id": "20048784-bc7f-4605-b395-eae67064b483"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                },
+                "examples": {
+                  "settlement-party-forbidden": {
+                    "summary": "A carrier asking for another carrier's lines",
+                    "value": {
+                      "type": "urn:oct:error:party_forbidden",
+                      "title": "The authenticated party may not read what the request asks for",
+                      "status": 403,
+                      "detail": "carrier:carrier-a may read only its own entries, not those of carrier carrier-b",
+                      "code": "party_forbidden",
+                      "instance": "/v1/settlements",
+                      "request_id": "bad25486-7290-4717-8204-b54fa548dfcf"
                     }
                   }
                 }
@@ -2283,6 +2641,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/problem"
           }
@@ -2293,7 +2664,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "getHealth",
         "summary": "Liveness",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
@@ -2346,14 +2717,19 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     "/metrics": {
       "get": {
         "operationId": "getMetrics",
-        "summary": "Prometheus metrics",
-        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 11)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "summary": "Prometheus metrics (operators only)",
+        "description": "`/healthz` MUST answer 200 `{ \"status\": \"ok\" }` while the gateway can serve. `/metrics` answers in the\nPrometheus text exposition format [PROMETHEUS]; metric names are implementation-defined and MUST NOT\ncontain tokens, subjects or idempotency keys. `/metrics` MUST answer an operator only (Section 7.13): it\ntells who redeems how much, how often and with what failures, which is no carrier's or provider's\nbusiness, and a gateway is often reached through addresses a loopback rule cannot tell apart (a\nreverse proxy on the same host, a platform such as Cloudflare Workers with no loopback at all). A\ncarrier or provider is refused with 403 `party_forbidden`. A scraper authenticates as an operator\nwith a fresh assertion for each scrape (`oct metrics` makes one). A monitoring system that cannot\nsign scrapes through a proxy on its side that holds an operator key: the proxy adds\n`Authorization: Bearer` with a new assertion to each scrape it forwards, and keeps the field out of\nits logs. Requests abandoned by their clients (Section 7.1,\nFailure) SHOULD be counted apart from answered requests, never as 5xx answers.\n\n(Section 7.11 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `authentication_required` | 401 | The request needs a party's client assertion, as Authorization: Bearer, and has none |\n| `party_unknown` | 401 | The client assertion's iss names no configured party with keys |\n| `client_assertion_invalid` | 401 | The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time |\n| `client_assertion_replayed` | 401 | The party already used the client assertion's jti |\n| `party_forbidden` | 403 | The authenticated party may not read what the request asks for |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Monitoring"
         ],
+        "security": [
+          {
+            "clientAssertion": []
+          }
+        ],
         "responses": {
           "200": {
-            "description": "Prometheus metrics",
+            "description": "Prometheus metrics (operators only)",
             "content": {
               "text/plain; version=0.0.4": {
                 "schema": {
@@ -2363,10 +2739,60 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               }
             }
           },
+          "401": {
+            "description": "`authentication_required`: The request needs a party's client assertion, as Authorization: Bearer, and has none `party_unknown`: The client assertion's iss names no configured party with keys `client_assertion_invalid`: The client assertion is malformed, not signed with a key of its party, not meant for this gateway, or outside its time `client_assertion_replayed`: The party already used the client assertion's jti",
+            "x-oct-error-codes": [
+              "authentication_required",
+              "party_unknown",
+              "client_assertion_invalid",
+              "client_assertion_replayed"
+            ],
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "`party_forbidden`: The authenticated party may not read what the request asks for",
+            "x-oct-error-codes": [
+              "party_forbidden"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
           "500": {
             "description": "`internal_error`: Unexpected failure; never expected, no balance changed",
             "x-oct-error-codes": [
               "internal_error"
+            ],
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached",
+            "x-oct-error-codes": [
+              "keys_unavailable"
             ],
             "content": {
               "application/problem+json": {
@@ -2386,7 +2812,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.5 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 11)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The carrier's key set cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.6 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2396,7 +2822,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "name": "DPoP",
             "in": "header",
             "required": false,
-            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.5); a fresh one for every request. Ignored for a token without cnf.",
+            "description": "For a token bound to a holder key (cnf.jkt): a DPoP proof JWT (RFC 9449) made for this request, its method, the gateway's URL of it and this token (Section 6.6); a fresh one for every request. Ignored for a token without cnf.",
             "schema": {
               "type": "string"
             }
@@ -2569,7 +2995,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.k-XC2ImAFKcrFLQI3s485g",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
                           "status": "voided",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2583,7 +3009,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.1_T-l991t4Te5y0qH0qS9Q",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
                           "status": "captured",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2597,7 +3023,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.o90Z-3GwjtJyhPcnCPhh1A",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2728,7 +3154,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             ],
             "headers": {
               "WWW-Authenticate": {
-                "description": "The scheme of Section 13.4: `OCT error=\"<code>\"`.",
+                "description": "For a token, the scheme of Section 14.4: `OCT error=\"<code>\"`; for a party's credentials, `Bearer realm=\"oct\"` with `error=\"invalid_token\"` once one was presented (Section 7.13).",
                 "schema": {
                   "type": "string"
                 }
@@ -2782,7 +3208,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "503": {
-            "description": "`keys_unavailable`: The carrier's key set cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
+            "description": "`keys_unavailable`: The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached `status_unavailable`: The token's status list cannot be obtained and no usable list is cached",
             "x-oct-error-codes": [
               "keys_unavailable",
               "status_unavailable"
@@ -2825,7 +3251,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/balance.schema.json",
         "title": "Balance",
-        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved. Open: clients ignore members they do not know.",
+        "description": "Body of a 200 answer to POST /v1/balance. All quantities are in the token's unit and remaining = face_value - committed - reserved, except at a visited gateway (home present), where the answer is that gateway's own view and remaining is the room of its live grants. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "token": {
@@ -2847,6 +3273,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "remaining": {
             "description": "What can still be redeemed.",
             "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "home": {
+            "description": "Present at a visited gateway only: the gateway id of the token's home, where its balance lives.",
+            "$ref": "#/components/schemas/common/$defs/uri"
           }
         },
         "required": [
@@ -2878,6 +3308,55 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "unit"
         ],
         "additionalProperties": false
+      },
+      "client-assertion-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/client-assertion-claims.schema.json",
+        "title": "Client assertion claims",
+        "description": "The JWT claims set of a party's client assertion (Section 7.13): a carrier, a provider or an operator authenticating one request to a gateway. Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to iss, aud equal to the gateway's id, iat not in the future and exp not in the past (within clock_skew_seconds), exp - iat at most 300, the jti not used before by the party.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The party reference: carrier:<id>, provider:<id> or operator:<id>, with the id of its entry in the network configuration.",
+            "$ref": "#/components/schemas/client-assertion-claims/$defs/party-ref"
+          },
+          "sub": {
+            "description": "Equal to iss (RFC 7523, Section 3).",
+            "$ref": "#/components/schemas/client-assertion-claims/$defs/party-ref"
+          },
+          "aud": {
+            "description": "The gateway's id (gateway.id), as one string.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "When the assertion was made.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "exp": {
+            "description": "When the assertion expires: at most 300 seconds after iat.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The assertion's identifier, never used twice by the party.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          }
+        },
+        "required": [
+          "iss",
+          "sub",
+          "aud",
+          "iat",
+          "exp",
+          "jti"
+        ],
+        "$defs": {
+          "party-ref": {
+            "title": "Party reference",
+            "description": "A party of the network configuration: its kind, a colon and the id of its entry.",
+            "type": "string",
+            "pattern": "^(carrier|provider|operator):[a-z0-9][a-z0-9-]{0,62}$"
+          }
+        }
       },
       "common": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -3421,6 +3900,39 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "federation-header": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/federation-header.schema.json",
+        "title": "OCT federation document JOSE header",
+        "description": "The protected header of a document between gateways (spec section 11.3): a grant request, a grant, a usage report, or the signature of a grant report, signed by the sending gateway with one of its receipt keys. Closed: exactly alg, typ and kid. The verifier checks that typ is exactly the kind it expects.",
+        "type": "object",
+        "properties": {
+          "alg": {
+            "description": "Signature algorithm, from the OCT allow-list; it matches the key's alg.",
+            "$ref": "#/components/schemas/common/$defs/algorithm"
+          },
+          "typ": {
+            "description": "The kind of document, exactly (case-sensitive, without an application/ prefix).",
+            "type": "string",
+            "enum": [
+              "oct-grant-request+jwt",
+              "oct-grant+jwt",
+              "oct-usage+jwt",
+              "oct-grant-report+jwt"
+            ]
+          },
+          "kid": {
+            "description": "Id of the signing gateway's key, as published in its JWK Set.",
+            "$ref": "#/components/schemas/common/$defs/kid"
+          }
+        },
+        "required": [
+          "alg",
+          "typ",
+          "kid"
+        ],
+        "additionalProperties": false
+      },
       "gateway-metadata": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/gateway-metadata.schema.json",
@@ -3547,6 +4059,367 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "grant-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-claims.schema.json",
+        "title": "OCT grant claims",
+        "description": "The claims set of a grant (typ oct-grant+jwt): a token's home has set aside part of the token's balance for one visited gateway until exp (spec section 11.3.2). Closed. report_by > exp is checked by the verifier after this schema.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The home's id: the gateway that holds the token's balance and signs the grant.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The visited gateway's id: the only gateway that may redeem against the grant and report its usage.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The grant id, unique in the home, with at least 122 random bits.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "exp": {
+            "description": "valid_until: the visited gateway commits nothing against the grant from then on.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "oct_grant": {
+            "description": "What is granted.",
+            "$ref": "#/components/schemas/grant-claims/$defs/oct-grant"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "exp",
+          "oct_grant"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant": {
+            "title": "Grant body",
+            "description": "The grant's terms. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "request": {
+                "description": "The jti of the grant request this grant answers.",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "token": {
+                "description": "Identity of the token the grant draws on.",
+                "$ref": "#/components/schemas/common/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The most the visited gateway may commit against the grant, in unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit.",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              },
+              "face_value": {
+                "description": "The token's face value as the home recorded it, in unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "report_by": {
+                "description": "NumericDate after exp: the home counts the grant as fully used if no final usage report has arrived by then.",
+                "$ref": "#/components/schemas/common/$defs/numeric-date"
+              }
+            },
+            "required": [
+              "ver",
+              "request",
+              "token",
+              "amount",
+              "unit",
+              "face_value",
+              "report_by"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant-report": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-report.schema.json",
+        "title": "Grant report",
+        "description": "Body of a JSON answer to GET /v1/grants: the grants a gateway issued (as a home) or holds (as a visited gateway), issued in the period, for reconciliation between gateways (spec section 11.8). Signed as a settlement report is. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "gateway": {
+            "description": "The id of the gateway that produced and signed the report.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "period": {
+            "description": "The period covered: grants issued at or after from and before to.",
+            "$ref": "#/components/schemas/settlement-report/$defs/period"
+          },
+          "peer": {
+            "description": "Present when the report was asked for one peer: only grants whose other party is that gateway.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "generated_at": {
+            "description": "When the report was produced.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "grants": {
+            "description": "The grants, sorted by id in code-point order.",
+            "type": "array",
+            "items": {
+              "description": "One grant.",
+              "$ref": "#/components/schemas/grant-report/$defs/grant-entry"
+            }
+          },
+          "signature": {
+            "description": "JWS Compact Serialization, header {alg, typ: \"oct-grant-report+jwt\", kid}, signed with a receipt key of the gateway, whose payload is the UTF-8 JCS (RFC 8785) serialisation of the report without this member. A gateway MUST include it; the schema makes it optional so that the signed payload validates too.",
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
+          }
+        },
+        "required": [
+          "gateway",
+          "period",
+          "generated_at",
+          "grants"
+        ],
+        "$defs": {
+          "grant-entry": {
+            "title": "Grant report entry",
+            "description": "A grant as in grant.schema.json, without the signed grant itself.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The grant id.",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "home": {
+                "description": "The home's gateway id (the grant's iss).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "visited": {
+                "description": "The visited gateway's id (the grant's aud).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "token": {
+                "description": "Identity of the token.",
+                "$ref": "#/components/schemas/common/$defs/token-ref"
+              },
+              "amount": {
+                "description": "The amount granted, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "used": {
+                "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+                "$ref": "#/components/schemas/common/$defs/quantity"
+              },
+              "seq": {
+                "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "status": {
+                "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+                "type": "string",
+                "enum": [
+                  "open",
+                  "closing",
+                  "closed",
+                  "lapsed"
+                ]
+              },
+              "issued_at": {
+                "description": "When the grant was issued (its iat).",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              },
+              "valid_until": {
+                "description": "Its exp: nothing is committed against it from then on.",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              },
+              "report_by": {
+                "description": "The time by which its final report is due.",
+                "$ref": "#/components/schemas/common/$defs/timestamp"
+              }
+            },
+            "required": [
+              "id",
+              "home",
+              "visited",
+              "token",
+              "amount",
+              "used",
+              "seq",
+              "status",
+              "issued_at",
+              "valid_until",
+              "report_by"
+            ]
+          }
+        }
+      },
+      "grant-request-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant-request-claims.schema.json",
+        "title": "OCT grant request claims",
+        "description": "The claims set of a grant request (typ oct-grant-request+jwt): a visited gateway asks a token's home to set aside part of the token's balance for it (spec section 11.3.1). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the gateway that asks and signs.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the gateway asked.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "The request id, with at least 122 random bits: a retry of a request whose answer was lost carries the same jti and gets the same grant.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "oct_grant_request": {
+            "description": "What is asked.",
+            "$ref": "#/components/schemas/grant-request-claims/$defs/oct-grant-request"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_grant_request"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-grant-request": {
+            "title": "Grant request body",
+            "description": "The token and the amounts asked, in the token's unit. Closed. min_amount <= amount is checked by the home after this schema.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "token": {
+                "description": "The token as the holder presented it; the home verifies it as for a redemption. Only required to be a string here: its content is judged by token verification.",
+                "type": "string"
+              },
+              "amount": {
+                "description": "The most the visited gateway asks for, in the token's unit.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "min_amount": {
+                "description": "The least it can use (normally the debit at hand), at most amount.",
+                "$ref": "#/components/schemas/common/$defs/positive-amount"
+              },
+              "unit": {
+                "description": "The token's unit (its oct.unit).",
+                "$ref": "#/components/schemas/common/$defs/unit-id"
+              }
+            },
+            "required": [
+              "ver",
+              "token",
+              "amount",
+              "min_amount",
+              "unit"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
+      "grant": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/grant.schema.json",
+        "title": "Grant",
+        "description": "A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "id": {
+            "description": "The grant id.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "grant": {
+            "description": "The signed grant (typ oct-grant+jwt), as the home issued it.",
+            "$ref": "#/components/schemas/common/$defs/compact-jws"
+          },
+          "home": {
+            "description": "The home's gateway id (the grant's iss).",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "visited": {
+            "description": "The visited gateway's id (the grant's aud).",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "token": {
+            "description": "Identity of the token.",
+            "$ref": "#/components/schemas/common/$defs/token-ref"
+          },
+          "amount": {
+            "description": "The amount granted, in the token's unit.",
+            "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "used": {
+            "description": "At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.",
+            "$ref": "#/components/schemas/common/$defs/quantity"
+          },
+          "seq": {
+            "description": "The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "status": {
+            "description": "open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).",
+            "type": "string",
+            "enum": [
+              "open",
+              "closing",
+              "closed",
+              "lapsed"
+            ]
+          },
+          "issued_at": {
+            "description": "When the grant was issued (its iat).",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "valid_until": {
+            "description": "Its exp: nothing is committed against it from then on.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          },
+          "report_by": {
+            "description": "The time by which its final report is due.",
+            "$ref": "#/components/schemas/common/$defs/timestamp"
+          }
+        },
+        "required": [
+          "id",
+          "grant",
+          "home",
+          "visited",
+          "token",
+          "amount",
+          "used",
+          "seq",
+          "status",
+          "issued_at",
+          "valid_until",
+          "report_by"
+        ]
+      },
       "inspect-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/inspect-request.schema.json",
@@ -3601,11 +4474,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "type": "string"
           },
           "balance": {
-            "description": "The token's balance (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).",
+            "description": "The token's balance (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).",
             "$ref": "#/components/schemas/balance"
           },
           "redemptions": {
-            "description": "The token's latest redemptions, newest first, at most 20 (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).",
+            "description": "The token's latest redemptions, newest first, at most 20 (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).",
             "type": "array",
             "maxItems": 20,
             "items": {
@@ -3648,7 +4521,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           ],
           "allOf": [
             {
-              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.5).",
+              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.6).",
               "if": {
                 "type": "object",
                 "properties": {
@@ -3867,7 +4740,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/network-config.schema.json",
         "title": "OCT network configuration",
-        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers and provider ids; tariffs naming configured carriers, providers and registered units) are checked by the gateway after this schema.",
+        "description": "The one document that configures a gateway: its own identity and receipt keys, the carriers whose tokens it trusts, the providers it redeems at, the tariffs between them and its limits. A gateway MUST refuse to start with a document that does not validate. Cross-references (unique carrier ids, issuers, provider ids and peer ids; tariffs naming configured carriers, providers and registered units; carrier homes naming this gateway or a peer) are checked by the gateway after this schema.",
         "type": "object",
         "properties": {
           "gateway": {
@@ -3898,6 +4771,18 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "limits": {
             "description": "Operational limits. Each absent member takes its default.",
             "$ref": "#/components/schemas/network-config/$defs/limits"
+          },
+          "peers": {
+            "description": "The gateways this one federates with (spec section 5.10), as the home of tokens, as a visited gateway, or both. Ids are unique, differ from gateway.id, and are checked by the gateway after this schema.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/network-config/$defs/peer"
+            },
+            "maxItems": 256
+          },
+          "federation": {
+            "description": "Settings of federation (spec section 5.11). Each absent member takes its default.",
+            "$ref": "#/components/schemas/network-config/$defs/federation"
           }
         },
         "required": [
@@ -3920,6 +4805,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "receipt_keys": {
                 "description": "Private keys the gateway signs receipts and settlement reports with; their public halves are published. Absent: the gateway generates a key on first start, persists it and reuses it thereafter.",
                 "$ref": "#/components/schemas/network-config/$defs/private-jwk-set"
+              },
+              "operators": {
+                "description": "The gateway's operators (Section 5.2): each reads every settlement entry and redemption, and the metrics, authenticating with a client assertion signed by one of its keys (Section 7.13). Absent or empty: nobody reads the metrics.",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/network-config/$defs/operator"
+                },
+                "maxItems": 64
               }
             },
             "required": [
@@ -4190,6 +5083,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 9007199254740991
               },
+              "homes": {
+                "description": "The gateway ids allowed to hold the balances of this carrier's tokens (spec section 11.2): each is gateway.id or the id of a peer. Without it, the carrier's tokens that name a home are refused with home_unknown.",
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/common/$defs/uri"
+                },
+                "minItems": 1,
+                "maxItems": 64,
+                "uniqueItems": true
+              },
               "status_lists": {
                 "description": "Where the gateway may fetch this carrier's status lists (Section 5.3): an entry ending with '/' allows every URL that adds one path segment of 1 to 128 characters from A-Z a-z 0-9 - _ . ~ (not . or ..); any other entry allows exactly itself. https, or plain http on localhost or 127.0.0.1; no query, fragment or credentials (checked by the gateway after this schema).",
                 "type": "array",
@@ -4262,6 +5165,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 },
                 "minItems": 1,
                 "uniqueItems": true
+              },
+              "jwks": {
+                "description": "Inline public keys the provider authenticates with (Section 7.13); without jwks or jwks_uri the provider cannot authenticate.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the provider publishes its public JWK Set, fetched as a carrier's is (https only, except plain http on localhost and 127.0.0.1).",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
               }
             },
             "required": [
@@ -4380,35 +5291,17 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "minimum": 1,
                 "maximum": 100
               },
-              "status_list_cache_seconds": {
-                "description": "The longest a fetched status list is used before a refresh, whatever its ttl, in seconds (default 300).",
+              "verify_cache_max_entries": {
+                "description": "Most tokens whose verification outcome the gateway keeps in its verified-token cache, when it has one (default 10000).",
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
               },
-              "status_list_cooldown_seconds": {
-                "description": "Minimum time between the starts of two fetches of one status list, in seconds (default 30).",
+              "verify_cache_max_bytes": {
+                "description": "Most memory, in bytes as the gateway counts them, that its verified-token cache holds, when it has one (default 16777216).",
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
-              },
-              "status_list_grace_seconds": {
-                "description": "How long the last good status list keeps serving, once stale, while refreshes fail, in seconds (default 600); never past the list's exp.",
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 2147483647
-              },
-              "status_list_fetch_timeout_ms": {
-                "description": "Timeout of one status list fetch, in milliseconds (default 5000, at most 5000).",
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 5000
-              },
-              "status_list_max_bytes": {
-                "description": "Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).",
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 16777216
               },
               "dpop_max_age_seconds": {
                 "description": "How old a holder proof (DPoP) may be: its iat may lie this many seconds, plus the clock skew, in the past (default 60, at most 300).",
@@ -4439,9 +5332,188 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 2147483647
+              },
+              "status_list_cache_seconds": {
+                "description": "The longest a fetched status list is used before a refresh, whatever its ttl, in seconds (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_cooldown_seconds": {
+                "description": "Minimum time between the starts of two fetches of one status list, in seconds (default 30).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_grace_seconds": {
+                "description": "How long the last good status list keeps serving, once stale, while refreshes fail, in seconds (default 600); never past the list's exp.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "status_list_fetch_timeout_ms": {
+                "description": "Timeout of one status list fetch, in milliseconds (default 5000, at most 5000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 5000
+              },
+              "status_list_max_bytes": {
+                "description": "Largest Status List Token fetched, and largest status list once decompressed, in bytes (default 1048576, at most 16777216).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 16777216
               }
             },
             "additionalProperties": false
+          },
+          "peer": {
+            "title": "Peer",
+            "description": "Another gateway this one federates with: its id, where to reach it, and the public keys it signs its documents with (its receipt keys). It MUST have jwks, jwks_uri or both; with both, a key is looked up in jwks first, then in the fetched set.",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The peer's gateway id, as in its gateway.id; a token's oct.home and a document's iss name it.",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "url": {
+                "description": "Base URL of the peer's API (https, or plain http on localhost and 127.0.0.1), without query or fragment; the federation paths are appended to it.",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              },
+              "jwks": {
+                "description": "Inline public keys of the peer.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the peer publishes its public JWK Set (normally its /.well-known/jwks.json); fetched, cached and refreshed as carrier key sets are.",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              }
+            },
+            "required": [
+              "id",
+              "url"
+            ],
+            "additionalProperties": false,
+            "anyOf": [
+              {
+                "properties": {
+                  "jwks": true
+                },
+                "required": [
+                  "jwks"
+                ]
+              },
+              {
+                "properties": {
+                  "jwks_uri": true
+                },
+                "required": [
+                  "jwks_uri"
+                ]
+              }
+            ]
+          },
+          "federation": {
+            "title": "Federation settings",
+            "description": "How this gateway grants, as a home, and draws on grants and reports usage, as a visited gateway (spec section 5.11). Each member is a positive integer (refill_below_debits may be 0); an absent member takes its default.",
+            "type": "object",
+            "properties": {
+              "grant_ttl_seconds": {
+                "description": "Home: a grant is valid for this long after it is issued, and never after the token's exp (default 300).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "report_window_seconds": {
+                "description": "Home: a grant's report_by is its valid_until plus this (default 300); at least twice clock_skew_seconds.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "prefetch_factor": {
+                "description": "Visited: a grant request asks for the debit times this, at most the face value; 1 asks for the debit alone (default 10).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000000
+              },
+              "refill_below_debits": {
+                "description": "Visited: after a commit, ask for the next grant at once when the room left is below this many debits; 0 never asks early (default 2).",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1000000
+              },
+              "report_threshold_percent": {
+                "description": "Visited: report usage when what was committed against a grant since the last report reaches this share of it (default 50).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100
+              },
+              "idle_release_seconds": {
+                "description": "Visited: close a grant, with a final report, when nothing was reserved against it for this long (default 60).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "home_retry_seconds": {
+                "description": "Visited: after a failed request to a home, send it nothing for this long; the Retry-After of home_unavailable (default 5).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              },
+              "peer_timeout_ms": {
+                "description": "Timeout of one request to a peer, in milliseconds (default 5000, at most 30000).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 30000
+              },
+              "peer_max_bytes": {
+                "description": "Largest answer read from a peer, in bytes (default 65536).",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2147483647
+              }
+            },
+            "additionalProperties": false
+          },
+          "operator": {
+            "title": "Operator",
+            "description": "Whoever runs the gateway, with the public keys it authenticates with: jwks, jwks_uri or both, held to the rules of a carrier's keys (Sections 5.4, 5.5). Ids are unique among operators (checked by the gateway after this schema).",
+            "type": "object",
+            "properties": {
+              "id": {
+                "description": "The operator's id; its party reference is operator:<id>.",
+                "$ref": "#/components/schemas/common/$defs/slug"
+              },
+              "jwks": {
+                "description": "Inline public keys of the operator.",
+                "$ref": "#/components/schemas/jwks"
+              },
+              "jwks_uri": {
+                "description": "Where the operator publishes its public JWK Set, fetched as a carrier's is (https only, except plain http on localhost and 127.0.0.1).",
+                "$ref": "#/components/schemas/common/$defs/endpoint-url"
+              }
+            },
+            "required": [
+              "id"
+            ],
+            "additionalProperties": false,
+            "anyOf": [
+              {
+                "properties": {
+                  "jwks": true
+                },
+                "required": [
+                  "jwks"
+                ]
+              },
+              {
+                "properties": {
+                  "jwks_uri": true
+                },
+                "required": [
+                  "jwks_uri"
+                ]
+              }
+            ]
           }
         }
       },
@@ -4788,6 +5860,54 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           "kid"
         ],
         "additionalProperties": false
+      },
+      "redemption-list": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/redemption-list.schema.json",
+        "title": "Redemption list",
+        "description": "One page of GET /v1/redemptions (Section 7.14): the committed redemptions and captured authorisations that concern the authenticated party, within the period and filters asked, ordered by commit time, then by id. Open: clients ignore members they do not know.",
+        "type": "object",
+        "properties": {
+          "redemptions": {
+            "description": "At most limit redemptions, each as GET /v1/redemptions/{id} shows it, with the time of its commit.",
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/redemption"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "enum": [
+                        "committed",
+                        "captured"
+                      ],
+                      "description": "Only redemptions with a settlement entry are listed: committed redemptions and captured authorisations."
+                    },
+                    "committed_at": {
+                      "description": "When the redemption was committed: the time of its settlement entry.",
+                      "$ref": "#/components/schemas/common/$defs/timestamp"
+                    }
+                  },
+                  "required": [
+                    "committed_at"
+                  ]
+                }
+              ]
+            }
+          },
+          "next_cursor": {
+            "description": "Present when more redemptions may follow: the cursor parameter of the next page's request, opaque to clients.",
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,512}$"
+          }
+        },
+        "required": [
+          "redemptions"
+        ]
       },
       "redemption-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -5288,6 +6408,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "redeem": {
                 "description": "Redemption constraints. Optional; a redemption that breaks one is refused with constraint_violated.",
                 "$ref": "#/components/schemas/token-claims/$defs/redeem"
+              },
+              "home": {
+                "description": "The gateway id (an absolute URI) of the token's home: the one gateway whose ledger holds its balance; other gateways redeem it only against grants from that home. Absent: every gateway redeems it against its own ledger. Inside the closed `oct` object so that a gateway that does not implement federation refuses the token rather than ignoring the claim.",
+                "$ref": "#/components/schemas/common/$defs/uri"
               }
             },
             "required": [
@@ -5630,6 +6754,83 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           }
         }
       },
+      "usage-claims": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/usage-claims.schema.json",
+        "title": "OCT usage report claims",
+        "description": "The claims set of a usage report (typ oct-usage+jwt): what a visited gateway has committed against a grant, cumulatively (spec section 11.3.3). Closed.",
+        "type": "object",
+        "properties": {
+          "iss": {
+            "description": "The visited gateway's id: the grant's audience.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "aud": {
+            "description": "The home's id: the grant's issuer.",
+            "$ref": "#/components/schemas/common/$defs/uri"
+          },
+          "iat": {
+            "description": "NumericDate at which the document was signed; a receiver accepts a request document only within clock_skew_seconds of its own time.",
+            "$ref": "#/components/schemas/common/$defs/numeric-date"
+          },
+          "jti": {
+            "description": "A unique id of this report, with at least 122 random bits.",
+            "$ref": "#/components/schemas/common/$defs/identifier"
+          },
+          "oct_usage": {
+            "description": "The usage.",
+            "$ref": "#/components/schemas/usage-claims/$defs/oct-usage"
+          }
+        },
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "jti",
+          "oct_usage"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+          "oct-usage": {
+            "title": "Usage report body",
+            "description": "Cumulative usage of one grant. Closed.",
+            "type": "object",
+            "properties": {
+              "ver": {
+                "description": "OCT version: \"0.1\".",
+                "type": "string",
+                "const": "0.1"
+              },
+              "grant": {
+                "description": "The grant id (the grant's jti).",
+                "$ref": "#/components/schemas/common/$defs/identifier"
+              },
+              "seq": {
+                "description": "Sequence number, strictly increasing over the reports of one grant.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 9007199254740991
+              },
+              "used": {
+                "description": "Everything committed against the grant so far, in its unit: never decreasing, at most its amount.",
+                "$ref": "#/components/schemas/common/$defs/amount"
+              },
+              "final": {
+                "description": "true when the visited gateway has closed the grant: used is its total for good.",
+                "type": "boolean"
+              }
+            },
+            "required": [
+              "ver",
+              "grant",
+              "seq",
+              "used",
+              "final"
+            ],
+            "additionalProperties": false
+          }
+        }
+      },
       "verify-request": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/verify-request.schema.json",
@@ -5663,7 +6864,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/token-claims"
           },
           "remaining": {
-            "description": "The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.5).",
+            "description": "The amount still redeemable, in the token's unit: face value minus committed and reserved amounts (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).",
             "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "error": {
@@ -5718,7 +6919,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
           ],
           "allOf": [
             {
-              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.5).",
+              "description": "A token without cnf shows them always; a bound one only to a request with a holder proof (Section 6.6).",
               "if": {
                 "type": "object",
                 "properties": {
@@ -5773,6 +6974,14 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "type": "object",
         "properties": {},
         "additionalProperties": false
+      }
+    },
+    "securitySchemes": {
+      "clientAssertion": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT (typ oct-client+jwt)",
+        "description": "A party's client assertion (Section 7.13): a JWT of at most 300 seconds' life, signed with a key of the carrier, provider or operator named by its iss (carrier:<id>, provider:<id>, operator:<id>), aud the gateway's id, used for one request only."
       }
     },
     "responses": {
@@ -5832,7 +7041,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
     {
       "step": 9,
       "title": "Status",
-      "text": "If the claims have no `status`, the step passes. Otherwise, with `status_list`'s `idx`\nand `uri` (Section 2.8):\n1. if `uri` is not allowed by the carrier's `status_lists` (Section 5.3), fail with\n   `status_reference_invalid`;\n2. obtain the list at `uri` as Section 6.4 says; if the carrier has no usable list there, fail\n   with `status_unavailable`;\n3. if `idx` is not an index of the list (after the one refresh Section 6.4 allows), fail with\n   `status_reference_invalid`;\n4. if the status at `idx` is `0x02` (SUSPENDED), fail with `token_suspended`; if it is any\n   other value than `0x00` (VALID), fail with `token_revoked`: `0x01` (INVALID), and the values\n   this document gives no meaning to, which a gateway cannot call valid.\n\nThe token is then verified.\n\nSteps 1 to 8 depend only on the token, the configuration, the carrier's keys and the clock; step 9\ndepends on the carrier's list, which changes. A gateway that keeps the outcome of steps 1 to 8 for\na token it has seen MUST still run step 9 on every verification."
+      "text": "If the claims have no `status`, the step passes. Otherwise, with `status_list`'s `idx`\nand `uri` (Section 2.8):\n1. if `uri` is not allowed by the carrier's `status_lists` (Section 5.3), fail with\n   `status_reference_invalid`;\n2. obtain the list at `uri` as Section 6.5 says; if the carrier has no usable list there, fail\n   with `status_unavailable`;\n3. if `idx` is not an index of the list (after the one refresh Section 6.5 allows), fail with\n   `status_reference_invalid`;\n4. if the status at `idx` is `0x02` (SUSPENDED), fail with `token_suspended`; if it is any\n   other value than `0x00` (VALID), fail with `token_revoked`: `0x01` (INVALID), and the values\n   this document gives no meaning to, which a gateway cannot call valid.\n\nThe token is then verified.\n\nSteps 1 to 8 depend only on the token, the configuration, the carrier's keys and the clock; step 9\ndepends on the carrier's list, which changes. A gateway that keeps the outcome of steps 1 to 8 for\na token it has seen MUST still run step 9 on every verification."
     }
   ]
 };

@@ -32,7 +32,9 @@ export type ReserveOutcome =
   | { kind: "conflict"; record: RedemptionRecord }
   | { kind: "insufficient"; balance: Balance }
   /** The identity was first recorded with another face value or unit (spec §6.3). */
-  | { kind: "mismatch"; recorded: { faceValue: string; unit: string } };
+  | { kind: "mismatch"; recorded: { faceValue: string; unit: string } }
+  /** At a visited gateway: the grant named is no longer drawable or has no room for the debit. */
+  | { kind: "no_grant_room" };
 
 /** A quote stored, or refused because the token holds the most unexpired quotes allowed. */
 export type SaveQuoteOutcome =
@@ -50,6 +52,12 @@ export interface ReserveInput {
   faceValue: string;
   /** ms since the epoch. */
   now: number;
+  /**
+   * At a visited gateway (spec §11.9): the held grant the debit draws on,
+   * which must still be drawable (`marginMs` before its `valid_until`) with
+   * room for it; `record.expiresAt` is no later than its `valid_until`.
+   */
+  grant?: { id: string; marginMs: number };
 }
 
 /** A token identity as its first hold records it (spec §6.3). */
@@ -166,7 +174,7 @@ export interface Ledger {
   /**
    * Atomically, for one token: forget its proofs no longer usable at `now`,
    * then admit the holder proof `jti` (kept until `usableUntil`, ms) unless
-   * it was admitted before. False for a replay (spec §6.5).
+   * it was admitted before. False for a replay (spec §6.6).
    */
   admitProof(tokenKey: string, jti: string, usableUntil: number, now: number): Promise<boolean>;
 }

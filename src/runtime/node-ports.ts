@@ -1,15 +1,20 @@
 /**
  * @module The Node.js composition of the gateway's ports: SQLite ledger,
- * settlement store and receipt key in one file, inline and fetched carrier
- * keys, carriers' status lists, signatures checked with `node:crypto` on the calling thread (without
- * Web Crypto's thread-pool round trip, `bench/README.md`), the provider
+ * settlement store, receipt key and assertion jtis in one file, inline and
+ * fetched carrier keys, carriers' status lists, signatures checked with
+ * `node:crypto` on the calling thread (without Web Crypto's thread-pool round
+ * trip, `bench/README.md`), the verified-token cache of this configuration
+ * (spec §6.4), the provider
  * adapters, and the ledger's background work: recovery of lapsed
  * reservations, the purge of expired quotes, WAL checkpoints.
  */
 import { nodeCryptoSignatures } from "../adapters/crypto/node-signatures.ts";
+import { FetchPeerClient } from "../adapters/peers/fetch-peer-client.ts";
+import { VisitedGrants } from "../core/federation/visited-service.ts";
 import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
 import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
+import { SqlAssertionJtis } from "../adapters/ledger/sql/assertion-jtis.ts";
 import { SqlKeyStore } from "../adapters/ledger/sql/key-store.ts";
 import { ALL_MIGRATIONS } from "../adapters/ledger/sql/schema.ts";
 import { SqlLedger } from "../adapters/ledger/sql/sql-ledger.ts";
@@ -21,6 +26,7 @@ import {
   generatedReceiptKeys,
 } from "../adapters/receipt-keys/receipt-keys.ts";
 import { isOctError } from "../core/errors.ts";
+import { VerifiedTokenCache } from "../core/token/verified-cache.ts";
 import type { PrivateJwk } from "../core/signing/keys.ts";
 import type { Network } from "../core/network/config.ts";
 import type { GatewayPorts } from "../gateway/ports.ts";
@@ -47,6 +53,8 @@ export interface NodePorts extends GatewayPorts {
    * again at the next; none ever throws.
    */
   startRecovery(everyMs: number, log: (message: string) => void): { stop(): void };
+  /** Sends the visited gateway's pending grant requests and usage reports now (spec §11.9). */
+  reportGrants(): Promise<void>;
   close(): void;
 }
 
@@ -86,6 +94,9 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
   const settlements = new SqlSettlementStore(sqlite.driver);
   const ledger = new SqlLedger(sqlite.driver, settlements);
   const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
+  const receiptKeys = configured?.length
+    ? configuredReceiptKeys(configured)
+    : generatedReceiptKeys(new SqlKeyStore(sqlite.driver));
   const keys = new CarrierKeys(
     new RemoteJwks({
       clock,
@@ -93,6 +104,20 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
   );
+  // Federation (spec §11): a visited gateway's grants, when the network lists peers.
+  const federation =
+    network.peers.length > 0
+      ? new VisitedGrants({
+          network,
+          keys,
+          clock,
+          ledger,
+          peers: new FetchPeerClient(network.federation, options.fetch),
+          signingKey: () => receiptKeys.signingKey(),
+          log: (message) => console.log(message),
+        })
+      : undefined;
+  const reportGrants = async () => federation?.reportAll();
   const recover = () => ledger.recover(clock.now());
   const upkeep = async () => {
     await ledger.purgeQuotes(clock.now());
@@ -111,12 +136,15 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
     signatures: nodeCryptoSignatures,
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger,
     settlements,
-    receiptKeys: configured?.length
-      ? configuredReceiptKeys(configured)
-      : generatedReceiptKeys(new SqlKeyStore(sqlite.driver)),
+    assertions: new SqlAssertionJtis(sqlite.driver),
+    receiptKeys,
     adapterFor: providerAdapters(options.fetch),
+    ...(network.peers.length > 0 ? { grants: ledger } : {}),
+    ...(federation ? { federation } : {}),
+    reportGrants,
     recover,
     upkeep,
     startRecovery(everyMs, log) {
@@ -130,6 +158,14 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
             log(
               `oct: recovery ${why} (${(error as Error).message}); trying again in ${everyMs} ms`,
             );
+          }
+        }),
+        // Grant requests and usage reports (spec §11.9): each grant's turn comes every second.
+        every(1000, async () => {
+          try {
+            await reportGrants();
+          } catch (error) {
+            if (!isBusy(error)) log(`oct: reporting grants failed: ${(error as Error).message}`);
           }
         }),
         every(1000, async () => {

@@ -12,6 +12,7 @@ import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
 import type { LedgerBindings } from "../adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
@@ -23,6 +24,7 @@ import {
 } from "../adapters/receipt-keys/receipt-keys.ts";
 import type { PrivateJwk } from "../core/signing/keys.ts";
 import { ConfigError, loadNetwork } from "../core/network/config.ts";
+import { VerifiedTokenCache } from "../core/token/verified-cache.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";
 import demoNetwork from "../../config/demo/network.json" with { type: "json" };
@@ -62,8 +64,11 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
       store: new CacheApiDocumentStore("oct-status-lists"),
     }),
     signatures: webCryptoSignatures,
+    // One per isolate and configuration: a new configuration starts empty (spec §6.4).
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
+    assertions: durableObjectAssertionJtis(env),
     receiptKeys: configured?.length
       ? configuredReceiptKeys(configured)
       : generatedReceiptKeys(durableObjectKeyStore(env)),

@@ -1,6 +1,6 @@
 /**
  * @module Network configurations refused at load by the rules this suite
- * adds to `spec/oct.md` §5 (limits, timestamps), each with the JSON Pointer
+ * adds to `spec/oct.md` §5 (limits, timestamps, peers and homes), each with the JSON Pointer
  * the refusal names: walked by the Node and workerd tests.
  */
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,16 @@ type Patch = (document: NetworkDocument) => Partial<NetworkDocument>;
 const tariffWith =
   (changes: Record<string, string>): Patch =>
   (document) => ({ tariffs: [{ ...document.tariffs[0]!, ...changes }] });
+
+/** A peer of the test network, carrier A's keys standing in for the peer's. */
+const peer =
+  (changes: Record<string, unknown> = {}) =>
+  (document: NetworkDocument) => ({
+    id: "https://gw.peer.example",
+    url: "https://gw.peer.example",
+    jwks: document.carriers[0]!.jwks!,
+    ...changes,
+  });
 
 /** The test network with one webhook provider (`timeout_ms` as given) and a reservation lifetime. */
 const webhookWith =
@@ -53,6 +63,39 @@ const REFUSED: [string, Patch, string][] = [
     "/tariffs/0/valid_from",
   ],
   [
+    "a peer with this gateway's own id",
+    (document) => ({ peers: [peer({ id: document.gateway.id })(document)] }),
+    "/peers/0/id",
+  ],
+  [
+    "two peers with one id",
+    (document) => ({ peers: [peer()(document), peer({ url: "https://other.example" })(document)] }),
+    "/peers/1/id",
+  ],
+  [
+    "a peer url with a query",
+    (document) => ({ peers: [peer({ url: "https://gw.peer.example/?x=1" })(document)] }),
+    "/peers/0/url",
+  ],
+  [
+    "a carrier home that is neither this gateway nor a peer",
+    (document) => ({
+      peers: [peer()(document)],
+      carriers: [
+        {
+          ...document.carriers[0]!,
+          homes: ["https://gw.peer.example", "https://gw.elsewhere.example"],
+        },
+      ],
+    }),
+    "/carriers/0/homes/1",
+  ],
+  [
+    "a report window shorter than twice the clock skew",
+    () => ({ limits: { clock_skew_seconds: 60 }, federation: { report_window_seconds: 119 } }),
+    "/federation/report_window_seconds",
+  ],
+  [
     "a tariff until hour 24",
     tariffWith({ valid_until: "2027-01-01T24:00:00Z" }),
     "/tariffs/0/valid_until",
@@ -75,6 +118,34 @@ const REFUSED: [string, Patch, string][] = [
       carriers: [{ ...document.carriers[0]!, status_lists: ["https://user:pw@x.example/status/"] }],
     }),
     "/carriers/0/status_lists/0",
+  ],
+  [
+    "two operators with one id",
+    (document) => ({
+      gateway: {
+        ...document.gateway,
+        operators: [document.gateway.operators![0]!, document.gateway.operators![0]!],
+      },
+    }),
+    "/gateway/operators/1/id",
+  ],
+  [
+    "an operator's jwks_uri with credentials",
+    (document) => ({
+      gateway: {
+        ...document.gateway,
+        operators: [{ id: "noc", jwks_uri: "https://user:pw@noc.example/jwks.json" }],
+      },
+    }),
+    "/gateway/operators/0/jwks_uri",
+  ],
+  [
+    "a provider key set with one kid twice",
+    (document) => {
+      const key = document.providers[0]!.jwks!.keys[0]!;
+      return { providers: [{ ...document.providers[0]!, jwks: { keys: [key, key] } }] };
+    },
+    "/providers/0/jwks",
   ],
 ];
 
@@ -109,6 +180,26 @@ export function defineConfigRefusals(): void {
         },
       });
       expect(loadNetwork(document).limits).toMatchObject({ http_request_timeout_ms: 5000 });
+    });
+
+    it("loads peers and homes, the federation settings defaulted (spec §5.10, §5.11)", async () => {
+      const base = testNetworkDocument(await testKeys());
+      const network = loadNetwork({
+        ...base,
+        peers: [peer()(base)],
+        carriers: [{ ...base.carriers[0]!, homes: [base.gateway.id, "https://gw.peer.example"] }],
+        federation: { prefetch_factor: 1, report_window_seconds: 120 },
+      });
+      expect(network.peerById("https://gw.peer.example")?.inlineKeys.size).toBe(2);
+      expect(network.peerById(base.gateway.id)).toBeUndefined();
+      expect(network.carriers[0]!.homes).toEqual([base.gateway.id, "https://gw.peer.example"]);
+      expect(network.federation).toMatchObject({
+        prefetch_factor: 1,
+        report_window_seconds: 120,
+        grant_ttl_seconds: 300,
+        peer_timeout_ms: 5000,
+      });
+      expect(loadNetwork(base).peers).toEqual([]);
     });
 
     it("lowers the default header time to a shorter configured request time", async () => {

@@ -8,7 +8,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
 import type { Logger } from "../../src/gateway/env.ts";
-import { claims, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+import { asParty, claims, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
 
 export interface EdgeHarness {
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -118,8 +118,10 @@ export function defineEdgeSuite(make: MakeEdgeHarness): void {
   });
 
   describe("settlement timestamps are real instants (§7.10)", () => {
-    const report = (from: string, to: string) =>
-      gw.request(`/v1/settlements?from=${from}&to=${to}`);
+    const report = async (from: string, to: string) =>
+      gw.request(`/v1/settlements?from=${from}&to=${to}`, {
+        headers: await asParty("operator:ops", gw.keys.operator),
+      });
 
     it.each([
       ["February 30", "2026-02-30T00:00:00Z", "2026-03-01T00:00:00Z"],
@@ -191,7 +193,9 @@ export function defineEdgeSuite(make: MakeEdgeHarness): void {
       controller.abort();
       cut(new Error("the client closed the connection"));
       await answer.catch(() => undefined);
-      const metrics = await (await gw.request("/metrics")).text();
+      const metrics = await (
+        await gw.request("/metrics", { headers: await asParty("operator:ops", gw.keys.operator) })
+      ).text();
       expect(metrics).not.toMatch(/status="500"/);
       expect(metrics).toMatch(
         /oct_http_client_aborts_total\{method="POST",route="\/v1\/verify"\} 1/,

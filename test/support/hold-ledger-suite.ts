@@ -28,7 +28,7 @@ async function identity(faceValue: string): Promise<HoldIdentity> {
     iss: "https://tokens.carrier-a.example",
     jti: `grant-${++counter}-${Math.random().toString(36).slice(2)}`,
   };
-  return { tokenKey: await tokenKeyOf(token), token, faceValue, unit: UNIT };
+  return { tokenKey: tokenKeyOf(token), token, faceValue, unit: UNIT };
 }
 
 const holdId = (tokenKey: string, n: number) => `gr.${tokenKey}.${String(n).padStart(22, "A")}`;

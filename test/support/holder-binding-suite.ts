@@ -1,5 +1,5 @@
 /**
- * @module Holder binding through the gateway (`spec/oct.md` §2.6, §6.5),
+ * @module Holder binding through the gateway (`spec/oct.md` §2.6, §6.6),
  * written once and run on Node and inside workerd: a token bound with
  * `cnf.jkt` is quoted, redeemed and its balance read with a correct DPoP
  * proof, and refused, each way with its code and nothing changed, without

@@ -14,5 +14,7 @@ export function jsonPoster(send: Send) {
     );
   const redeem = (body: unknown, key: string) =>
     post("/v1/redemptions", body, { "idempotency-key": key });
-  return { post, redeem, get: (path: string) => Promise.resolve(send(path)) };
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    Promise.resolve(send(path, { headers }));
+  return { post, redeem, get };
 }

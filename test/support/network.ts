@@ -5,6 +5,7 @@
  */
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken, type MintClaims } from "../../src/core/issuer/mint.ts";
+import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
 import {
   loadNetwork,
   type Network,
@@ -18,12 +19,17 @@ export const NOW_SECONDS = 1_900_000_000;
 export const ISSUER_A = "https://tokens.carrier-a.example";
 export const ISSUER_B = "https://tokens.carrier-b.example";
 export const ISSUER_R = "https://tokens.carrier-r.example";
+export const TEST_GATEWAY_ID = "https://gw.test.example";
 
 export interface TestKeys {
   eddsa: PrivateJwk;
   es256: PrivateJwk;
   es384: PrivateJwk;
   ps256: PrivateJwk;
+  /** The key of the operator `ops` (§7.13). */
+  operator: PrivateJwk;
+  /** The key of the provider `carrier-b-edge`. */
+  provider: PrivateJwk;
 }
 
 let cachedKeys: Promise<TestKeys> | undefined;
@@ -31,10 +37,19 @@ let cachedKeys: Promise<TestKeys> | undefined;
 /** Keys generated once per test file (RSA generation is slow). */
 export function testKeys(): Promise<TestKeys> {
   cachedKeys ??= (async () => {
-    const [eddsa, es256, es384, ps256] = await Promise.all(
-      (["EdDSA", "ES256", "ES384", "PS256"] as Algorithm[]).map((alg) => generateSigningKey(alg)),
+    const [eddsa, es256, es384, ps256, operator, provider] = await Promise.all(
+      (["EdDSA", "ES256", "ES384", "PS256", "EdDSA", "ES256"] as Algorithm[]).map((alg) =>
+        generateSigningKey(alg),
+      ),
     );
-    return { eddsa: eddsa!, es256: es256!, es384: es384!, ps256: ps256! };
+    return {
+      eddsa: eddsa!,
+      es256: es256!,
+      es384: es384!,
+      ps256: ps256!,
+      operator: operator!,
+      provider: provider!,
+    };
   })();
   return cachedKeys;
 }
@@ -55,7 +70,10 @@ export function testNetworkDocument(
   overrides: Partial<NetworkDocument> = {},
 ): NetworkDocument {
   return {
-    gateway: { id: "https://gw.test.example" },
+    gateway: {
+      id: TEST_GATEWAY_ID,
+      operators: [{ id: "ops", jwks: publicJwks([keys.operator]) as { keys: unknown[] } }],
+    },
     carriers: [
       {
         id: "carrier-a",
@@ -80,7 +98,12 @@ export function testNetworkDocument(
       },
     ],
     providers: [
-      { id: "carrier-b-edge", adapter: "ledger", units: ["gpu-second:a100-sxm"] },
+      {
+        id: "carrier-b-edge",
+        adapter: "ledger",
+        units: ["gpu-second:a100-sxm"],
+        jwks: publicJwks([keys.provider]) as { keys: unknown[] },
+      },
       { id: "cloud-c", adapter: "ledger", units: ["inference-token:llm-large"] },
     ],
     tariffs: [EDGE_TARIFF],
@@ -113,3 +136,25 @@ export function claims(overrides: Partial<MintClaims> = {}): MintClaims {
 }
 
 export { mintToken };
+
+/**
+ * The `Authorization` field of a fresh client assertion (§7.13) of `party`,
+ * signed with `key`, for the test gateway at {@link NOW_SECONDS}.
+ *
+ * @example
+ * await gw.get("/metrics", await asParty("operator:ops", keys.operator));
+ */
+export async function asParty(
+  party: string,
+  key: PrivateJwk,
+  options: { gateway?: string; now?: number; lifetimeSeconds?: number } = {},
+): Promise<Record<string, string>> {
+  const assertion = await makeClientAssertion({
+    party,
+    key,
+    gateway: options.gateway ?? TEST_GATEWAY_ID,
+    now: options.now ?? NOW_SECONDS,
+    ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}),
+  });
+  return { authorization: `Bearer ${assertion}` };
+}

@@ -1,5 +1,5 @@
 /**
- * @module A paid app and its gateway, end to end (`spec/oct.md` §15),
+ * @module A paid app and its gateway, end to end (`spec/oct.md` §16),
  * written once and run on both runtimes: the app (Hono with `octPayment`)
  * calls the gateway app in the same process through its `fetch`, the
  * gateway's ledger being SQLite on Node and Durable Objects in workerd.

@@ -10,13 +10,13 @@ import { fingerprint } from "../../src/core/redemption/fingerprint.ts";
 import { tokenKeyOf } from "../../src/core/redemption/record.ts";
 import type { NetworkDocument, Network } from "../../src/core/network/config.ts";
 import type { Ledger } from "../../src/ports/ledger.ts";
-import { claims, EDGE_TARIFF, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
+import { asParty, claims, EDGE_TARIFF, mintToken, NOW_SECONDS, type TestKeys } from "./network.ts";
 import { redemptionRecord } from "./redemption-record.ts";
 
 export interface RedemptionHarness {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   redeem(body: unknown, key: string): Promise<Response>;
-  get(path: string): Promise<Response>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
   keys: TestKeys;
   network: Network;
   ledger: Ledger;
@@ -273,7 +273,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
           body: { code },
         });
         if (status === 401)
-          // A refused holder proof names the DPoP scheme too (spec §6.5).
+          // A refused holder proof names the DPoP scheme too (spec §6.6).
           expect(response.headers.get("www-authenticate")?.split(", DPoP ")[0]).toBe(
             `OCT error="${code}"`,
           );
@@ -411,7 +411,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const token = await mintToken(c, gw.keys.eddsa);
       const body = { token, provider: "carrier-b-edge", amount: "100", unit: A100 };
       const quote = await json(await gw.post("/v1/quotes", body));
-      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      const tokenKey = tokenKeyOf({ iss: c.iss, jti: c.jti });
       expect(await gw.ledger.getQuote(tokenKey, quote.id)).toMatchObject({ id: quote.id });
       clock.t += 300_000;
       await gw.recover(clock.t);
@@ -504,7 +504,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const c = claims();
       const token = await mintToken(c, gw.keys.eddsa);
       const body = ask(token);
-      const tokenKey = await tokenKeyOf({ iss: c.iss, jti: c.jti });
+      const tokenKey = tokenKeyOf({ iss: c.iss, jti: c.jti });
       const record = redemptionRecord(tokenKey, { iss: c.iss, jti: c.jti }, clock.t, {
         sub: c.sub,
         idempotencyKey,
@@ -588,6 +588,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const report = await json(
         await gw.get(
           `/v1/settlements?from=${new Date(from).toISOString()}&to=${new Date(clock.t + 1).toISOString()}`,
+          await asParty("operator:ops", gw.keys.operator, { now: clock.t / 1000 }),
         ),
       );
       return report.totals as Record<string, unknown>[];
@@ -851,6 +852,9 @@ export function defineRedemptionSuite(make: MakeHarness): void {
   });
 
   describe("settlement", () => {
+    /** A fresh operator credential at the test's clock (spec §7.13). */
+    const operator = () => asParty("operator:ops", gw.keys.operator, { now: clock.t / 1000 });
+
     it("reports who owes whom, exactly, signed; and as CSV", async () => {
       // a period of its own: the settlement book may outlive one test
       clock.t += 40 * 86400_000;
@@ -864,7 +868,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       }
       const from = new Date(clock.t - 1000).toISOString();
       const to = new Date(clock.t + 1000).toISOString();
-      const response = await gw.get(`/v1/settlements?from=${from}&to=${to}`);
+      const response = await gw.get(`/v1/settlements?from=${from}&to=${to}`, await operator());
       expect(response.status).toBe(200);
       const report = await json(response);
       expect(report.totals).toEqual([
@@ -887,12 +891,16 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       const { signature: _, ...unsigned } = report;
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(unsigned);
 
-      const csv = await (await gw.get(`/v1/settlements?from=${from}&to=${to}&format=csv`)).text();
+      const csv = await (
+        await gw.get(`/v1/settlements?from=${from}&to=${to}&format=csv`, await operator())
+      ).text();
       expect(csv).toBe(
         "gateway,period_from,period_to,carrier,provider,unit,debited,credit_unit,credited,count\r\n" +
           `https://gw.test.example,${from},${to},carrier-a,carrier-b-edge,${H100},0.12,${A100},0.3,3\r\n`,
       );
-      const empty = await json(await gw.get(`/v1/settlements?from=${to}&to=${to}`));
+      const empty = await json(
+        await gw.get(`/v1/settlements?from=${to}&to=${to}`, await operator()),
+      );
       expect(empty.totals).toEqual([]);
     });
 
@@ -904,7 +912,7 @@ export function defineRedemptionSuite(make: MakeHarness): void {
       "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&colour=red",
       "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&format=xml",
     ])("refuses the query %j with request_invalid", async (query) => {
-      const response = await gw.get(`/v1/settlements${query}`);
+      const response = await gw.get(`/v1/settlements${query}`, await operator());
       expect({ status: response.status, body: await json(response) }).toMatchObject({
         status: 400,
         body: { code: "request_invalid" },

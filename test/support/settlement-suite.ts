@@ -120,7 +120,7 @@ function naiveTotals(entries: Entry[], query: SettlementQuery, base: number): Se
 /** Commits `e` at its instant through the ledger, as a redemption would. */
 async function commit(ledger: Ledger, e: Entry, base: number, run: number, n: number) {
   const token = { iss: "https://tokens.carrier-a.example", jti: `settle-${run}-${e.unit}` };
-  const tokenKey = await tokenKeyOf(token);
+  const tokenKey = tokenKeyOf(token);
   const now = base + e.at;
   const id = `rd.${tokenKey}.${`${run}x${n}`.padEnd(22, "A")}`;
   const outcome = await ledger.reserve({

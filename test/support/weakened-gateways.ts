@@ -29,8 +29,10 @@ import type { GatewayPorts } from "../../src/gateway/ports.ts";
 import type { KeySource } from "../../src/ports/keys.ts";
 import type { Ledger } from "../../src/ports/ledger.ts";
 import type { SignatureVerifier } from "../../src/ports/signatures.ts";
+import type { AssertionJtis } from "../../src/ports/assertion-jtis.ts";
 import type { StatusListSource } from "../../src/ports/status-lists.ts";
 import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists.ts";
+import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
 
 /** Anything that answers HTTP requests: a Hono app or a wrapper around one. */
 export interface FetchHandler {
@@ -219,9 +221,6 @@ function searchingEveryCarrier(keys: KeySource, network: Network): KeySource {
 
 const agreeingToEverything: SignatureVerifier = { verify: () => true };
 
-/** Status lists that never revoke or suspend anything. */
-const everyTokenValid: StatusListSource = { statusOf: async () => 0 };
-
 // --------------------------------------------------------------- the ledger
 
 /** The largest face value an amount can hold: a ledger told it never refuses for the balance. */
@@ -305,6 +304,57 @@ const remintingTokens = (paths: string[], edit: (claims: Record<string, any>) =>
 
 const REGISTERED = new Set(UNIT_REGISTRY.units.map((u) => u.id));
 
+// ------------------------------------------------------- status lists, parties
+
+/** Status lists that never revoke or suspend anything. */
+const everyTokenValid: StatusListSource = { statusOf: async () => 0 };
+
+/** Status lists read as the honest gateway reads them, but with these limits. */
+const statusListsWith = (
+  honest: GatewayPorts,
+  change: Partial<Limits>,
+  keys?: KeySource,
+  clock = honest.clock,
+) =>
+  new RemoteStatusLists({
+    clock,
+    limits: { ...honest.network.limits, ...change },
+    keys: keys ?? honest.keys,
+    signatures: honest.signatures,
+  });
+
+/** A memory of assertions that forgets at once: every assertion is new to it. */
+const forgettingAssertions: AssertionJtis = { claim: async () => true };
+
+/** A fresh assertion of the suite's operator for the gateway under test (spec §7.13). */
+async function operatorCredential(honest: GatewayPorts): Promise<string> {
+  const operator = honest.network.operators[0]!;
+  const assertion = await makeClientAssertion({
+    party: `operator:${operator.id}`,
+    gateway: honest.network.gatewayId,
+    key: SUITE_KEYS["operator-eddsa"] as unknown as PrivateJwk,
+    now: Math.floor(honest.clock.now() / 1000),
+  });
+  return `Bearer ${assertion}`;
+}
+
+/** The request with the operator's credentials in place of its own, where `when` holds. */
+const asOperatorWhen = (when: (request: Request) => boolean) =>
+  around(async (request, gateway, honest) => {
+    if (!when(request)) return gateway(request);
+    const headers = new Headers(request.headers);
+    headers.set("authorization", await operatorCredential(honest));
+    return gateway(rebuilt(request, { headers }));
+  });
+
+/** The request's query without the parameters `drop` names, or with them rewritten. */
+const withQuery = (edit: (query: URLSearchParams) => void) =>
+  withRequests((request) => {
+    const url = new URL(request.url);
+    edit(url.searchParams);
+    return rebuilt(request, { url: url.href });
+  });
+
 // ---------------------------------------------------------------- variants
 
 /** The honest gateway given tokens re-signed without `cnf`: holder binding ignored. */
@@ -320,6 +370,77 @@ function forgettingProofs(ledger: Ledger): Ledger {
 }
 
 export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
+  // §6.2 step 9, §6.4: status lists
+  {
+    name: "ignores-token-status",
+    requirement: "R-zdb8s",
+    breaks: "never reads a token's status list: a revoked token stays valid",
+    caughtBy: "tsl-002",
+    build: withPorts(() => ({ statusLists: everyTokenValid })),
+  },
+  {
+    name: "lists-signed-by-any-carrier",
+    requirement: "R-6an2f",
+    breaks: "verifies a status list with any carrier's key, not only the token's carrier's",
+    caughtBy: "tsl-010",
+    build: withPorts((honest) => ({
+      statusLists: statusListsWith(honest, {}, searchingEveryCarrier(honest.keys, honest.network)),
+    })),
+  },
+  {
+    name: "uses-expired-lists",
+    requirement: "R-8sby4",
+    breaks: "judges lists by a clock a day slow, with two days' skew: an expired list still serves",
+    caughtBy: "tsl-014",
+    build: withPorts((honest) => ({
+      statusLists: statusListsWith(honest, { clock_skew_seconds: 2 * 86400 }, honest.keys, {
+        now: () => honest.clock.now() - 86_400_000,
+      }),
+    })),
+  },
+  // §7.11, §7.13, §7.14: the books and the metrics
+  {
+    name: "books-open-to-anybody",
+    requirement: "R-g7e5e",
+    breaks: "answers a request without credentials as if its operator had asked",
+    caughtBy: "api-071",
+    build: asOperatorWhen((request) => !request.headers.has("authorization")),
+  },
+  {
+    name: "replayable-assertions",
+    requirement: "R-7wa5z",
+    breaks: "forgets every assertion it accepted: one serves any number of requests",
+    caughtBy: "api-080",
+    build: withPorts(() => ({ assertions: forgettingAssertions })),
+  },
+  {
+    name: "narrows-in-silence",
+    requirement: "R-fmejf",
+    breaks: "drops a carrier or provider filter beyond the party's reach instead of refusing it",
+    caughtBy: "api-090",
+    build: withQuery((query) => {
+      query.delete("carrier");
+      query.delete("provider");
+    }),
+  },
+  {
+    name: "metrics-to-any-party",
+    requirement: "R-c0g9a",
+    breaks: "shows the metrics to any authenticated party, as to an operator",
+    caughtBy: "api-092",
+    build: asOperatorWhen(
+      (request) => pathOf(request) === "/metrics" && request.headers.has("authorization"),
+    ),
+  },
+  {
+    name: "clamps-listing-limit",
+    requirement: "R-wt8gv",
+    breaks: "lists 100 redemptions for a limit above 100 instead of refusing it",
+    caughtBy: "api-094",
+    build: withQuery((query) => {
+      if (Number(query.get("limit")) > 100) query.set("limit", "100");
+    }),
+  },
   // §2 and §6: verification
   {
     name: "no-size-cap",
@@ -727,27 +848,6 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
     breaks: "answers 405 without Allow",
     caughtBy: "api-012",
     build: withAnswers((response) => response.headers.delete("allow")),
-  },
-  {
-    name: "ignores-token-status",
-    requirement: "R-zdb8s",
-    breaks: "takes every token's status list entry for VALID",
-    caughtBy: "tsl-002",
-    build: withPorts(() => ({ statusLists: everyTokenValid })),
-  },
-  {
-    name: "lists-signed-by-any-carrier",
-    requirement: "R-zjr81",
-    breaks: "verifies a status list with a key of any carrier",
-    caughtBy: "tsl-010",
-    build: withPorts(({ network, keys, clock, signatures }) => ({
-      statusLists: new RemoteStatusLists({
-        clock,
-        limits: network.limits,
-        keys: searchingEveryCarrier(keys, network),
-        signatures,
-      }),
-    })),
   },
   {
     name: "forgets-holder-proofs",
@@ -1223,7 +1323,10 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
     breaks: "ignores the carrier and provider filters of a report",
     caughtBy: "st-002",
     build: withPorts(({ settlements }) => ({
-      settlements: { sums: ({ from, to }) => settlements.sums({ from, to }) },
+      settlements: {
+        sums: ({ from, to }) => settlements.sums({ from, to }),
+        list: (query) => settlements.list(query),
+      },
     })),
   },
   {

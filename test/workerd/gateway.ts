@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import type { LedgerBindings } from "../../src/adapters/ledger/durable-object/bindings.ts";
 import {
+  durableObjectAssertionJtis,
   durableObjectKeyStore,
   durableObjectLedger,
   durableObjectSettlements,
@@ -19,6 +20,7 @@ import { RemoteStatusLists } from "../../src/adapters/status/remote-status-lists
 import { providerAdapters } from "../../src/adapters/providers/registry.ts";
 import { generatedReceiptKeys } from "../../src/adapters/receipt-keys/receipt-keys.ts";
 import type { NetworkDocument } from "../../src/core/network/config.ts";
+import { VerifiedTokenCache } from "../../src/core/token/verified-cache.ts";
 import { createGateway } from "../../src/gateway/app.ts";
 import type { Logger } from "../../src/gateway/env.ts";
 import { jsonPoster } from "../support/http.ts";
@@ -58,8 +60,10 @@ export async function workerGateway(
     }),
     clock,
     signatures: webCryptoSignatures,
+    verifiedTokens: new VerifiedTokenCache(network.limits),
     ledger: durableObjectLedger(bindings),
     settlements: durableObjectSettlements(bindings),
+    assertions: durableObjectAssertionJtis(bindings),
     receiptKeys: generatedReceiptKeys(durableObjectKeyStore(bindings)),
     adapterFor: providerAdapters(options.fetch),
     ...(options.logger ? { logger: options.logger } : {}),

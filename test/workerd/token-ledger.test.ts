@@ -97,8 +97,17 @@ describe("a token's Durable Object written before holds", () => {
     await runInDurableObject(stub, async (_, state) => {
       // The object's storage as the version before holds left it.
       const sql = state.storage.sql;
-      for (const table of ["holds", "tokens", "redemptions"]) sql.exec(`DROP TABLE ${table}`);
-      sql.exec("DELETE FROM schema_migrations WHERE id = 'holds'");
+      // ... and before grants, which came after holds.
+      for (const table of [
+        "holds",
+        "tokens",
+        "redemptions",
+        "grants_issued",
+        "grants_held",
+        "grant_asks",
+      ])
+        sql.exec(`DROP TABLE ${table}`);
+      sql.exec("DELETE FROM schema_migrations WHERE id IN ('holds', 'grants')");
       for (const statement of EARLIER_LEDGER_TABLES) sql.exec(statement);
       const driver = durableObjectSql(state.storage, []);
       writeEarlierRows(driver, now);

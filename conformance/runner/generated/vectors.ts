@@ -24,6 +24,7 @@ export interface Suite {
     | "settlement"
     | "key-sets"
     | "providers"
+    | "federation"
     | "status-lists";
   version: "0.1";
   title: string;
@@ -163,6 +164,40 @@ export interface RequestRecipe {
    * Send the body without Content-Length, as a stream.
    */
   chunked?: boolean;
+  assertion?: ClientAssertionRecipe;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
 }
 export interface JSONBody {
   [k: string]: unknown;
@@ -187,6 +222,7 @@ export interface Step {
     | "await"
     | "discovery"
     | "request"
+    | "grant-request"
     | "setStatus"
     | "outage";
   key?: string | null;
@@ -210,6 +246,9 @@ export interface Step {
    */
   path?: string;
   serve?: Served;
+  /**
+   * wait: how long.
+   */
   seconds?: number;
   /**
    * wait: count the seconds from the start of the last request the path received, not from now.
@@ -229,6 +268,7 @@ export interface Step {
   headers?: {
     [k: string]: string;
   };
+  document?: TokenRecipe1;
   /**
    * verify: the token is this saved value (${name.member}), e.g. a receipt presented as a token.
    */
@@ -250,11 +290,24 @@ export interface Step {
    */
   down?: boolean;
   proof?: HolderProofRecipe;
+  assertion?: ClientAssertionRecipe1;
 }
 /**
  * What a path of the runner's callback server answers: a key set built from suite keys, or text, with a status, a delay, a redirect, or held until a release step.
  */
 export interface Served {
+  /**
+   * Answer a grant request (spec §11.5) as a token's home would: 201 with a grant for what it asks, signed with this suite key as the peer `home`, valid `seconds` (default 300); `amount` grants another amount than asked; `claims` are merged over the grant's claims (a null removes one).
+   */
+  grant?: {
+    key: string;
+    home: string;
+    seconds?: number;
+    amount?: string;
+    claims?: {
+      [k: string]: unknown;
+    };
+  };
   status?: number;
   delayMs?: number;
   hold?: boolean;
@@ -276,7 +329,42 @@ export interface Served {
   base64?: string;
 }
 /**
- * A DPoP proof (Section 6.5) the runner makes for the step's request and sends as its `DPoP` field: right by default (the token's holder key, the step's method, the gateway's URL of the step's path under its `gateway.id`, `iat` now, `ath` of the step's token, a fresh `jti`), or wrong in the ways named.
+ * A token recipe: minted by the runner at run time. `claims` and `header` are merged over the defaults (a null member removes it); `${now+N}`, `${jti}`, `${iss}`, `${kid}`, `${alg}` are replaced; `signWith` signs with another key than the one the header names; `mutate` changes the compact form afterwards.
+ */
+export interface TokenRecipe1 {
+  compact?: string;
+  repeat?: {
+    text: string;
+    count: number;
+  };
+  key?: string;
+  header?: {
+    [k: string]: unknown;
+  };
+  headerText?: string;
+  claims?: {
+    [k: string]: unknown;
+  };
+  claimsText?: string;
+  signWith?: string;
+  signAlg?: "EdDSA" | "ES256" | "ES384" | "PS256" | "RS256";
+  sameIdentity?: boolean;
+  mutate?: Mutation[];
+  /**
+   * Pads the claims with a `padding` member of 'x's until the final compact token, mutations applied, is exactly this many bytes; the runner stops with an error when no padding can.
+   */
+  padTo?: number;
+  /**
+   * The carrier whose issuer is the token's iss (by default the carrier the key name begins with).
+   */
+  carrier?: string;
+  /**
+   * Binds the token to one of the runner's holder keys (holder-a EdDSA, holder-b ES256, fresh at each run): `cnf.jkt` is its thumbprint (Section 2.6).
+   */
+  holder?: "holder-a" | "holder-b";
+}
+/**
+ * A DPoP proof (Section 6.6) the runner makes for the step's request and sends as its `DPoP` field: right by default (the token's holder key, the step's method, the gateway's URL of the step's path under its `gateway.id`, `iat` now, `ath` of the step's token, a fresh `jti`), or wrong in the ways named.
  */
 export interface HolderProofRecipe {
   /**
@@ -327,6 +415,39 @@ export interface HolderProofRecipe {
    * Send the proof an earlier step saved under this name.
    */
   reuse?: string;
+}
+/**
+ * A party's client assertion (spec §7.13), sent as Authorization: Bearer: made by the runner with one of the suite's keys for the gateway's id, fresh (its own jti, iat now, exp a minute later), then changed as the recipe says.
+ */
+export interface ClientAssertionRecipe1 {
+  /**
+   * iss and sub: carrier:<id>, provider:<id> or operator:<id>.
+   */
+  party: string;
+  /**
+   * The suite key (keys.json) it is signed with.
+   */
+  key: string;
+  /**
+   * The kid the header names, when not the key's own.
+   */
+  kid?: string;
+  /**
+   * Claims set over the fresh ones; null removes one. Numbers in iat and exp are seconds from now.
+   */
+  claims?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Header members set over alg, typ and kid; null removes one.
+   */
+  header?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Send the request once with the assertion first (its answer is not judged), then again with the same assertion, and judge that answer.
+   */
+  replay?: boolean;
 }
 /**
  * A status list the runner serves at carrier A's status list URL (network.json), signed afresh on each request: `size` entries of `bits` bits, the given `statuses` set, signed with `key`; `ttl` and `exp` (seconds from now) as its claims; `sub` and `typ` replace the right values, `answer` replaces the whole HTTP answer.

@@ -1,7 +1,7 @@
 /**
  * @module Reading an answer from a server the gateway calls (a carrier's
  * `jwks_uri` or status list, a peer gateway), never more than a bound
- * (`spec/oct.md` §5.5 item 4, §6.4): refused from `Content-Length` when it
+ * (`spec/oct.md` §5.5 item 4, §6.5, §5.10): refused from `Content-Length` when it
  * says too much, and while reading otherwise; decoded as UTF-8 with fatal
  * errors.
  */

@@ -1,10 +1,10 @@
 /**
- * @module The KeySource of a gateway: a carrier's inline `jwks` first, then
- * its `jwks_uri` (`spec/oct.md` §5.2).
+ * @module The KeySource of a gateway: a carrier's or a peer's inline `jwks`
+ * first, then its `jwks_uri` (`spec/oct.md` §5.3, §5.10), both fetched by
+ * the one {@link RemoteJwks}.
  */
 import type { PublicJwk } from "../../core/keys/jwk.ts";
-import type { Carrier } from "../../core/network/config.ts";
-import type { KeySource } from "../../ports/keys.ts";
+import type { KeySetHolder, KeySource } from "../../ports/keys.ts";
 import type { RemoteJwks } from "./remote-jwks.ts";
 
 export class CarrierKeys implements KeySource {
@@ -14,10 +14,10 @@ export class CarrierKeys implements KeySource {
     this.remote = remote;
   }
 
-  async keyFor(carrier: Carrier, kid: string): Promise<PublicJwk | undefined> {
-    const inline = carrier.inlineKeys.get(kid);
+  async keyFor(holder: KeySetHolder, kid: string): Promise<PublicJwk | undefined> {
+    const inline = holder.inlineKeys.get(kid);
     if (inline) return inline;
-    if (carrier.jwks_uri === undefined || !this.remote) return undefined;
-    return this.remote.keyFor(carrier.jwks_uri, kid);
+    if (holder.jwks_uri === undefined || !this.remote) return undefined;
+    return this.remote.keyFor(holder.jwks_uri, kid);
   }
 }

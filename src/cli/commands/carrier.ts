@@ -150,7 +150,7 @@ export const mint: Command = {
     "                  lists (oct status-list), so that it can be revoked or suspended later",
     "  --holder-jwk FILE   bind the token to this holder key (its public part is enough):",
     "                  cnf.jkt is its thumbprint, and every request that spends the token or",
-    "                  reads its balance must carry a proof made with it (spec §2.6, §6.5)",
+    "                  reads its balance must carry a proof made with it (spec §2.6, §6.6)",
   ].join("\n"),
   options: {
     key: { type: "string" },

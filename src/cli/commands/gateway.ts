@@ -1,6 +1,7 @@
 /**
  * @module The enterprise's verbs against a running gateway: `oct quote`,
- * `oct redeem`, `oct balance`, `oct settlement` and `oct receipt verify`.
+ * `oct redeem`, `oct balance` and `oct receipt verify`; and the parties'
+ * (§7.13): `oct settlement`, `oct redemptions` and `oct metrics`.
  * Each is an HTTP call (`spec/oct.md` §7) and its formatting, nothing more.
  */
 import { decodeJwt } from "jose";
@@ -30,6 +31,7 @@ import {
   type Quantity,
   type SettlementReport,
 } from "../signed.ts";
+import { PARTY_HELP, PARTY_OPTIONS, partyCredentials } from "../party.ts";
 
 export const GATEWAY_HELP =
   "  --gateway URL   the gateway (default $OCT_GATEWAY, else http://127.0.0.1:8787)";
@@ -301,29 +303,33 @@ function timestampOf(values: Values, name: "from" | "to"): string {
   );
 }
 
+/** What the parties' commands share: who asks, where, and the period and filters of the books. */
+const BOOKS_OPTIONS = {
+  ...GATEWAY_OPTION,
+  ...PARTY_OPTIONS,
+  from: { type: "string" },
+  to: { type: "string" },
+  carrier: { type: "string" },
+  provider: { type: "string" },
+} as const;
+const BOOKS_HELP = [PARTY_HELP, GATEWAY_HELP, "", EXIT_HELP];
+
 export const settlement: Command = {
   name: "settlement",
   summary: "who owes whom for a period, signature verified (GET /v1/settlements)",
   usage:
-    "oct settlement --from TIME --to TIME [--carrier ID] [--provider ID] [--csv] [--gateway URL]",
-  example: "oct settlement --from 2026-12-01 --to 2027-01-01 --carrier carrier-a",
+    "oct settlement --party REF --key FILE --from TIME --to TIME [--carrier ID] [--provider ID] [--csv] [--gateway URL]",
+  example:
+    "oct settlement --party carrier:carrier-a --key carrier-a.private.jwk.json --from 2026-12-01 --to 2027-01-01",
   help: [
     "The period is [from, to): a date (2026-12-01, midnight UTC) or a UTC time (2026-12-01T10:00:00Z).",
-    "Totals per carrier, provider and unit. The JSON report's signature is verified against the",
-    "gateway's /.well-known/jwks.json (a bad signature is exit status 1); --json prints the",
-    "report as signed. --csv prints the gateway's CSV form (unsigned).",
-    GATEWAY_HELP,
-    "",
-    EXIT_HELP,
+    "Totals per carrier, provider and unit, of what concerns the party: a carrier's tokens, a",
+    "provider's redemptions, everything for an operator. The JSON report's signature is verified",
+    "against the gateway's /.well-known/jwks.json (a bad signature is exit status 1); --json",
+    "prints the report as signed. --csv prints the gateway's CSV form (unsigned).",
+    ...BOOKS_HELP,
   ].join("\n"),
-  options: {
-    ...GATEWAY_OPTION,
-    from: { type: "string" },
-    to: { type: "string" },
-    carrier: { type: "string" },
-    provider: { type: "string" },
-    csv: { type: "boolean" },
-  },
+  options: { ...BOOKS_OPTIONS, csv: { type: "boolean" } },
   async run(values, out) {
     if (values.csv && values.json) throw new UsageError("--csv and --json: choose one");
     const query = new URLSearchParams({
@@ -336,9 +342,11 @@ export const settlement: Command = {
     }
     if (values.csv) query.set("format", "csv");
     const client = clientFor(values, out);
+    const credentials = await partyCredentials(values, client);
     const { body } = await client.call<SettlementReport | string>(
       "GET",
       `/v1/settlements?${query}`,
+      { headers: await credentials() },
     );
     if (typeof body === "string") {
       out.print(body.replace(/\r\n$/, ""));
@@ -373,6 +381,86 @@ export const settlement: Command = {
       lines.push(`signature verified: ${header.alg} key ${header.kid} of ${body.gateway}`);
       return lines.join("\n");
     });
+  },
+};
+
+interface RedemptionPage {
+  redemptions: (Redemption & { committed_at: string })[];
+  next_cursor?: string;
+}
+
+export const redemptions: Command = {
+  name: "redemptions",
+  summary: "the committed redemptions that concern a party (GET /v1/redemptions)",
+  usage:
+    "oct redemptions --party REF --key FILE [--from TIME] [--to TIME] [--carrier ID] [--provider ID] [--iss URL --jti ID] [--limit N] [--all] [--gateway URL]",
+  example:
+    "oct redemptions --party provider:carrier-b-edge --key carrier-b-edge.private.jwk.json --from 2026-12-01",
+  help: [
+    "Committed redemptions in commit order: a carrier's tokens', a provider's own, every one",
+    "for an operator. --from and --to bound the commit time, [from, to); --iss with --jti",
+    "names one token. One page of --limit (default 50, at most 100); --all follows the pages",
+    "to the end. --json prints the page as the gateway answered it (with --all, every",
+    "redemption as one JSON array).",
+    ...BOOKS_HELP,
+  ].join("\n"),
+  options: {
+    ...BOOKS_OPTIONS,
+    iss: { type: "string" },
+    jti: { type: "string" },
+    limit: { type: "string" },
+    all: { type: "boolean" },
+  },
+  async run(values, out) {
+    const query = new URLSearchParams();
+    for (const name of ["from", "to"] as const)
+      if (values[name] !== undefined) query.set(name, timestampOf(values, name));
+    for (const name of ["carrier", "provider", "iss", "jti", "limit"] as const) {
+      const value = values[name];
+      if (typeof value === "string") query.set(name, value);
+    }
+    const client = clientFor(values, out);
+    const credentials = await partyCredentials(values, client);
+    const listed: RedemptionPage["redemptions"] = [];
+    let page: RedemptionPage;
+    do {
+      ({ body: page } = await client.call<RedemptionPage>("GET", `/v1/redemptions?${query}`, {
+        headers: await credentials(),
+      }));
+      listed.push(...page.redemptions);
+      if (page.next_cursor) query.set("cursor", page.next_cursor);
+    } while (values.all && page.next_cursor);
+    print(out, values, values.all ? listed : page, () => {
+      const lines = listed.map(
+        (r) =>
+          `${r.committed_at}  ${r.id}  ${r.provider}  ${r.debited.amount} ${r.debited.unit} -> ${r.credited.amount} ${r.credited.unit}  token ${r.token.jti} of ${r.token.iss}`,
+      );
+      if (lines.length === 0) lines.push("no committed redemptions");
+      if (!values.all && page.next_cursor)
+        lines.push(`more follow: --all lists them, or --limit asks for more a page`);
+      return lines.join("\n");
+    });
+  },
+};
+
+export const metrics: Command = {
+  name: "metrics",
+  summary: "the gateway's metrics, for its operators (GET /metrics)",
+  usage: "oct metrics --party operator:ID --key FILE [--gateway URL]",
+  example: "oct metrics --party operator:ops --key ops.private.jwk.json",
+  help: [
+    "Prints the Prometheus text the gateway answers an operator of its configuration",
+    "(gateway.operators) with.",
+    ...BOOKS_HELP,
+  ].join("\n"),
+  options: { ...GATEWAY_OPTION, ...PARTY_OPTIONS },
+  async run(values, out) {
+    const client = clientFor(values, out);
+    const credentials = await partyCredentials(values, client);
+    const { body } = await client.call<string>("GET", "/metrics", {
+      headers: await credentials(),
+    });
+    out.print(String(body).replace(/\n$/, ""));
   },
 };
 

@@ -65,7 +65,8 @@ describe("oct network", () => {
     writeFileSync(jwksFile, (await run("jwks", "--key", keyFile)).stdout);
 
     const steps = [
-      ["add-provider", "--id", "edge", "--unit", "gpu-second:a100-sxm"],
+      ["add-provider", "--id", "edge", "--unit", "gpu-second:a100-sxm", "--jwks", jwksFile],
+      ["add-operator", "--id", "ops", "--jwks-uri", "https://noc.example/jwks.json"],
       ["add-carrier", "--id", "c", "--issuer", "https://tokens.c.example", "--jwks", jwksFile],
       [
         "add-carrier",
@@ -102,6 +103,13 @@ describe("oct network", () => {
     const network = loadNetworkFile(config);
     expect(network.carrierById("c")).toMatchObject({ algorithms: ["EdDSA"], status: "active" });
     expect(network.carrierById("c")!.inlineKeys.size).toBe(1);
+    expect(network.providerById("edge")!.inlineKeys.size).toBe(1);
+    expect(network.operatorById("ops")).toMatchObject({
+      jwks_uri: "https://noc.example/jwks.json",
+    });
+    const keyless = await run("network", "add-operator", "--config", config, "--id", "noc");
+    expect(keyless.status).toBe(2);
+    expect(keyless.stderr).toContain("give the operator's keys");
     expect(network.carrierById("d")).toMatchObject({
       jwks_uri: "https://tokens.d.example/jwks.json",
     });

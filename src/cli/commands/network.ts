@@ -105,6 +105,31 @@ export const networkInit: Command = {
   },
 };
 
+type EntryKeys = { jwks?: { keys: Record<string, unknown>[] }; jwks_uri?: string };
+
+/** An entry's public keys from `--jwks FILE` and `--jwks-uri URL`, or none given. */
+function keysOption(values: Values, kind: string): EntryKeys | undefined {
+  const jwksFile = values.jwks;
+  const jwksUri = values["jwks-uri"];
+  if (typeof jwksFile !== "string" && typeof jwksUri !== "string") return undefined;
+  let jwks: EntryKeys["jwks"];
+  if (typeof jwksFile === "string") {
+    jwks = readJson(jwksFile, "key set") as EntryKeys["jwks"];
+    if (!Array.isArray(jwks?.keys))
+      throw new UsageError(`${jwksFile} is not a JWK Set ({ "keys": [ ... ] })`);
+    if (jwks.keys.some((key) => "d" in key))
+      throw new UsageError(
+        `${jwksFile} holds a private key: a ${kind} entry takes public keys only (oct jwks --key ${jwksFile})`,
+      );
+  }
+  return {
+    ...(jwks ? { jwks } : {}),
+    ...(typeof jwksUri === "string" ? { jwks_uri: jwksUri } : {}),
+  };
+}
+
+const KEYS_OPTIONS = { jwks: { type: "string" }, "jwks-uri": { type: "string" } } as const;
+
 export const networkAddCarrier: Command = {
   name: "network add-carrier",
   summary: "trust a carrier: its issuer and its public keys, inline or at a jwks_uri",
@@ -122,40 +147,21 @@ export const networkAddCarrier: Command = {
   ].join("\n"),
   options: {
     ...CONFIG_OPTION,
+    ...KEYS_OPTIONS,
     id: { type: "string" },
     issuer: { type: "string" },
-    jwks: { type: "string" },
-    "jwks-uri": { type: "string" },
     alg: { type: "string", multiple: true },
   },
   async run(values, out) {
     const file = required(values, "config");
     const id = required(values, "id");
     const issuer = required(values, "issuer");
-    const jwksFile = values.jwks;
-    const jwksUri = values["jwks-uri"];
-    if (typeof jwksFile !== "string" && typeof jwksUri !== "string")
+    const keys = keysOption(values, "carrier");
+    if (!keys)
       throw new UsageError("give the carrier's keys: --jwks FILE (inline) or --jwks-uri URL");
-    let jwks: { keys: Record<string, unknown>[] } | undefined;
-    if (typeof jwksFile === "string") {
-      jwks = readJson(jwksFile, "key set") as { keys: Record<string, unknown>[] };
-      if (!Array.isArray(jwks?.keys))
-        throw new UsageError(`${jwksFile} is not a JWK Set ({ "keys": [ ... ] })`);
-      if (jwks.keys.some((key) => "d" in key))
-        throw new UsageError(
-          `${jwksFile} holds a private key: a carrier entry takes public keys only (oct jwks --key ${jwksFile})`,
-        );
-    }
-    const algorithms = algorithmsOf(values, jwks?.keys.map((key) => key.alg) ?? []);
+    const algorithms = algorithmsOf(values, keys.jwks?.keys.map((key) => key.alg) ?? []);
     changeNetwork(file, (document) => {
-      document.carriers.push({
-        id,
-        issuer,
-        ...(jwks ? { jwks } : {}),
-        ...(typeof jwksUri === "string" ? { jwks_uri: jwksUri } : {}),
-        algorithms,
-        status: "active",
-      });
+      document.carriers.push({ id, issuer, ...keys, algorithms, status: "active" });
     });
     out.print(
       values.json
@@ -169,7 +175,7 @@ export const networkAddProvider: Command = {
   name: "network add-provider",
   summary: "add a provider where tokens are redeemed, and the units it sells",
   usage:
-    "oct network add-provider --config FILE --id ID --unit UNIT [--unit UNIT ...] [--webhook URL]",
+    "oct network add-provider --config FILE --id ID --unit UNIT [--unit UNIT ...] [--webhook URL] [--jwks FILE | --jwks-uri URL]",
   example:
     "oct network add-provider --config network.json --id carrier-b-edge --unit gpu-second:a100-sxm",
   help: [
@@ -177,9 +183,12 @@ export const networkAddProvider: Command = {
     "  --unit UNIT    a unit it sells (spec/units.json); repeat for several",
     "  --webhook URL  the gateway POSTs each signed receipt there, a 2xx accepting it;",
     "                 without it the gateway's own ledger is the provider's record",
+    "  --jwks FILE | --jwks-uri URL   the provider's public keys, with which it signs its",
+    "                 requests for its settlement lines and redemptions (spec §7.13)",
   ].join("\n"),
   options: {
     ...CONFIG_OPTION,
+    ...KEYS_OPTIONS,
     id: { type: "string" },
     unit: { type: "string", multiple: true },
     webhook: { type: "string" },
@@ -190,17 +199,47 @@ export const networkAddProvider: Command = {
     const units = list(values.unit);
     if (units.length === 0) throw new UsageError("--unit is required: the units it sells");
     const webhook = values.webhook;
+    const keys = keysOption(values, "provider") ?? {};
     changeNetwork(file, (document) => {
       document.providers.push(
         typeof webhook === "string"
-          ? { id, adapter: "webhook", endpoint: webhook, units }
-          : { id, adapter: "ledger", units },
+          ? { id, adapter: "webhook", endpoint: webhook, units, ...keys }
+          : { id, adapter: "ledger", units, ...keys },
       );
     });
     out.print(
       values.json
         ? JSON.stringify({ file, provider: id, units })
         : `${file}: provider ${id} sells ${units.join(", ")}; add tariffs to redeem there (oct network add-tariff)`,
+    );
+  },
+};
+
+export const networkAddOperator: Command = {
+  name: "network add-operator",
+  summary: "add an operator of the gateway: it reads every settlement line and the metrics",
+  usage: "oct network add-operator --config FILE --id ID (--jwks FILE | --jwks-uri URL)",
+  example:
+    "oct keys generate --alg EdDSA --out ops.private.jwk.json && oct jwks --key ops.private.jwk.json > ops.jwks.json && oct network add-operator --config network.json --id ops --jwks ops.jwks.json",
+  help: [
+    CONFIG_HELP,
+    "  --jwks FILE | --jwks-uri URL   the operator's public keys; it signs each request",
+    "                 for the books or the metrics with one (oct metrics --party operator:ID)",
+  ].join("\n"),
+  options: { ...CONFIG_OPTION, ...KEYS_OPTIONS, id: { type: "string" } },
+  async run(values, out) {
+    const file = required(values, "config");
+    const id = required(values, "id");
+    const keys = keysOption(values, "operator");
+    if (!keys)
+      throw new UsageError("give the operator's keys: --jwks FILE (inline) or --jwks-uri URL");
+    changeNetwork(file, (document) => {
+      document.gateway.operators = [...(document.gateway.operators ?? []), { id, ...keys }];
+    });
+    out.print(
+      values.json
+        ? JSON.stringify({ file, operator: id })
+        : `${file}: operator ${id} reads the books and the metrics as operator:${id}; restart the gateway to load it`,
     );
   },
 };

@@ -1,6 +1,6 @@
 /**
  * @module `oct pay URL`: a request to an app that charges in OCT tokens
- * (`spec/oct.md` §15), paid with the holder's token when the app asks: the
+ * (`spec/oct.md` §16), paid with the holder's token when the app asks: the
  * 402 challenge answered once, with an `Idempotency-Key`, only at the
  * gateway the holder trusts and within `--max-price`; the answer printed,
  * its receipt verified with that gateway's keys.
@@ -92,7 +92,7 @@ export const pay: Command = {
   example:
     'oct pay http://127.0.0.1:8788/v1/generate --token-file token.jwt --data \'{"prompt":"hello"}\'',
   help: [
-    "Sends the request; when the app answers 402 with an OCT challenge (spec §15.1), sends it once",
+    "Sends the request; when the app answers 402 with an OCT challenge (spec §16.1), sends it once",
     "more with the token (Authorization: OCT) and an Idempotency-Key, never a third time. The answer's",
     "body goes to stdout; what was paid, and the receipt verified with the gateway's keys, to stderr.",
     "  --data BODY | --data-file FILE   the request body (JSON unless --header sets Content-Type);",

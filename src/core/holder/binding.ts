@@ -1,5 +1,5 @@
 /**
- * @module Holder binding (`spec/oct.md` §2.6, §6.5): a request that spends or
+ * @module Holder binding (`spec/oct.md` §2.6, §6.6): a request that spends or
  * reveals a token bound with `cnf.jkt` proves possession of the holder key.
  * The proof is checked, then its `jti` is admitted by the token's ledger,
  * where that token's redemptions are serialised, so one proof is accepted
@@ -25,9 +25,9 @@ export interface HolderDeps {
   clock: Clock;
 }
 
-/** Whether `error` refuses a holder proof: a code §11 says §6.5 raises. */
+/** Whether `error` refuses a holder proof: a code §12 says §6.6 raises. */
 export const isHolderProofRefusal = (error: OctError): boolean =>
-  ERROR_REGISTRY[error.code].raisedBy.startsWith("§6.5");
+  ERROR_REGISTRY[error.code].raisedBy.startsWith("§6.6");
 
 /** Whether the token is bound to a holder key (`cnf.jkt`). */
 export const isBound = (verified: VerifiedToken): boolean => verified.claims.cnf !== undefined;

@@ -1,5 +1,5 @@
 /**
- * @module The holder's side of holder binding (`spec/oct.md` §2.6, §6.5): a
+ * @module The holder's side of holder binding (`spec/oct.md` §2.6, §6.6): a
  * key pair, its thumbprint for the issuer's `cnf.jkt`, and a fresh DPoP proof
  * for each request. Built on jose rather than the `dpop` package, which
  * fixes `iat` to the wall clock (a holder or a test with its own clock could

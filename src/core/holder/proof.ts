@@ -1,5 +1,5 @@
 /**
- * @module Holder proofs (`spec/oct.md` §6.5): the DPoP proof JWT [RFC 9449]
+ * @module Holder proofs (`spec/oct.md` §6.6): the DPoP proof JWT [RFC 9449]
  * that a request for a token bound with `cnf.jkt` carries in its `DPoP`
  * header field. jose verifies the signature with the proof's own `jwk` and
  * the claims' presence and `iat` window; the rules jose leaves open (an exact
@@ -39,7 +39,7 @@ const HEADER_MEMBERS = ["alg", "typ", "jwk"];
 export interface ProofTarget {
   /** The request's method, e.g. `POST`. */
   method: string;
-  /** The gateway's own URL of the request, without query or fragment (§6.5). */
+  /** The gateway's own URL of the request, without query or fragment (§6.6). */
   url: string;
 }
 
@@ -70,7 +70,7 @@ export async function accessTokenHash(token: string): Promise<string> {
 
 /**
  * Checks a holder proof for a token bound to `jkt`, as of `now` (ms).
- * Refusals carry the codes of §6.5; the replay check is left to the caller.
+ * Refusals carry the codes of §6.6; the replay check is left to the caller.
  *
  * @example
  * const { jti } = await checkHolderProof(header, token, claims.cnf.jkt, target, window, Date.now());
@@ -135,7 +135,7 @@ export async function checkHolderProof(
 }
 
 /**
- * The closed header of §6.5 step 2. jose alone would take `typ`
+ * The closed header of §6.6 step 2. jose alone would take `typ`
  * `DPOP+JWT` or `application/dpop+jwt` (it compares media types), a private
  * `jwk` (it would import and verify with it), or extra members such as
  * `crit` or `kid`: the profile is exact, so this is checked by hand.

@@ -69,12 +69,9 @@ export async function inspectToken(
     const code = error.code as TokenErrorCode; // claims_invalid, the one code of §6.3
     return { header, claims, steps, valid: false, error: code, detail: error.message };
   }
-  // A bound token's balance and redemptions are the holder's to see (§6.5).
+  // A bound token's balance and redemptions are the holder's to see (§6.6).
   if (!(await mayReveal(deps, verified, token, holder)))
     return { header, claims, steps, valid: true };
-  const history = await deps.ledger.history(
-    await tokenKeyOf(verified.identity),
-    INSPECT_HISTORY_LIMIT,
-  );
+  const history = await deps.ledger.history(tokenKeyOf(verified.identity), INSPECT_HISTORY_LIMIT);
   return { header, claims, steps, valid: true, balance, redemptions: history.map(summary) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeForDisplay, stepOfCode, stepOutcomes } from "./steps.ts";
 
 describe("the inspection model", () => {
-  it("places a code on the step §11 says raises it, after the keyless steps 1-4", () => {
+  it("places a code on the step §12 says raises it, after the keyless steps 1-4", () => {
     expect(stepOfCode("issuer_untrusted")).toBe(5);
     expect(stepOfCode("alg_not_allowed")).toBe(5); // raised by steps 3, 5 and 6
     expect(stepOfCode("key_unknown")).toBe(6);

@@ -76,7 +76,7 @@ export function stepOutcomes(refusal?: Refusal): InspectResponse["steps"] {
 
 /**
  * The step of §6.2 that raised `code` when only the code is known (a
- * verdict of `POST /v1/verify`), from §11's Raised by column: the first of
+ * verdict of `POST /v1/verify`), from §12's Raised by column: the first of
  * its steps from `from` on (steps 1-4 need no keys and are rechecked
  * locally), else its last; 8 for a code no step raises (the binding of §6.3).
  */
@@ -105,7 +105,7 @@ export async function explainVerification(
   } catch (error) {
     if (!(error instanceof OctError) || isUnavailable(error)) throw error;
     // The last step entered is the one that refused the token; verification
-    // raises only the token codes of §11 (those of §6.2).
+    // raises only the token codes of §12 (those of §6.2).
     return {
       refusal: { step: entered, code: error.code as TokenErrorCode, detail: error.message },
     };

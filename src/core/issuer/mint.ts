@@ -18,6 +18,8 @@ export interface MintClaims {
     ver: "0.1";
     amount: string;
     unit: string;
+    /** The gateway id of the token's home (spec §11.2). */
+    home?: string;
     redeem?: {
       providers?: string[];
       regions?: string[];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { parseStrictJson, StrictJsonError } from "./strict-json.ts";
 
 const refusal = (text: string) => {
@@ -51,5 +52,44 @@ describe("parseStrictJson", () => {
     const nested = (depth: number) => "[".repeat(depth) + "1" + "]".repeat(depth);
     expect(refusal(nested(32))).toBe("accepted");
     expect(refusal(nested(33))).toMatch(/^nesting too deep/);
+  });
+
+  it("agrees with JSON.parse on any JSON text it generates, and with itself on a duplicate", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
+        const text = JSON.stringify(value, null, spaced ? 1 : undefined);
+        expect(parseStrictJson(text, { refuseEscapedLoneSurrogates: true })).toEqual(
+          JSON.parse(text),
+        );
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string(), fc.jsonValue(), (name, value) => {
+        const member = `${JSON.stringify(name)}:${JSON.stringify(value)}`;
+        expect(refusal(`{${member},${member}}`)).toMatch(/^duplicate member name/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("refuses, anywhere in a string, a character the scanner must look at", () => {
+    // Around it, only characters the scanner may pass over in one run.
+    const plain = fc.string().map((text) => text.replace(/["\\\p{Cc}\p{Cs}]/gu, ""));
+    fc.assert(
+      fc.property(plain, plain, (before, after) => {
+        for (const bad of [0x00, 0x1f, 0xd800, 0xdfff]) {
+          expect(refusal(`"${before}${String.fromCharCode(bad)}${after}"`)).not.toBe("accepted");
+        }
+        expect(refusal(`"${before}${after}"`)).toBe("accepted");
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("accepts a number of 400 characters and refuses a longer one", () => {
+    expect(refusal(`[${"1".repeat(400)}]`)).toBe("accepted");
+    expect(refusal(`[${"1".repeat(401)}]`)).toMatch(/^number too long/);
+    expect(refusal(`[0.${"5".repeat(398)}e1]`)).toMatch(/^number too long/);
   });
 });

@@ -12,6 +12,8 @@ export class StrictJsonError extends Error {
 }
 
 const MAX_DEPTH = 32;
+/** No number in OCT's JSON comes near; a longer one is refused, not rounded. */
+const MAX_NUMBER_LENGTH = 400;
 
 export interface StrictJsonOptions {
   /**
@@ -34,6 +36,12 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
   new Scanner(text, options.refuseEscapedLoneSurrogates ?? false).document();
   return JSON.parse(text);
 }
+
+// Runs the scanner may pass over whole (sticky, from `lastIndex`): string
+// characters that need no look (no quote, backslash, control character or
+// surrogate), and a number's grammar.
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]+/y;
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
@@ -93,9 +101,11 @@ class Scanner {
       this.whitespace();
       if (this.text[this.i] !== '"') this.fail("expected a member name");
       const start = this.i;
-      this.string();
+      const escaped = this.string();
       // Compare decoded names: "a" and "\u0061" are the same member.
-      const name = JSON.parse(this.text.slice(start, this.i)) as string;
+      const name = escaped
+        ? (JSON.parse(this.text.slice(start, this.i)) as string)
+        : this.text.slice(start + 1, this.i - 1);
       if (names.has(name)) this.fail(`duplicate member name ${JSON.stringify(name)}`);
       names.add(name);
       this.whitespace();
@@ -127,17 +137,22 @@ class Scanner {
     }
   }
 
-  private string(): void {
+  /** Passes over a string; whether it holds an escape. */
+  private string(): boolean {
     const t = this.text;
+    let escaped = false;
     this.i++;
     while (this.i < t.length) {
+      PLAIN_RUN.lastIndex = this.i;
+      if (PLAIN_RUN.test(t)) this.i = PLAIN_RUN.lastIndex;
       const c = t.charCodeAt(this.i);
       if (c === 0x22) {
         this.i++;
-        return;
+        return escaped;
       }
       if (c < 0x20) this.fail("control character in a string");
       if (c === 0x5c) {
+        escaped = true;
         const e = t[this.i + 1];
         if (e === "u") {
           const unit = this.escapedUnit(this.i);
@@ -154,7 +169,7 @@ class Scanner {
         const d = t.charCodeAt(this.i + 1);
         if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) this.fail("lone surrogate");
         this.i += 2;
-      } else this.i++;
+      } else break; // the end of the text
     }
     this.fail("unterminated string");
   }
@@ -167,10 +182,9 @@ class Scanner {
   }
 
   private number(): void {
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(
-      this.text.slice(this.i, this.i + 400),
-    );
-    if (!match) this.fail("bad number");
-    this.i += match[0].length;
+    NUMBER.lastIndex = this.i;
+    if (!NUMBER.test(this.text)) this.fail("bad number");
+    if (NUMBER.lastIndex - this.i > MAX_NUMBER_LENGTH) this.fail("number too long");
+    this.i = NUMBER.lastIndex;
   }
 }

@@ -12,8 +12,20 @@ import { isKnownUnit } from "../units/registry.ts";
 import { parsePositiveAmount, type Atto } from "../amount/decimal.ts";
 import { parseTimestamp } from "../time/timestamp.ts";
 import type { Algorithm } from "../token/header.ts";
+import type { FederationSettings } from "../../generated/types.ts";
+import { loadFederation, type Federation, type Peer, type PeerDocument } from "./peers.ts";
 
-export interface Carrier {
+export type { Federation, Peer };
+
+/** Whoever signs with keys of its own entry: a carrier, a provider or an operator (§5.4, §5.5). */
+export interface KeyHolder {
+  id: string;
+  jwks_uri?: string;
+  /** Inline keys by kid, checked at load. */
+  inlineKeys: Map<string, PublicJwk>;
+}
+
+export interface Carrier extends KeyHolder {
   id: string;
   issuer: string;
   jwks?: { keys: unknown[] };
@@ -21,18 +33,27 @@ export interface Carrier {
   algorithms: Algorithm[];
   status: "active" | "suspended";
   max_token_lifetime?: number;
-  /** Where its status lists may be fetched from (`spec/oct.md` §5.3). */
-  status_lists?: string[];
+  /** Gateway ids allowed to hold this carrier's balances (spec §11.2). */
+  homes?: string[];
   /** Inline keys by kid, checked at load. */
   inlineKeys: Map<string, PublicJwk>;
+  /** Where its status lists may be fetched from (`spec/oct.md` §5.3). */
+  status_lists?: string[];
 }
 
-export interface Provider {
+export interface Provider extends KeyHolder {
   id: string;
   adapter: "ledger" | "webhook";
   units: string[];
   endpoint?: string;
   timeout_ms?: number;
+  /** The keys it authenticates with (§5.6, §7.13); without any, it cannot. */
+  jwks?: { keys: unknown[] };
+}
+
+/** Whoever runs the gateway: reads every entry and the metrics (§5.2, §7.13). */
+export interface Operator extends KeyHolder {
+  jwks?: { keys: unknown[] };
 }
 
 export interface Tariff {
@@ -60,6 +81,8 @@ export interface Limits {
   jwks_fetch_timeout_ms: number;
   jwks_max_bytes: number;
   jwks_max_keys: number;
+  verify_cache_max_entries: number;
+  verify_cache_max_bytes: number;
   status_list_cache_seconds: number;
   status_list_cooldown_seconds: number;
   status_list_grace_seconds: number;
@@ -91,6 +114,8 @@ export const DEFAULT_LIMITS: Limits = {
   jwks_fetch_timeout_ms: 5000,
   jwks_max_bytes: 65536,
   jwks_max_keys: 32,
+  verify_cache_max_entries: 10_000,
+  verify_cache_max_bytes: 16_777_216,
   status_list_cache_seconds: 300,
   status_list_cooldown_seconds: 30,
   status_list_grace_seconds: 600,
@@ -104,11 +129,17 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export interface NetworkDocument {
-  gateway: { id: string; receipt_keys?: { keys: Record<string, unknown>[] } };
+  gateway: {
+    id: string;
+    receipt_keys?: { keys: Record<string, unknown>[] };
+    operators?: Omit<Operator, "inlineKeys">[];
+  };
   carriers: Omit<Carrier, "inlineKeys">[];
-  providers: Provider[];
+  providers: Omit<Provider, "inlineKeys">[];
   tariffs: Tariff[];
   limits?: Partial<Limits>;
+  peers?: PeerDocument[];
+  federation?: FederationSettings;
 }
 
 /** A configuration problem, located by JSON Pointer. */
@@ -133,10 +164,16 @@ export interface Network {
   limits: Limits;
   carriers: Carrier[];
   providers: Provider[];
+  operators: Operator[];
   tariffs: Tariff[];
   carrierByIssuer(issuer: string): Carrier | undefined;
   carrierById(id: string): Carrier | undefined;
   providerById(id: string): Provider | undefined;
+  /** The gateways this one federates with (spec §5.10), and the settings of §5.11. */
+  peers: Peer[];
+  federation: Federation;
+  peerById(id: string): Peer | undefined;
+  operatorById(id: string): Operator | undefined;
 }
 
 /**
@@ -173,21 +210,11 @@ export function loadNetwork(document: unknown): Network {
     if (byId.has(c.id)) throw new ConfigError(`/carriers/${i}/id`, `duplicate carrier id ${c.id}`);
     if (byIssuer.has(c.issuer))
       throw new ConfigError(`/carriers/${i}/issuer`, `duplicate issuer ${c.issuer}`);
-    if (c.jwks_uri !== undefined) {
-      const problem = checkJwksUri(c.jwks_uri);
-      if (problem) throw new ConfigError(`/carriers/${i}/jwks_uri`, problem);
-    }
     c.status_lists?.forEach((entry, j) => {
       const problem = checkStatusListEntry(entry);
       if (problem) throw new ConfigError(`/carriers/${i}/status_lists/${j}`, problem);
     });
-    let inlineKeys = new Map<string, PublicJwk>();
-    if (c.jwks) {
-      const checked = checkPublicJwks(c.jwks, limits.jwks_max_keys);
-      if ("error" in checked) throw new ConfigError(`/carriers/${i}/jwks`, checked.error);
-      inlineKeys = checked.keys;
-    }
-    const carrier: Carrier = { ...c, inlineKeys };
+    const carrier: Carrier = { ...c, inlineKeys: keysOf(c, `/carriers/${i}`, limits) };
     carriers.push(carrier);
     byId.set(c.id, carrier);
     byIssuer.set(c.issuer, carrier);
@@ -208,7 +235,14 @@ export function loadNetwork(document: unknown): Network {
         `/providers/${i}${p.timeout_ms === undefined ? "" : "/timeout_ms"}`,
         `the webhook timeout${p.timeout_ms === undefined ? `, ${DEFAULT_WEBHOOK_TIMEOUT_MS} ms by default,` : ""} must be less than reservation_ttl_seconds (${limits.reservation_ttl_seconds} s)`,
       );
-    providers.set(p.id, p);
+    providers.set(p.id, { ...p, inlineKeys: keysOf(p, `/providers/${i}`, limits) });
+  });
+
+  const operators = new Map<string, Operator>();
+  doc.gateway.operators?.forEach((o, i) => {
+    const at = `/gateway/operators/${i}`;
+    if (operators.has(o.id)) throw new ConfigError(`${at}/id`, `duplicate operator id ${o.id}`);
+    operators.set(o.id, { ...o, inlineKeys: keysOf(o, at, limits) });
   });
 
   doc.tariffs.forEach((t, i) => {
@@ -247,22 +281,57 @@ export function loadNetwork(document: unknown): Network {
     });
   });
 
+  const federated = loadFederation(
+    {
+      gatewayId: doc.gateway.id,
+      peers: doc.peers,
+      federation: doc.federation,
+      carriers: doc.carriers,
+      clockSkewSeconds: limits.clock_skew_seconds,
+      jwksMaxKeys: limits.jwks_max_keys,
+    },
+    (pointer, reason) => {
+      throw new ConfigError(pointer, reason);
+    },
+  );
+
   return {
     document: doc,
     gatewayId: doc.gateway.id,
     limits,
     carriers,
     providers: [...providers.values()],
+    operators: [...operators.values()],
     tariffs: doc.tariffs,
     carrierByIssuer: (issuer) => byIssuer.get(issuer),
     carrierById: (id) => byId.get(id),
     providerById: (id) => providers.get(id),
+    peers: federated.peers,
+    federation: federated.federation,
+    peerById: (id) => federated.peerById.get(id),
+    operatorById: (id) => operators.get(id),
   };
+}
+
+/** An entry's inline keys, checked (§5.4), and its `jwks_uri`, checked (§5.5). */
+function keysOf(
+  entry: { jwks?: { keys: unknown[] }; jwks_uri?: string },
+  at: string,
+  limits: Limits,
+): Map<string, PublicJwk> {
+  if (entry.jwks_uri !== undefined) {
+    const problem = checkJwksUri(entry.jwks_uri);
+    if (problem) throw new ConfigError(`${at}/jwks_uri`, problem);
+  }
+  if (!entry.jwks) return new Map();
+  const checked = checkPublicJwks(entry.jwks, limits.jwks_max_keys);
+  if ("error" in checked) throw new ConfigError(`${at}/jwks`, checked.error);
+  return checked.keys;
 }
 
 /** The members of a JWK that hold a private key (RFC 7518 §6). */
 const PRIVATE_JWK_MEMBERS = new Set(["d", "p", "q", "dp", "dq", "qi", "oth", "k"]);
-const CARRIER_KEY = /^\/carriers\/\d+\/jwks\/keys\/\d+$/;
+const ENTRY_KEY = /^\/(carriers|providers|gateway\/operators)\/\d+\/jwks\/keys\/\d+$/;
 
 /**
  * The schema's complaint in words that say what is wrong: ajv's "must NOT
@@ -274,9 +343,17 @@ function schemaReason(
 ): string {
   const extra = (error?.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
   if (typeof extra !== "string") return error?.message ?? "does not match the schema";
-  if (CARRIER_KEY.test(error!.instancePath) && PRIVATE_JWK_MEMBERS.has(extra))
-    return `holds private member ${extra}: a carrier entry takes public keys only (the output of \`oct jwks\`)`;
+  if (ENTRY_KEY.test(error!.instancePath) && PRIVATE_JWK_MEMBERS.has(extra))
+    return `holds private member ${extra}: a ${entryKind(error!.instancePath)} entry takes public keys only (the output of \`oct jwks\`)`;
   return `has a member the schema does not allow: ${extra}`;
+}
+
+function entryKind(pointer: string): string {
+  return pointer.startsWith("/carriers")
+    ? "carrier"
+    : pointer.startsWith("/providers")
+      ? "provider"
+      : "operator";
 }
 
 function periodsOverlap(a: Tariff, b: Tariff): boolean {

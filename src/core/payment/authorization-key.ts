@@ -1,6 +1,6 @@
 /**
  * @module The `Idempotency-Key` an app gives the gateway for a paid
- * request's authorisation (`spec/oct.md` §15.4): derived from the client's
+ * request's authorisation (`spec/oct.md` §16.4): derived from the client's
  * key and the request itself, so a retry of the request finds the
  * authorisation of its first attempt, while the same client key on another
  * request (another path, another body) is another payment.

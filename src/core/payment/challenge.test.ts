@@ -11,7 +11,7 @@ const CHALLENGE: PaymentChallenge = {
 const FIELD =
   'OCT gateway="https://gw.example", provider="carrier-a-cloud", amount="64", unit="inference-token:llm-large", units="gpu-second:a100-sxm gpu-second:h100-sxm"';
 
-describe("the OCT challenge of WWW-Authenticate (spec §15.1)", () => {
+describe("the OCT challenge of WWW-Authenticate (spec §16.1)", () => {
   it("is written with quoted values, and read back", () => {
     expect(formatChallenge(CHALLENGE)).toBe(FIELD);
     expect(challengeOf(FIELD)).toEqual(CHALLENGE);
@@ -46,7 +46,7 @@ describe("the OCT challenge of WWW-Authenticate (spec §15.1)", () => {
   });
 });
 
-describe("the credentials of a paid request (spec §15.2)", () => {
+describe("the credentials of a paid request (spec §16.2)", () => {
   it("carry one token68 after the scheme OCT, in any case", () => {
     expect(tokenOfCredentials(credentialsOf("eyJ.eyJ.sig"))).toBe("eyJ.eyJ.sig");
     expect(tokenOfCredentials("oct   eyJ.eyJ.sig")).toBe("eyJ.eyJ.sig");

@@ -1,5 +1,5 @@
 /**
- * @module An app's payment challenge (`spec/oct.md` §15.1): the `OCT`
+ * @module An app's payment challenge (`spec/oct.md` §16.1): the `OCT`
  * challenge of a `WWW-Authenticate` field and the `payment` member of the
  * problem that says the same, written by the app and read by a paying client.
  *
@@ -25,7 +25,7 @@ export interface PaymentChallenge {
   error?: string;
 }
 
-/** The authentication scheme of OCT (spec §13.4), compared case-insensitively. */
+/** The authentication scheme of OCT (spec §14.4), compared case-insensitively. */
 export const SCHEME = "OCT";
 
 /** One challenge of a `WWW-Authenticate` field: its scheme and parameters (names lowercased). */
@@ -119,7 +119,7 @@ function parseChallenges(field: string): ParsedChallenge[] {
 const quote = (value: string) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
 /**
- * The `WWW-Authenticate` value of a challenge (spec §15.1).
+ * The `WWW-Authenticate` value of a challenge (spec §16.1).
  *
  * @example
  * formatChallenge({ gateway: "https://gw.example", provider: "p", price: { amount: "5", unit: "pflop" }, units: ["pflop"] })

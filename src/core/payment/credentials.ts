@@ -1,5 +1,5 @@
 /**
- * @module A paid request's credentials (`spec/oct.md` §15.2): the token in
+ * @module A paid request's credentials (`spec/oct.md` §16.2): the token in
  * the `Authorization` field, `OCT <token68>`, the scheme compared
  * case-insensitively. A token is never read from a URL.
  */

@@ -58,7 +58,7 @@ export async function balanceOf(
   token: VerifiedToken,
   now: number,
 ): Promise<TokenBalance> {
-  const balance = await ledger.balance(await tokenKeyOf(token.identity), now);
+  const balance = await ledger.balance(tokenKeyOf(token.identity), now);
   checkBinding(token, balance.recorded);
   const { amount, unit } = token.claims.oct;
   return {

@@ -8,6 +8,7 @@ import { OctError } from "../errors.ts";
 import { requireHolder, type HolderRequest } from "../holder/binding.ts";
 import type { Tariff } from "../network/config.ts";
 import { balanceOf } from "./balance.ts";
+import { homeOf } from "../federation/home.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
 import type { RedemptionDeps } from "./deps.ts";
 import {
@@ -40,6 +41,7 @@ export async function createQuote(
   holder?: HolderRequest,
 ): Promise<QuoteRecord> {
   const verified = await verifyToken(token, deps);
+  homeOf({ oct: verified.claims.oct, carrier: verified.carrier }, deps.network);
   await requireHolder(deps, verified, token, holder);
   const now = deps.clock.now();
   const plan = planRedemption(deps.network, verified, ask, now, "quote");
@@ -50,7 +52,7 @@ export async function createQuote(
       `the debit ${formatAmount(plan.debit)} exceeds the remaining ${balance.remaining.amount} ${balance.remaining.unit}`,
     );
   }
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const ttlEnd = now + deps.network.limits.quote_ttl_seconds * 1000;
   const tariffEnd =
     plan.tariff.valid_until === undefined ? Infinity : Date.parse(plan.tariff.valid_until);
@@ -90,7 +92,7 @@ export async function planFromQuote(
   quoteId: string,
   now: number,
 ): Promise<RedemptionPlan> {
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const ours = tokenKeyInId(quoteId, "qt") === tokenKey;
   const quote = ours ? await deps.ledger.getQuote(tokenKey, quoteId) : undefined;
   const expiresAt = quote

@@ -3,6 +3,7 @@
  * route to it: ids carry the token's key, so any gateway instance can find
  * the one place (a Durable Object, a row) that owns the token.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 import { encodeBase64Url } from "../encoding/base64url.ts";
 import type { Tariff } from "../network/config.ts";
 import type { TokenIdentity } from "../token/verify.ts";
@@ -115,26 +116,29 @@ export interface QuoteRecord {
 }
 
 const encoder = new TextEncoder();
-const TOKEN_KEY_CACHE_SIZE = 10_000;
-const tokenKeys = new Map<string, string>();
+// By identity object: a verified-token cache hands out the same outcome, and
+// so the same identity, for a token seen before, which then costs no digest.
+// Identities are never changed once made (their members are readonly).
+const tokenKeys = new WeakMap<TokenIdentity, string>();
 
 /**
  * The key of a token's ledger: base64url(SHA-256(iss LF jti)), 43 characters.
  *
+ * Synchronous, with a JavaScript SHA-256 (@noble/hashes): Web Crypto's
+ * digest is a thread-pool round trip on Node (about 40 µs on the bench
+ * machine against 7 µs here, `bench/README.md`), paid by every fresh token's
+ * `POST /v1/verify`, whose §6.3 balance read needs the key; this is the
+ * same on every runtime, and pure.
+ *
  * @example
- * await tokenKeyOf({ iss: "https://tokens.carrier-a.example", jti: "01JD…" })
+ * tokenKeyOf({ iss: "https://tokens.carrier-a.example", jti: "01JD…" })
  */
-export async function tokenKeyOf(identity: TokenIdentity): Promise<string> {
-  const name = `${identity.iss}\n${identity.jti}`;
-  const known = tokenKeys.get(name);
-  if (known !== undefined) return known;
-  // Web Crypto's digest is a thread-pool round trip on Node: worth
-  // remembering for the tokens in use (a bounded cache, dropped whole). Only
-  // settled strings are kept: Workers forbid sharing pending work across requests.
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(name));
-  const key = encodeBase64Url(new Uint8Array(digest));
-  if (tokenKeys.size >= TOKEN_KEY_CACHE_SIZE) tokenKeys.clear();
-  tokenKeys.set(name, key);
+export function tokenKeyOf(identity: TokenIdentity): string {
+  let key = tokenKeys.get(identity);
+  if (key === undefined) {
+    key = encodeBase64Url(sha256(encoder.encode(`${identity.iss}\n${identity.jti}`)));
+    tokenKeys.set(identity, key);
+  }
   return key;
 }
 

@@ -7,6 +7,10 @@
  */
 import { formatAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
+import { reservationExpiry } from "../federation/held-grant.ts";
+import { homeOf } from "../federation/home.ts";
+import { heldOf } from "../federation/records.ts";
+import type { DrawRequest } from "../federation/visited-service.ts";
 import { requireHolder, type HolderRequest } from "../holder/binding.ts";
 import { signReceipt } from "../receipt/sign.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
@@ -39,7 +43,7 @@ export interface RedeemResult {
 
 /**
  * Redeems `request` once per `idempotencyKey`; a token bound to a holder
- * key needs the request's proof in `holder` (spec §6.5).
+ * key needs the request's proof in `holder` (spec §6.6).
  *
  * @example
  * const { record } = await redeem(deps, body, "key-1", await fingerprint(body));
@@ -52,9 +56,10 @@ export async function redeem(
   holder?: HolderRequest,
 ): Promise<RedeemResult> {
   const verified = await verifyToken(request.token, deps);
+  const home = homeOf({ oct: verified.claims.oct, carrier: verified.carrier }, deps.network);
   // Before the idempotency lookup: a stored answer reveals the token too.
   await requireHolder(deps, verified, request.token, holder);
-  const tokenKey = await tokenKeyOf(verified.identity);
+  const tokenKey = tokenKeyOf(verified.identity);
   const earlier = await deps.ledger.lookup(tokenKey, idempotencyKey);
   if (earlier) return settle(deps, verified, earlier, requestHash);
 
@@ -88,18 +93,68 @@ export async function redeem(
   // The receipt is made with the reservation, so a resumed attempt sends
   // the provider the very same receipt (spec §8.4 step 10, §8.5). An
   // authorisation has none until it is captured, for the captured amounts.
-  const record: RedemptionRecord = manual
-    ? terms
-    : {
-        ...terms,
-        receipt: await signReceipt(
-          deps.network.gatewayId,
-          terms,
-          await deps.receiptKeys.signingKey(),
-          now,
-        ),
-      };
-  const outcome = await deps.ledger.reserve({ record, faceValue: verified.claims.oct.amount, now });
+  const receipted = async (terms: Omit<RedemptionRecord, "receipt">): Promise<RedemptionRecord> =>
+    manual
+      ? terms
+      : {
+          ...terms,
+          receipt: await signReceipt(
+            deps.network.gatewayId,
+            terms,
+            await deps.receiptKeys.signingKey(),
+            now,
+          ),
+        };
+  const faceValue = verified.claims.oct.amount;
+  let record: RedemptionRecord;
+  let outcome;
+  if (home.kind === "peer") {
+    // A visited gateway draws on a grant of the token's home (spec §11.9).
+    const federation = deps.federation;
+    if (!federation) throw new OctError("home_unavailable", "this gateway does not federate");
+    const draw: DrawRequest = {
+      tokenKey,
+      token: request.token,
+      identity: verified.identity,
+      unit: verified.claims.oct.unit,
+      faceValue,
+      debit: plan.debit,
+      home: home.peer,
+      marginMs: plan.provider.adapter === "webhook" ? (plan.provider.timeout_ms ?? 10_000) : 0,
+    };
+    for (let attempt = 0; ; attempt++) {
+      const grant = heldOf(await federation.grantFor(draw));
+      const ttl = (manual ? authorization_ttl_seconds : reservation_ttl_seconds) * 1000;
+      record = await receipted({ ...terms, expiresAt: reservationExpiry(grant, now, ttl) });
+      outcome = await deps.ledger.reserve({
+        record,
+        faceValue,
+        now,
+        grant: { id: grant.id, marginMs: draw.marginMs },
+      });
+      // Another redemption took the room meanwhile: look again. Each turn
+      // either reserves, or finds the room taken by another redemption (which
+      // reserved), or asks the home, which grants or refuses: the face value
+      // bounds the turns; the cap only guards against a bug.
+      if (outcome.kind !== "no_grant_room") break;
+      if (attempt === 50)
+        throw new OctError(
+          "home_unavailable",
+          "the grants of the token's home are in use; try again",
+          {
+            retryAfterSeconds: 1,
+          },
+        );
+    }
+    if (outcome.kind === "reserved" && !manual) {
+      const done = await complete(deps, verified, outcome.record, false);
+      void federation.refillSoon(draw).catch(() => undefined);
+      return done;
+    }
+  } else {
+    record = await receipted(terms);
+    outcome = await deps.ledger.reserve({ record, faceValue, now });
+  }
   switch (outcome.kind) {
     case "existing":
     case "conflict":
@@ -120,6 +175,8 @@ export async function redeem(
       return manual
         ? { record: outcome.record, replayed: false }
         : complete(deps, verified, outcome.record, false);
+    case "no_grant_room":
+      throw new Error("ledger: a grant was named for a token without one");
   }
 }
 

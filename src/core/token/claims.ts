@@ -49,6 +49,29 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
       `unit ${JSON.stringify(claims.oct.unit)} is not in the registry`,
     );
   }
+  checkTimes(claims, policy);
+  if (claims.exp - claims.iat > policy.maxLifetimeSeconds) {
+    throw new OctError(
+      "claims_invalid",
+      `the token lives ${claims.exp - claims.iat} s, longer than the carrier's ${policy.maxLifetimeSeconds} s`,
+      { errors: [{ pointer: "/exp", message: "exceeds the maximum token lifetime" }] },
+    );
+  }
+  return claims;
+}
+
+/**
+ * Step 8.3 and 8.4 alone, the only checks of step 8 whose verdict changes
+ * with the clock: what a kept verification outcome is checked against again
+ * (`verified-cache.ts`).
+ *
+ * @example
+ * checkTimes(claims, { now: 1795000000, clockSkewSeconds: 60 })
+ */
+export function checkTimes(
+  claims: Pick<TokenClaims, "iat" | "nbf" | "exp">,
+  policy: Pick<ClaimsPolicy, "now" | "clockSkewSeconds">,
+): void {
   const latest = policy.now + policy.clockSkewSeconds;
   if (claims.nbf !== undefined && claims.nbf > latest) {
     throw new OctError("token_not_yet_valid", `nbf ${claims.nbf} is in the future`);
@@ -59,12 +82,4 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimsPoli
   if (claims.exp <= policy.now - policy.clockSkewSeconds) {
     throw new OctError("token_expired", `exp ${claims.exp} is in the past`);
   }
-  if (claims.exp - claims.iat > policy.maxLifetimeSeconds) {
-    throw new OctError(
-      "claims_invalid",
-      `the token lives ${claims.exp - claims.iat} s, longer than the carrier's ${policy.maxLifetimeSeconds} s`,
-      { errors: [{ pointer: "/exp", message: "exceeds the maximum token lifetime" }] },
-    );
-  }
-  return claims;
 }

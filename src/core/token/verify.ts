@@ -18,10 +18,11 @@ import { checkHeader, type TokenHeader } from "./header.ts";
 import { decodeJsonObject, readHeader, splitCompact } from "./parse.ts";
 import { VERIFICATION_STEPS, type VerificationStep } from "./steps.ts";
 import { verifySignature } from "./signature.ts";
+import type { VerifiedTokenCache } from "./verified-cache.ts";
 
 export interface TokenIdentity {
-  iss: string;
-  jti: string;
+  readonly iss: string;
+  readonly jti: string;
 }
 
 export interface VerifiedToken {
@@ -38,6 +39,8 @@ export interface VerifyContext {
   statusLists: StatusListSource;
   clock: Clock;
   signatures: SignatureVerifier;
+  /** Outcomes of steps 1 to 8 kept for tokens seen before (§6.4); none, none kept. */
+  verifiedTokens?: VerifiedTokenCache;
 }
 
 export interface VerifyOptions {
@@ -49,6 +52,7 @@ const [SIZE, COMPACT, HEADER, PAYLOAD, ISSUER, KEY, SIGNATURE, CLAIMS, STATUS] =
 
 /**
  * Verifies an OCT token against the network's trust registry: steps 1 to 8,
+ * from the context's verified-token cache when it keeps the token's outcome,
  * then the token's status (step 9), which is checked on every call.
  *
  * @example
@@ -59,16 +63,20 @@ export async function verifyToken(
   context: VerifyContext,
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
-  const verified = await verifySignedToken(token, context, options);
+  const cache = context.verifiedTokens;
+  const verified = cache
+    ? await cache.verify(token, context, (t, c) => verifySignedToken(t, c, options))
+    : await verifySignedToken(token, context, options);
   options.onStep?.(STATUS);
   await checkTokenStatus(verified.claims, verified.carrier, context.statusLists);
   return verified;
 }
 
 /**
- * Steps 1 to 8 alone: what the token, the configuration, the carrier's keys
- * and the clock say. Their outcome may be kept for a token seen before (spec
- * §6.2); the status of step 9 may not, so whatever keeps this outcome must
+ * Steps 1 to 8 in full, never from a cache: what the token, the
+ * configuration, the carrier's keys and the clock say, and what the
+ * verified-token cache keeps the outcome of (`verified-cache.ts`, spec §6.4).
+ * The status of step 9 may not be kept, so whatever keeps this outcome must
  * still call {@link checkTokenStatus} on every verification.
  */
 export async function verifySignedToken(

@@ -326,10 +326,10 @@ ${DOM_HELPERS}
     var nodes = [verdictOf(answer, "Verified by this gateway (POST /v1/inspect)."), stepsTable(answer.steps || [])];
     if (answer.valid === true && answer.balance) nodes.push(balanceCards(answer.balance));
     if (answer.valid === true && answer.redemptions) nodes.push(history(answer.redemptions));
-    // A bound token's balance is its holder's: shown only to a request with a DPoP proof (spec §6.5).
+    // A bound token's balance is its holder's: shown only to a request with a DPoP proof (spec §6.6).
     else if (answer.valid === true)
       nodes.push(el("p", { id: "holder-bound", class: "muted",
-        text: "This token is bound to a holder key (cnf): its balance and redemptions are shown only to a request carrying the holder's DPoP proof (spec §2.6, §6.5)." }));
+        text: "This token is bound to a holder key (cnf): its balance and redemptions are shown only to a request carrying the holder's DPoP proof (spec §2.6, §6.6)." }));
     show(nodes, focus);
   }
 

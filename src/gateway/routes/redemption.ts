@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
 import { requireHolder } from "../../core/holder/binding.ts";
 import { captureAuthorization, voidAuthorization } from "../../core/redemption/authorization.ts";
-import { balanceOf } from "../../core/redemption/balance.ts";
+import { balanceHere } from "../../core/federation/balance.ts";
 import { fingerprint } from "../../core/redemption/fingerprint.ts";
 import { createQuote } from "../../core/redemption/quote.ts";
 import { redeem, type RedeemResult } from "../../core/redemption/redeem.ts";
@@ -124,7 +124,7 @@ export function redemptionRoutes(ports: GatewayPorts, metrics: Metrics): Hono<Ga
     const { value } = await readJsonBody(c, validateBalanceRequest);
     const verified = await verifyToken(value.token, ports);
     await requireHolder(ports, verified, value.token, holderRequestOf(c, ports.network));
-    return c.json(await balanceOf(ports.ledger, verified, ports.clock.now()));
+    return c.json(await balanceHere(ports, verified));
   });
 
   return app;

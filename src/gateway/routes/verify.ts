@@ -5,8 +5,8 @@
  */
 import { Hono } from "hono";
 import { OctError } from "../../core/errors.ts";
+import { balanceHere } from "../../core/federation/balance.ts";
 import { isHolderProofRefusal, mayReveal } from "../../core/holder/binding.ts";
-import { balanceOf } from "../../core/redemption/balance.ts";
 import { isUnavailable, verifyToken } from "../../core/token/verify.ts";
 import { validateVerifyRequest } from "../../generated/validators.js";
 import { readJsonBody } from "../body.ts";
@@ -20,10 +20,10 @@ export function verifyRoutes(ports: GatewayPorts): Hono<GatewayEnv> {
     const { value } = await readJsonBody(c, validateVerifyRequest);
     try {
       const verified = await verifyToken(value.token, ports);
-      const balance = await balanceOf(ports.ledger, verified, ports.clock.now());
+      const balance = await balanceHere(ports, verified);
       const holder = holderRequestOf(c, ports.network);
       if (!(await mayReveal(ports, verified, value.token, holder))) {
-        // A bound token verifies without a proof, but its balance is the holder's (§6.5).
+        // A bound token verifies without a proof, but its balance is the holder's (§6.6).
         return c.json({ valid: true, claims: verified.claims });
       }
       return c.json({ valid: true, claims: verified.claims, remaining: balance.remaining });

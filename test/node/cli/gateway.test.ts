@@ -14,6 +14,10 @@ import { capture } from "../../support/cli.ts";
 const run = (...argv: string[]) => capture(main, argv);
 
 const CARRIER_A_KEY = join(ROOT, "config/demo/keys/carrier-a.private.jwk.json");
+const OPERATOR_KEY = join(ROOT, "config/demo/keys/operator.private.jwk.json");
+const EDGE_KEY = join(ROOT, "config/demo/keys/carrier-b-edge.private.jwk.json");
+const AS_CARRIER_A = ["--party", "carrier:carrier-a", "--key", CARRIER_A_KEY];
+const AS_OPERATOR = ["--party", "operator:ops", "--key", OPERATOR_KEY];
 const A100 = "gpu-second:a100-sxm";
 
 let gateway: Running;
@@ -198,7 +202,15 @@ describe("oct against a running gateway", () => {
   });
 
   it("verifies the settlement report's signature; CSV on request", async () => {
-    const period = ["--from", "2026-01-01", "--to", "2099-01-01", "--gateway", gateway.url];
+    const period = [
+      "--from",
+      "2026-01-01",
+      "--to",
+      "2099-01-01",
+      "--gateway",
+      gateway.url,
+      ...AS_CARRIER_A,
+    ];
     const json = await run("settlement", ...period, "--carrier", "carrier-a", "--json");
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout);
@@ -222,10 +234,64 @@ describe("oct against a running gateway", () => {
       "2026-01-01",
       "--gateway",
       gateway.url,
+      ...AS_OPERATOR,
     );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("request_invalid: from must not be later than to");
     expect((await run("settlement", "--from", "last week", "--to", "2026-01-01")).status).toBe(2);
+
+    // Another carrier's lines are refused, never shown empty; and a party needs its key.
+    const other = await run("settlement", ...period, "--carrier", "carrier-b");
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain("party_forbidden");
+    const keyless = await run("settlement", "--from", "2026-01-01", "--to", "2099-01-01");
+    expect(keyless.status).toBe(2);
+    expect(keyless.stderr).toContain("--party is required");
+    const wrongKey = await run(
+      "settlement",
+      ...period.slice(0, 6),
+      "--party",
+      "carrier:carrier-a",
+      "--key",
+      OPERATOR_KEY,
+    );
+    expect(wrongKey.status).toBe(1);
+    expect(wrongKey.stderr).toContain("client_assertion_invalid");
+  });
+
+  it("lists a party's committed redemptions, page by page", async () => {
+    const g = ["--gateway", gateway.url];
+    const all = await run("redemptions", ...AS_OPERATOR, ...g, "--all", "--json");
+    expect(all.status).toBe(0);
+    const listed = JSON.parse(all.stdout) as { id: string; provider: string }[];
+    expect(listed.length).toBeGreaterThan(0);
+    const paged = await run("redemptions", ...AS_OPERATOR, ...g, "--limit", "1", "--json");
+    const page = JSON.parse(paged.stdout);
+    expect(page.redemptions.map((r: { id: string }) => r.id)).toEqual([listed[0]!.id]);
+    expect(typeof page.next_cursor === "string").toBe(listed.length > 1);
+
+    const edge = await run(
+      "redemptions",
+      "--party",
+      "provider:carrier-b-edge",
+      "--key",
+      EDGE_KEY,
+      ...g,
+      "--all",
+    );
+    expect(edge.status).toBe(0);
+    expect(edge.stdout).toMatch(/ carrier-b-edge /);
+    expect(edge.stdout).not.toMatch(/ carrier-a-cloud /);
+  });
+
+  it("shows the metrics to an operator only", async () => {
+    const g = ["--gateway", gateway.url];
+    const shown = await run("metrics", ...AS_OPERATOR, ...g);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain("# TYPE oct_http_requests_total counter");
+    const refused = await run("metrics", ...AS_CARRIER_A, ...g);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("party_forbidden");
   });
 
   it("verifies a receipt with the gateway's JWKS and confirms it is committed", async () => {
@@ -295,7 +361,7 @@ describe("oct against a running gateway", () => {
     for (const argv of [
       ["balance", "--token-file", tokenFile],
       ["quote", "--token-file", tokenFile, "--provider", "p", "--amount", "1", "--unit", A100],
-      ["settlement", "--from", "2026-01-01", "--to", "2026-02-01"],
+      ["settlement", "--from", "2026-01-01", "--to", "2026-02-01", ...AS_OPERATOR],
       ["inspect", "--token-file", tokenFile],
     ]) {
       const { status, stderr } = await run(...argv, "--gateway", nobody);

@@ -45,6 +45,7 @@ describe("the vectors", () => {
       "settlement",
       "key-sets",
       "providers",
+      "federation",
       "status-lists",
     ]);
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));

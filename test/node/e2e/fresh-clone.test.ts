@@ -51,6 +51,8 @@ const servesApp = (command: ReadmeCommand) => /^npm run example:paid-inference$/
  */
 const EXPECTED: [RegExp, RegExp][] = [
   [/^npm run demo$/, /9\. .*settlement/i],
+  [/^npx oct redemptions --party provider:carrier-b-edge/, / carrier-b-edge /],
+  [/^npx oct metrics --party operator:ops/, /# TYPE oct_http_requests_total counter/],
   [/^npx oct inspect --token-file \.oct\/demo-token\.jwt/, /verdict\s+valid/],
   [/^npx oct redeem --token-file \.oct\/demo-token\.jwt/, /: committed/],
   [/^npx oct receipt verify/, /status\s+committed/],

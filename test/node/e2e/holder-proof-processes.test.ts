@@ -1,6 +1,6 @@
 /**
  * Holder proofs across real gateway processes sharing one SQLite ledger
- * file (`spec/oct.md` §6.5 step 8): a proof accepted by one process is
+ * file (`spec/oct.md` §6.6 step 8): a proof accepted by one process is
  * refused as replayed by the other, however the two race, and a restart
  * forgets nothing. Proofs name the configured `gateway.id`
  * (`http://localhost:8787`), not the port each process listens on.

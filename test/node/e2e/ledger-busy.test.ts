@@ -1,5 +1,5 @@
 /**
- * A busy ledger (`spec/oct.md` §8.1, §11 `ledger_busy`): another process
+ * A busy ledger (`spec/oct.md` §8.1, §12 `ledger_busy`): another process
  * holds the SQLite file's write lock for longer than the gateway waits for
  * it. Requests that need no write answer at once; writes are refused with a
  * retryable 503 and change nothing; the periodic recovery meets the lock,

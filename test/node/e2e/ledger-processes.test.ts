@@ -2,9 +2,10 @@
  * The Node ledger across real processes sharing one SQLite file: no
  * over-spend under concurrency from two gateways (redemptions and
  * authorisations alike), idempotent replay after a restart, nothing lost or
- * double-counted after a SIGKILL between reserve and commit, and lapsed
+ * double-counted after a SIGKILL between reserve and commit, lapsed
  * authorisations released by the periodic recovery (`spec/oct.md` §8.2,
- * §8.6, §8.8).
+ * §8.6, §8.8), and a party's client assertion accepted once across both
+ * (§7.13 step 6).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -18,6 +19,7 @@ import {
   redeemAt as redeem,
   type HookProvider,
 } from "../../support/ledger-processes.ts";
+import { asDemoParty } from "../../support/demo-party.ts";
 
 let provider: HookProvider;
 let network: ReturnType<typeof ledgerNetwork>;
@@ -37,6 +39,17 @@ afterAll(() => provider.close());
 const gateway = (db: string, config?: string) => processes.start(db, config);
 
 describe("two gateway processes, one SQLite file", () => {
+  it("a client assertion accepted by one is refused as replayed by the other", async () => {
+    const [one, two] = await Promise.all([gateway("parties.db"), gateway("parties.db")]);
+    const headers = await asDemoParty();
+    expect((await fetch(`${one.url}/v1/redemptions`, { headers })).status).toBe(200);
+    const replayed = await fetch(`${two.url}/v1/redemptions`, { headers });
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as { code: string }).code).toBe("client_assertion_replayed");
+    // A fresh one is good at either.
+    expect((await fetch(`${two.url}/metrics`, { headers: await asDemoParty() })).status).toBe(200);
+  });
+
   it("200 concurrent redemptions split across both: exactly 50 succeed, the balance ends at zero", async () => {
     const [one, two] = await Promise.all([gateway("shared.db"), gateway("shared.db")]);
     const t = await token("50");

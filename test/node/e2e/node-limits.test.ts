@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asDemoParty } from "../../support/demo-party.ts";
 import { ROOT, startNodeGateway, type Running } from "../../support/processes.ts";
 import {
   converse,
@@ -61,7 +62,8 @@ describe("npm start bounds its connections with the configured limits", () => {
   });
 
   it("takes a burst of clients that give up mid-body for what it is: no error logged, no 500 counted", async () => {
-    const metrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = async () =>
+      (await fetch(`${gateway.url}/metrics`, { headers: await asDemoParty() })).text();
     const aborts = (text: string) =>
       Number(
         /oct_http_client_aborts_total\{method="POST",route="\/v1\/verify"\} (\d+)/.exec(

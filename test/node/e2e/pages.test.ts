@@ -300,7 +300,7 @@ describe("pages in Chromium", () => {
     const sample = await curl.innerText();
     expect(sample).toContain(`curl ${gateway.url}/v1/verify`);
     expect(sample).toContain(API_EXAMPLES.tokens.a!.slice(0, 80));
-    // the documented answer, with the error codes and statuses of spec §11
+    // the documented answer, with the error codes and statuses of spec §12
     expect(
       await operation.getByRole("group", { name: "Code sample", exact: true }).innerText(),
     ).toContain('"valid": true');

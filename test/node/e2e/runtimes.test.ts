@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken, type MintClaims } from "../../../src/core/issuer/mint.ts";
 import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
+import { asDemoParty } from "../../support/demo-party.ts";
 import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
 
 const demoKey = (carrier: string) =>
@@ -130,13 +131,24 @@ for (const [name, start] of [
       const from = new Date(Date.now() - 60_000).toISOString();
       const to = new Date(Date.now() + 60_000).toISOString();
       const report = (await (
-        await fetch(`${gateway.url}/v1/settlements?from=${from}&to=${to}&carrier=carrier-a`)
+        await fetch(`${gateway.url}/v1/settlements?from=${from}&to=${to}&carrier=carrier-a`, {
+          headers: await asDemoParty("carrier:carrier-a", "carrier-a"),
+        })
       ).json()) as {
         totals: { debited: string }[];
         signature: string;
       };
       expect(report.totals.length).toBeGreaterThan(0);
       expect(report.signature.split(".")).toHaveLength(3);
+      // The books answer their parties only (spec §7.13), and list what concerns them.
+      const anonymous = await fetch(`${gateway.url}/v1/settlements?from=${from}&to=${to}`);
+      expect(anonymous.status).toBe(401);
+      const listed = (await (
+        await fetch(`${gateway.url}/v1/redemptions?from=${from}`, {
+          headers: await asDemoParty("carrier:carrier-a", "carrier-a"),
+        })
+      ).json()) as { redemptions: { id: string }[] };
+      expect(listed.redemptions.map((r) => r.id)).toContain(created.id);
     });
 
     it("refuses a forged token and a malformed body with their codes", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claims, mintToken } from "../../support/network.ts";
+import { asParty, claims, mintToken } from "../../support/network.ts";
 import { testGateway } from "../../support/gateway.ts";
 
 describe("GET /metrics", () => {
@@ -15,7 +15,7 @@ describe("GET /metrics", () => {
       { token, provider: "carrier-b-edge", amount: "10", unit: "gpu-second:a100-sxm" },
       "m-1",
     );
-    const response = await gw.get("/metrics");
+    const response = await gw.get("/metrics", await asParty("operator:ops", gw.keys.operator));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await response.text();
@@ -34,7 +34,9 @@ describe("GET /metrics", () => {
     await gw.post("/v1/verify", "x".repeat(20_000));
     await gw.get("/no/such/path");
     await gw.get("/v1/redemptions/rd_unknown");
-    const text = await (await gw.get("/metrics")).text();
+    const text = await (
+      await gw.get("/metrics", await asParty("operator:ops", gw.keys.operator))
+    ).text();
     expect(text).toContain(
       'oct_http_requests_total{method="POST",route="/v1/verify",status="413"} 1',
     );

@@ -378,6 +378,7 @@ describe("GET /openapi.json", () => {
       "POST /v1/quotes",
       "POST /v1/redemptions",
       "GET /v1/redemptions/{id}",
+      "GET /v1/redemptions",
       "POST /v1/redemptions/{id}/capture",
       "POST /v1/redemptions/{id}/void",
       "POST /v1/balance",
@@ -517,7 +518,7 @@ describe("GET /openapi.json", () => {
       })),
     );
 
-  it("lists each operation's error codes under the statuses of spec §11", () => {
+  it("lists each operation's error codes under the statuses of spec §12", () => {
     const registry = new Map(errorRows(spec).map((r) => [r.code, r]));
     const listed = new Map<string, Map<string, number[]>>();
     for (const { key, operation } of operations()) {
@@ -536,7 +537,7 @@ describe("GET /openapi.json", () => {
         }
       }
       expect(codes.get("internal_error"), key).toEqual([500]);
-      expect(operation.description, key).toContain("### Errors (Section 11)");
+      expect(operation.description, key).toContain("### Errors (Section 12)");
       listed.set(key, codes);
     }
     const tokenCodes = [...registry.values()]
@@ -617,6 +618,18 @@ describe("GET /openapi.json", () => {
       "application/json",
       "text/csv",
     ]);
+    // The books and the metrics answer a party's client assertion (§7.13), nothing else does.
+    const secured = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json)
+        .filter(([, operation]) => (operation as Json).security)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(secured.sort()).toEqual(["GET /metrics", "GET /v1/redemptions", "GET /v1/settlements"]);
+    expect(settlements.security).toEqual([{ clientAssertion: [] }]);
+    expect(doc.components.securitySchemes.clientAssertion).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+    });
     expect(doc.paths["/v1/redemptions/{id}"].get.parameters[0]).toMatchObject({
       name: "id",
       in: "path",
@@ -741,6 +754,9 @@ describe("the API reference's examples: what the demo gateway really answers", (
       "unit_unknown",
       "quote_invalid",
       "not_found",
+      "authentication_required",
+      "party_forbidden",
+      "client_assertion_replayed",
     ])
       expect(codes, code).toContain(code);
     // ids have the form the gateway gives them, not the spec's illustrative one

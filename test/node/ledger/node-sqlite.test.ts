@@ -3,7 +3,7 @@
  * another gateway process is): a held write lock is waited for without
  * blocking the event loop, then refused with `ledger_busy` (spec §8.1);
  * expired quotes are deleted and the write-ahead log truncated by the
- * upkeep (§8.3), and holder proofs once no longer usable (§6.5); a file
+ * upkeep (§8.3), and holder proofs once no longer usable (§6.6); a file
  * written by an earlier version is migrated in place, reservations of before
  * holds included.
  */
@@ -14,6 +14,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../src/adapters/ledger/sql/migrate.ts";
 import { ALL_MIGRATIONS } from "../../../src/adapters/ledger/sql/schema.ts";
+import { PAGE_SIZE_BYTES } from "../../../src/adapters/ledger/sqlite/node-sqlite.ts";
 import { isOctError } from "../../../src/core/errors.ts";
 import type { QuoteRecord } from "../../../src/core/redemption/record.ts";
 import { totalsOf } from "../../../src/core/settlement/report.ts";
@@ -136,6 +137,21 @@ describe("bounded storage", () => {
     await ports.upkeep();
     expect(wal()).toBe(0);
   });
+
+  it("a new file has pages of PAGE_SIZE_BYTES, where a redemption's record fits more than once", async () => {
+    const { other } = await ledgerFile();
+    expect(Number(other.prepare("PRAGMA page_size").get()!.page_size)).toBe(PAGE_SIZE_BYTES);
+  });
+
+  it("a file made with other pages keeps them", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "oct-sqlite-")), "oct.db");
+    const earlier = new DatabaseSync(path);
+    earlier.exec("PRAGMA page_size = 4096; CREATE TABLE t (x); PRAGMA journal_mode = WAL");
+    earlier.close();
+    const { ports, other } = await ledgerAt(path);
+    expect(Number(other.prepare("PRAGMA page_size").get()!.page_size)).toBe(4096);
+    expect(await ports.ledger.balance(tokenKey(1), NOW)).toMatchObject({ committed: "0" });
+  });
 });
 
 describe("a ledger file written before migrations", () => {
@@ -206,9 +222,10 @@ describe("a ledger file written before holds", () => {
       run: (sql: string, ...params: (string | number | null)[]) =>
         void earlier.prepare(sql).run(...params),
     };
+    // The migrations of before holds: neither "holds" nor what came after it ("grants").
     migrate(
       statements,
-      ALL_MIGRATIONS.filter((migration) => migration.id !== "holds"),
+      ALL_MIGRATIONS.filter((migration) => migration.id !== "holds" && migration.id !== "grants"),
     );
     writeEarlierRows(statements, NOW);
     earlier.close();

@@ -9,7 +9,7 @@ import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { guardServer, httpServerOptions, type HttpLimits } from "../../../src/runtime/node-http.ts";
 import { testGateway } from "../../support/gateway.ts";
-import { claims, mintToken } from "../../support/network.ts";
+import { asParty, claims, mintToken } from "../../support/network.ts";
 import {
   converse,
   holdStalledConnections,
@@ -90,7 +90,8 @@ function expectProblem(text: string, status: number, code: string) {
 }
 
 async function metrics(): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const headers = await asParty("operator:ops", gw.keys.operator);
+  return (await fetch(`http://127.0.0.1:${port}/metrics`, { headers })).text();
 }
 
 describe("header and request times (http_headers_timeout_ms, http_request_timeout_ms)", () => {

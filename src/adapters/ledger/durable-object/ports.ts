@@ -1,9 +1,11 @@
 /**
  * @module The Worker's side of the ledger ports: each call goes to the
  * Durable Object that owns the token (named by its token key), settlement
- * and the generated receipt key to the settlement book.
+ * the generated receipt key and the assertion jtis to the settlement book.
  */
 import type { PrivateJwk } from "../../../core/signing/keys.ts";
+import type { ListedRedemption } from "../../../core/settlement/redemption-list.ts";
+import type { AssertionJtis } from "../../../ports/assertion-jtis.ts";
 import type { Ledger } from "../../../ports/ledger.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
 import type { GeneratedKeyStore } from "../../receipt-keys/receipt-keys.ts";
@@ -40,7 +42,16 @@ const book = (env: LedgerBindings) =>
   env.SETTLEMENT_BOOK.get(env.SETTLEMENT_BOOK.idFromName("global"));
 
 export function durableObjectSettlements(env: LedgerBindings): SettlementStore {
-  return { sums: (query) => book(env).sums(query) } as SettlementStore;
+  return {
+    sums: (query) => book(env).sums(query),
+    list: (query) => book(env).list(query) as Promise<ListedRedemption[]>,
+  } as SettlementStore;
+}
+
+export function durableObjectAssertionJtis(env: LedgerBindings): AssertionJtis {
+  return {
+    claim: (party, jti, keepUntil, now) => book(env).claimAssertion(party, jti, keepUntil, now),
+  };
 }
 
 export function durableObjectKeyStore(env: LedgerBindings): GeneratedKeyStore {

@@ -128,7 +128,7 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.getHold(tokenKey, id);
   }
 
-  /** The token's holder proofs: one admission at a time, in this object (spec §6.5). */
+  /** The token's holder proofs: one admission at a time, in this object (spec §6.6). */
   admitProof(tokenKey: string, jti: string, usableUntil: number, now: number): Promise<boolean> {
     return this.ledger.admitProof(tokenKey, jti, usableUntil, now);
   }

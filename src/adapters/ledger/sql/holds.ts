@@ -114,21 +114,25 @@ export class SqlHolds {
     return row ? holdOfRow(row) : undefined;
   }
 
-  /** Places a hold on an opened identity; on refusal nothing is written. */
-  place(tokenKey: string, account: Account, request: HoldRequest): HoldStep {
+  /**
+   * Places a hold on an opened identity; on refusal nothing is written.
+   * `grantId`: the held grant a visited gateway's redemption draws on.
+   */
+  place(tokenKey: string, account: Account, request: HoldRequest, grantId?: string): HoldStep {
     const step = place(account, request);
     if (!step.ok) return step;
     checkAccount(step.account);
     this.saveAccount(tokenKey, step.account);
     this.sql.run(
-      `INSERT INTO holds (id, token_key, kind, amount, captured, status, expires_at, on_expiry)
-       VALUES (?, ?, ?, ?, '0', 'open', ?, ?)`,
+      `INSERT INTO holds (id, token_key, kind, amount, captured, status, expires_at, on_expiry, grant_id)
+       VALUES (?, ?, ?, ?, '0', 'open', ?, ?, ?)`,
       request.id,
       tokenKey,
       request.kind,
       formatAmount(request.amount),
       request.expiresAt,
       request.onExpiry,
+      grantId ?? null,
     );
     return step;
   }

@@ -2,9 +2,11 @@
  * @module The ledger database's tables, as migrations (`migrate.ts`).
  * Amounts are canonical decimal TEXT, summed in code with exact arithmetic.
  * Node keeps every list in one SQLite file; on Workers a token's Durable
- * Object holds the ledger's, the settlement book the settlement and key ones.
+ * Object holds the ledger's, the settlement book the settlement, key and
+ * assertion ones.
  */
 import { statements, type Migration } from "./migrate.ts";
+import { GRANT_MIGRATIONS } from "./grants.ts";
 import { backfillBuckets } from "./settlement-buckets.ts";
 
 /** One row per commit (spec §10.1): a token's outbox on Workers, the report source otherwise. */
@@ -23,6 +25,37 @@ const SETTLEMENT_ENTRIES = [
    )`,
   `CREATE INDEX IF NOT EXISTS settlement_by_time ON settlement_entries (committed_at)`,
 ];
+
+/**
+ * Each entry keeps its token's key and the committed redemption (its record
+ * as JSON), so that the book lists redemptions where it keeps the entries
+ * (spec §7.14). On Node the entries and redemptions share one file, and the
+ * entries kept before are filled from it; a settlement book on Workers has
+ * no redemptions to fill them from, and lists only entries written since.
+ * Both ledger and book databases carry the step, under two ids (Node applies
+ * both lists to one file): the columns are added once.
+ */
+const entriesWithRedemption = (id: string): Migration => ({
+  id,
+  apply(sql) {
+    const columns = sql.all("PRAGMA table_info(settlement_entries)").map((row) => row.name);
+    if (!columns.includes("record")) {
+      sql.run("ALTER TABLE settlement_entries ADD COLUMN token_key TEXT");
+      sql.run("ALTER TABLE settlement_entries ADD COLUMN record TEXT");
+    }
+    const tables = sql.all(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'redemptions'",
+    );
+    if (tables.length > 0)
+      sql.run(`UPDATE settlement_entries SET
+         token_key = (SELECT token_key FROM redemptions WHERE redemptions.id = redemption_id),
+         record = (SELECT record FROM redemptions WHERE redemptions.id = redemption_id)
+       WHERE record IS NULL`);
+    sql.run(
+      "CREATE INDEX IF NOT EXISTS settlement_by_token ON settlement_entries (token_key, committed_at)",
+    );
+  },
+});
 
 /** Tokens, their redemptions and quotes, and the settlement entries their commits write. */
 export const LEDGER_MIGRATIONS: readonly Migration[] = [
@@ -101,7 +134,10 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     `ALTER TABLE redemptions DROP COLUMN debit`,
     `ALTER TABLE redemptions DROP COLUMN expires_at`,
   ]),
-  // Holder proofs admitted per token (spec §6.5), beside its redemptions so
+  // Federation (spec §11): a home's grants, a visited gateway's held grants and requests.
+  ...GRANT_MIGRATIONS,
+  entriesWithRedemption("ledger-entries-redemption"),
+  // Holder proofs admitted per token (spec §6.6), beside its redemptions so
   // that one transaction serialises them; kept until no longer usable.
   statements("holder-proofs", [
     `CREATE TABLE IF NOT EXISTS holder_proofs (
@@ -135,6 +171,20 @@ export const SETTLEMENT_MIGRATIONS: readonly Migration[] = [
       backfillBuckets(sql);
     },
   },
+  entriesWithRedemption("settlement-entries-redemption"),
+];
+
+/** The parties' client assertions accepted and not yet forgotten (spec §7.13 step 6). */
+export const ASSERTION_MIGRATIONS: readonly Migration[] = [
+  statements("assertion-jtis-1", [
+    `CREATE TABLE IF NOT EXISTS assertion_jtis (
+       party TEXT NOT NULL,
+       jti TEXT NOT NULL,
+       keep_until INTEGER NOT NULL,
+       PRIMARY KEY (party, jti)
+     )`,
+    `CREATE INDEX IF NOT EXISTS assertion_jtis_by_time ON assertion_jtis (keep_until)`,
+  ]),
 ];
 
 /** The generated receipt key (`key-store.ts`). */
@@ -149,4 +199,5 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...LEDGER_MIGRATIONS,
   ...SETTLEMENT_MIGRATIONS,
   ...KEY_MIGRATIONS,
+  ...ASSERTION_MIGRATIONS,
 ];

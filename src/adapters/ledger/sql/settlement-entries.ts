@@ -5,9 +5,13 @@
 import type { SettlementEntry } from "../../../core/settlement/report.ts";
 import type { Row, SqlStatements } from "./driver.ts";
 
-/** An entry with its tariff (JSON text), as stored and forwarded. */
+/** An entry with its tariff (JSON text), its token's key and the committed redemption, as stored and forwarded. */
 export interface SettlementRecord extends SettlementEntry {
   tariff: string;
+  /** Absent on entries kept before redemptions were listed (`schema.ts`). */
+  token_key?: string;
+  /** The committed `RedemptionRecord`, as JSON text. */
+  record?: string;
 }
 
 /** Where a commit writes its one settlement entry, in the same transaction. */
@@ -16,7 +20,7 @@ export interface SettlementJournal {
 }
 
 export const ENTRY_COLUMNS =
-  "redemption_id, carrier, provider, unit, debited, credit_unit, credited, tariff, committed_at";
+  "redemption_id, carrier, provider, unit, debited, credit_unit, credited, tariff, committed_at, token_key, record";
 
 /** A `settlement_entries` row as a record. */
 export function recordOfRow(row: Row): SettlementRecord {
@@ -30,13 +34,17 @@ export function recordOfRow(row: Row): SettlementRecord {
     credited: String(row.credited),
     tariff: String(row.tariff),
     committed_at: Number(row.committed_at),
+    ...(row.token_key !== null && row.token_key !== undefined
+      ? { token_key: String(row.token_key) }
+      : {}),
+    ...(row.record !== null && row.record !== undefined ? { record: String(row.record) } : {}),
   };
 }
 
 /** Inserts an entry; `forwarded` 0 marks it still to be sent to the settlement book. */
 export function insertEntry(sql: SqlStatements, e: SettlementRecord, forwarded: 0 | 1): void {
   sql.run(
-    `INSERT INTO settlement_entries (${ENTRY_COLUMNS}, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO settlement_entries (${ENTRY_COLUMNS}, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     e.redemption_id,
     e.carrier,
     e.provider,
@@ -46,6 +54,8 @@ export function insertEntry(sql: SqlStatements, e: SettlementRecord, forwarded: 
     e.credited,
     e.tariff,
     e.committed_at,
+    e.token_key ?? null,
+    e.record ?? null,
     forwarded,
   );
 }

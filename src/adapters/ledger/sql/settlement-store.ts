@@ -12,8 +12,13 @@ import {
   type SettlementQuery,
   type SettlementSum,
 } from "../../../core/settlement/report.ts";
+import type {
+  ListedRedemption,
+  RedemptionListQuery,
+} from "../../../core/settlement/redemption-list.ts";
+import type { RedemptionRecord } from "../../../core/redemption/record.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
-import type { SqlDriver } from "./driver.ts";
+import type { SqlDriver, SqlValue } from "./driver.ts";
 import { addToBuckets, bucketSums, periodFilter } from "./settlement-buckets.ts";
 import {
   ENTRY_COLUMNS,
@@ -59,5 +64,37 @@ export class SqlSettlementStore implements SettlementStore, SettlementJournal {
       }
     }
     return sums;
+  }
+
+  async list(query: RedemptionListQuery): Promise<ListedRedemption[]> {
+    const conditions = ["record IS NOT NULL"];
+    const params: SqlValue[] = [];
+    const where = (condition: string, ...values: SqlValue[]) => {
+      conditions.push(condition);
+      params.push(...values);
+    };
+    if (query.from !== undefined) where("committed_at >= ?", query.from);
+    if (query.to !== undefined) where("committed_at < ?", query.to);
+    if (query.carrier !== undefined) where("carrier = ?", query.carrier);
+    if (query.provider !== undefined) where("provider = ?", query.provider);
+    if (query.tokenKey !== undefined) where("token_key = ?", query.tokenKey);
+    if (query.after !== undefined)
+      where(
+        "(committed_at > ? OR (committed_at = ? AND redemption_id > ?))",
+        query.after.committedAt,
+        query.after.committedAt,
+        query.after.id,
+      );
+    return this.sql
+      .all(
+        `SELECT committed_at, record FROM settlement_entries WHERE ${conditions.join(" AND ")}
+         ORDER BY committed_at, redemption_id LIMIT ?`,
+        ...params,
+        query.limit,
+      )
+      .map((row) => ({
+        record: JSON.parse(String(row.record)) as RedemptionRecord,
+        committedAt: Number(row.committed_at),
+      }));
   }
 }

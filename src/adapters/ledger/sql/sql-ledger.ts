@@ -36,7 +36,33 @@ import type {
   ReserveOutcome,
   SaveQuoteOutcome,
 } from "../../../ports/ledger.ts";
+import { isDrawable, roomOf } from "../../../core/federation/held-grant.ts";
+import { lapsed, type UsageReport } from "../../../core/federation/issued-grant.ts";
+import {
+  heldOf,
+  issuedOf,
+  withIssued,
+  type HeldGrantRecord,
+  type IssuedGrantRecord,
+} from "../../../core/federation/records.ts";
+import type { Federation } from "../../../core/network/peers.ts";
+import type {
+  GrantAskRecord,
+  GrantLedger,
+  IssueGrantInput,
+  IssueGrantOutcome,
+} from "../../../ports/grant-ledger.ts";
 import type { SqlDriver } from "./driver.ts";
+import {
+  acknowledgeStep,
+  applyUsageStep,
+  closeHeldStep,
+  issueGrantStep,
+  lapseIssuedGrant,
+  planReportStep,
+  type GrantStepContext,
+} from "./grant-steps.ts";
+import { SqlGrants } from "./grants.ts";
 import { SqlHolds, type Recorded } from "./holds.ts";
 import { SqlQuotes } from "./quotes.ts";
 import type { SettlementJournal } from "./settlement-entries.ts";
@@ -78,11 +104,13 @@ function certain(step: HoldStep | undefined, what: string): { account: Account; 
   return step;
 }
 
-export class SqlLedger implements Ledger {
+export class SqlLedger implements Ledger, GrantLedger {
   private readonly sql: SqlDriver;
   private readonly settlement: SettlementJournal;
   private readonly quotes: SqlQuotes;
   private readonly holds: SqlHolds;
+  private readonly grants: SqlGrants;
+  private readonly grantSteps: GrantStepContext;
 
   /** `settlement` receives each commit's entry inside the commit's transaction. */
   constructor(sql: SqlDriver, settlement: SettlementJournal) {
@@ -90,6 +118,8 @@ export class SqlLedger implements Ledger {
     this.settlement = settlement;
     this.quotes = new SqlQuotes(sql);
     this.holds = new SqlHolds(sql);
+    this.grants = new SqlGrants(sql);
+    this.grantSteps = { holds: this.holds, grants: this.grants };
   }
 
   async reserve(input: ReserveInput): Promise<ReserveOutcome> {
@@ -109,13 +139,29 @@ export class SqlLedger implements Ledger {
         unit: record.debited.unit,
       });
       if ("mismatch" in opened) return { kind: "mismatch", recorded: opened.mismatch };
-      const step = this.holds.place(record.tokenKey, opened.account, {
-        id: record.id,
-        kind: isAuthorization(record) ? "authorization" : "redemption",
-        amount: atto(record.debited.amount),
-        expiresAt: record.expiresAt,
-        onExpiry: "release",
-      });
+      const debit = atto(record.debited.amount);
+      if (input.grant) {
+        // A visited gateway draws on one held grant (spec §11.9): re-checked here, serialised.
+        const held = this.grants.held(record.tokenKey, input.grant.id);
+        const grant = held && heldOf(held);
+        if (!grant || !isDrawable(grant, now, input.grant.marginMs) || roomOf(grant) < debit)
+          return { kind: "no_grant_room" };
+        if (record.expiresAt > grant.validUntil)
+          throw new Error("ledger: a reservation past its grant's valid_until");
+        this.grants.saveHeld({ ...held, lastDrawnAt: now });
+      }
+      const step = this.holds.place(
+        record.tokenKey,
+        opened.account,
+        {
+          id: record.id,
+          kind: isAuthorization(record) ? "authorization" : "redemption",
+          amount: debit,
+          expiresAt: record.expiresAt,
+          onExpiry: "release",
+        },
+        input.grant?.id,
+      );
       if (!step.ok) return { kind: "insufficient", balance: balanceOf(opened.account) };
       const placed: RedemptionRecord = {
         ...record,
@@ -337,6 +383,118 @@ export class SqlLedger implements Ledger {
     return purged;
   }
 
+  // --- federation (spec §11): the home's grants ---
+
+  async issuedGrant(
+    tokenKey: string,
+    id: string,
+    now: number,
+  ): Promise<IssuedGrantRecord | undefined> {
+    const record = this.grants.issued(tokenKey, id);
+    // A read sees a grant past its report_by as lapsed, as its expiry will leave it (spec §8.6).
+    return record && withIssued(record, lapsed(issuedOf(record), now));
+  }
+
+  issueGrant(input: IssueGrantInput): Promise<IssueGrantOutcome> {
+    return this.sql.transaction(() => {
+      this.expireIdentity(input.identity.tokenKey, input.now);
+      return issueGrantStep(this.grantSteps, input);
+    });
+  }
+
+  signIssuedGrant(tokenKey: string, id: string, jws: string): Promise<IssuedGrantRecord> {
+    return this.sql.transaction(() => {
+      const record = this.grants.issued(tokenKey, id);
+      if (!record) throw new Error(`ledger: no grant ${id} to sign`);
+      if (record.terms.jws !== undefined) return record;
+      const signed = { ...record, terms: { ...record.terms, jws } };
+      this.grants.saveIssued(signed);
+      return signed;
+    });
+  }
+
+  async applyUsage(
+    tokenKey: string,
+    id: string,
+    report: UsageReport,
+    now: number,
+  ): Promise<{ record: IssuedGrantRecord; replay: boolean }> {
+    const applied = await this.sql.transaction(() => {
+      this.expireIdentity(tokenKey, now);
+      return applyUsageStep(this.grantSteps, tokenKey, id, report);
+    });
+    if (!applied) throw new Error(`ledger: no grant ${id}`);
+    return applied;
+  }
+
+  async issuedGrants(from: number, to: number, peer?: string): Promise<IssuedGrantRecord[]> {
+    return this.grants.issuedBetween(from, to, peer);
+  }
+
+  // --- federation: the visited gateway's held grants ---
+
+  async heldGrants(tokenKey: string): Promise<HeldGrantRecord[]> {
+    return this.grants.heldOf(tokenKey);
+  }
+
+  async heldGrant(tokenKey: string, id: string): Promise<HeldGrantRecord | undefined> {
+    return this.grants.held(tokenKey, id);
+  }
+
+  recordAsk(ask: GrantAskRecord): Promise<void> {
+    return this.sql.transaction(() => this.grants.insertAsk(ask));
+  }
+
+  async asks(tokenKey: string): Promise<GrantAskRecord[]> {
+    return this.grants.asksOf(tokenKey);
+  }
+
+  dropAsk(_tokenKey: string, requestId: string): Promise<void> {
+    return this.sql.transaction(() => this.grants.deleteAsk(requestId));
+  }
+
+  storeHeldGrant(tokenKey: string, record: HeldGrantRecord, requestId: string): Promise<void> {
+    return this.sql.transaction(() => {
+      this.grants.insertHeld(tokenKey, record);
+      this.grants.deleteAsk(requestId);
+    });
+  }
+
+  closeHeldGrant(tokenKey: string, id: string, now: number): Promise<HeldGrantRecord | undefined> {
+    return this.sql.transaction(() => {
+      this.expireIdentity(tokenKey, now);
+      return closeHeldStep(this.grantSteps, tokenKey, id);
+    });
+  }
+
+  planReport(
+    tokenKey: string,
+    id: string,
+    settings: Pick<Federation, "report_threshold_percent">,
+    now: number,
+  ): Promise<HeldGrantRecord | undefined> {
+    return this.sql.transaction(() => {
+      this.expireIdentity(tokenKey, now);
+      return planReportStep(this.grantSteps, tokenKey, id, settings);
+    });
+  }
+
+  acknowledgeReport(
+    tokenKey: string,
+    id: string,
+    seq: number,
+  ): Promise<HeldGrantRecord | undefined> {
+    return this.sql.transaction(() => acknowledgeStep(this.grantSteps, tokenKey, id, seq));
+  }
+
+  async heldGrantsBetween(from: number, to: number, peer?: string): Promise<HeldGrantRecord[]> {
+    return this.grants.heldBetween(from, to, peer);
+  }
+
+  async tokensWithGrantWork(): Promise<string[]> {
+    return this.grants.tokensWithWork();
+  }
+
   /**
    * Recovery: applies the expiry of every lapsed hold, across all tokens
    * this store holds, one token per transaction. Returns how many expired.
@@ -377,7 +535,10 @@ export class SqlLedger implements Ledger {
     if (expired.length === 0) return 0;
     const remaining = formatAmount(available(this.holds.account(tokenKey)!));
     for (const hold of expired) {
-      if (hold.kind === "grant") continue;
+      if (hold.kind === "grant") {
+        lapseIssuedGrant(this.grantSteps, tokenKey, hold);
+        continue;
+      }
       const record = this.recordOf(tokenKey, hold.id);
       if (!record) continue;
       this.saveRecord(
@@ -419,6 +580,8 @@ export class SqlLedger implements Ledger {
       credited: credited.amount,
       tariff: JSON.stringify(record.tariff),
       committed_at: now,
+      token_key: record.tokenKey,
+      record: JSON.stringify(done),
     });
     return done;
   }

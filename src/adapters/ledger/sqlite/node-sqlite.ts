@@ -34,12 +34,20 @@ export interface Sqlite {
   close(): void;
 }
 
+/** The page size of a new ledger file. */
+export const PAGE_SIZE_BYTES = 8192;
+
 export function openSqlite(path: string, options: SqliteOptions): Sqlite {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   // Another process holding a lock (even while it switches the file to WAL
   // at the same moment) makes opening wait, not fail.
   db.exec(`PRAGMA busy_timeout = ${OPENING_BUSY_TIMEOUT_MS}`);
+  // A new file gets 8 KiB pages (a file that has data keeps its own): a
+  // redemption's row (its record with the receipt, about 2 KB) fits only once
+  // in a 4 KiB page, which so stayed half empty; 8 KiB pages hold three, and
+  // the ledger grows a third less per redemption (bench/README.md).
+  db.exec(`PRAGMA page_size = ${PAGE_SIZE_BYTES}`);
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   // Checkpoints run on a timer (`checkpoint` below), not inside whichever

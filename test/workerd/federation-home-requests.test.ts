@@ -1,0 +1,4 @@
+/** A home's checks before its ledger, and grants as each side shows them (spec §11.5-§11.8), inside workerd. */
+import { defineHomeRequestSuite } from "../support/home-requests-suite.ts";
+
+defineHomeRequestSuite();
