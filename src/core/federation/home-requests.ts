@@ -66,7 +66,7 @@ export async function admitGrantRequest(
   if (token.claims.cnf !== undefined) {
     throw new OctError(
       "holder_proof_invalid",
-      "this token is bound to a holder key; proof of possession is not supported in OCT 0.1",
+      "this token is bound to a holder key: a home grants none of it to another gateway",
     );
   }
   const home = homeOf({ oct: token.claims.oct, carrier: token.carrier }, context.network);

@@ -69,7 +69,7 @@ export async function requireHolder(
     now,
   );
   const admitted = await deps.ledger.admitProof(
-    await tokenKeyOf(verified.identity),
+    tokenKeyOf(verified.identity),
     proof.jti,
     proof.usableUntil,
     now,
