@@ -3,14 +3,18 @@
  * where a token's balance lives as each gateway sees it, the grants the
  * visited gateway holds and those the home issued, newest first, as they
  * move through reports and lapse; a home this gateway may not federate with
- * refused with home_unknown; every answer held to inspect-response.schema.json.
+ * refused with home_unknown; every answer held to inspect-response.schema.json;
+ * and `oct inspect --gateway` showing them.
  */
 import { describe, expect, it } from "vitest";
+import { main } from "../../../src/cli/main.ts";
 import type { InspectResponse } from "../../../src/generated/types.ts";
 import { validateInspectResponse } from "../../../src/generated/validators.js";
 import { federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
 import { HOME, STRANGER, VISITED } from "../../support/federation.ts";
+import { capture } from "../../support/cli.ts";
 import { claims, mintToken, testKeys } from "../../support/network.ts";
+import { serveApp } from "../../support/serve.ts";
 
 const UNIT = "gpu-second:h100-sxm";
 
@@ -130,5 +134,58 @@ describe("POST /v1/inspect shows where a token's balance lives and its grants (s
     expect(body).not.toHaveProperty("balance");
     const verdict = await (await gw.visited.post("/v1/verify", { token })).json();
     expect(verdict).toMatchObject({ valid: false, error: body.error, detail: body.detail });
+  });
+});
+
+describe("oct inspect --gateway shows where the balance lives and the grants", () => {
+  /** `oct inspect` against `app` served on a loopback port: its exit status and text. */
+  async function inspectWithCli(app: FederatedApps["home"], token: string) {
+    const served = await serveApp(app.app);
+    try {
+      return await capture(main, ["inspect", token, "--gateway", served.url]);
+    } finally {
+      await served.close();
+    }
+  }
+
+  it("at the visited gateway, the home peer and the grants held; at the home, here and the grants issued", async () => {
+    const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
+    const token = await homedToken();
+    await gw.visited.redeem(redemption(token), key());
+    const [grant] = (await inspect(gw.visited, token)).grants!;
+
+    const visited = await inspectWithCli(gw.visited, token);
+    expect(visited.status).toBe(0);
+    expect(visited.stdout).toContain(
+      `verdict  valid: 360 ${UNIT} remaining here (what its grants cover)`,
+    );
+    expect(visited.stdout).toContain(
+      `home     ${HOME} at ${HOME}/: the balance lives there; this gateway redeems against its grants`,
+    );
+    expect(visited.stdout).toContain(
+      `grants held from the home, newest first\n` +
+        `  ${grant!.id}  open     400 ${UNIT}, used 40 (report 0), ` +
+        `valid until ${grant!.valid_until}, report by ${grant!.report_by}\n`,
+    );
+
+    const home = await inspectWithCli(gw.home, token);
+    expect(home.status).toBe(0);
+    expect(home.stdout).toContain(`home     this gateway (${HOME}): the balance lives here`);
+    expect(home.stdout).toContain(
+      `grants issued, newest first\n` +
+        `  ${grant!.id}  open     400 ${UNIT}, used 0 (report 0) to ${VISITED}, ` +
+        `valid until ${grant!.valid_until}, report by ${grant!.report_by}\n`,
+    );
+  });
+
+  it("a token without a home, and a homed token with no grant yet", async () => {
+    const gw = await federatedApps();
+    const local = await inspectWithCli(gw.visited, await homedToken("1000", null));
+    expect(local.stdout).toContain(
+      "home     none: the balance lives in the ledger of each gateway that redeems it",
+    );
+    expect(local.stdout).not.toContain("grants");
+    const fresh = await inspectWithCli(gw.visited, await homedToken());
+    expect(fresh.stdout).toContain("grants   none held here");
   });
 });
