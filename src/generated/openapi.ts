@@ -379,7 +379,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "1fc893ee-b602-4c1b-9e65-cf40fc223817"
+                      "request_id": "585c2a79-5b69-4f6f-908c-76961bf78e4f"
                     }
                   }
                 }
@@ -419,7 +419,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "e6489b40-ffa6-4709-836b-c5243c52c2ff"
+                      "request_id": "204e70d6-6deb-48bd-9a1a-61dc2219e234"
                     }
                   }
                 }
@@ -463,7 +463,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit. Processing: Section 8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3oLIb1RshO6gB6h_IRwarw.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3oLIb1RshO6gB6h_IRwarw.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -582,7 +582,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "c1438422-1d38-4508-ab41-7ffa7400a86e"
+                      "request_id": "5f2b51e1-f70d-460d-87ae-c1e3b1cac5ee"
                     }
                   }
                 }
@@ -665,7 +665,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "1f1675a2-9435-40b1-b1cc-99926f317568"
+                      "request_id": "2ebd687a-3d04-4c00-a5e5-569c6bec78ac"
                     }
                   },
                   "quote-provider-unknown": {
@@ -677,7 +677,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "375d2b94-fad7-4d33-9172-a8eba72c4221"
+                      "request_id": "d849b11f-c81f-42d3-9bb4-969ad52b7a46"
                     }
                   },
                   "quote-unit-unknown": {
@@ -689,7 +689,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "e0c70582-b3ba-4479-9f3e-b4c0ad1f1d1d"
+                      "request_id": "caf6e370-497a-4b65-97e8-2599dd955b1a"
                     }
                   }
                 }
@@ -747,7 +747,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header field `Idempotency-Key` (Section 8.5), request `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BRGV5CoMkgT5D7ZaocWxVg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_invalid` | 401 | Missing or invalid holder proof for a cnf token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -838,7 +838,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -871,13 +871,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -910,13 +910,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A"
                     }
                   },
                   "redeem-authorize": {
                     "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BRGV5CoMkgT5D7ZaocWxVg",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -964,7 +964,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem-authorize-again": {
                     "summary": "Another authorisation, of 10 A100 seconds, to be voided",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.-UL7CqKErCf2UHSjlMyc5w",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1034,7 +1034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "95f59e80-0b7a-4f57-a954-122c4927fc34"
+                      "request_id": "d06e0a40-2e51-453b-8216-10f6d142201c"
                     }
                   }
                 }
@@ -1093,7 +1093,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "9a223401-9be7-4be2-92a8-6d1c44d95566"
+                      "request_id": "ddbb8096-d1a5-430f-bd74-66f4164f0d5d"
                     }
                   }
                 }
@@ -1122,7 +1122,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "4466129e-477b-453c-8e07-f4cf377755a2"
+                      "request_id": "95c5746e-4d8f-4d72-99c5-64e8c347009a"
                     }
                   }
                 }
@@ -1151,10 +1151,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "7273a7c4-354c-4195-bca2-ee8960c6b79e"
+                      "request_id": "3396beab-3777-4717-a867-69618ebd7813"
                     }
                   }
                 }
@@ -1208,10 +1208,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.tOT2llClwNoYvj1H2gd23w.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3oLIb1RshO6gB6h_IRwarw.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "37f40a53-8c8e-4a0e-a804-a58b6f8ccc69"
+                      "request_id": "497689b5-6023-4440-85b8-ec790c0a04e5"
                     }
                   }
                 }
@@ -1371,7 +1371,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1404,7 +1404,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1415,7 +1415,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1448,7 +1448,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1499,10 +1499,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:client_assertion_replayed",
                       "title": "The party already used the client assertion's jti",
                       "status": 401,
-                      "detail": "carrier:carrier-a already used the client assertion 3f0c55e5e7bbec03bf9dbd61895b327d",
+                      "detail": "carrier:carrier-a already used the client assertion 4df9f3ee1ebfe47ecb5617d53f8f7ef3",
                       "code": "client_assertion_replayed",
                       "instance": "/v1/redemptions",
-                      "request_id": "6eb1f2f0-4c92-45af-8d05-894eb2b45bcb"
+                      "request_id": "d45e1910-c494-4a95-9749-e1504f219978"
                     }
                   }
                 }
@@ -1571,7 +1571,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA"
           }
         ],
         "responses": {
@@ -1586,7 +1586,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -1619,7 +1619,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuODV0dEdvZE1FRTdhcG9Wc3JPaExwUSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.bMt6zaEZEKrlr1S3ufN0Lh75oSefufxqDV22u3PLtQoDGgXofNDhqSnuFUKVQUoP3fZQnyzRBRh295j8Bblicg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQmRYWjJXSF9rXzN3aTdIWXk4SEZZQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.Vx1ekq0wTum27W2XpSrzSiWPeIk807WEOJvG-ib4CLD1LblP1MxS0i_pxT9bSenD-qgTXhEP0zTa0osfXIpj0A"
                     }
                   }
                 }
@@ -1659,7 +1659,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "f2615738-08c8-4b79-b735-82373a9b7d29"
+                      "request_id": "b74236af-0acf-4506-87bd-436168f182b9"
                     }
                   }
                 }
@@ -1702,7 +1702,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BRGV5CoMkgT5D7ZaocWxVg"
           }
         ],
         "requestBody": {
@@ -1737,7 +1737,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "capture": {
                     "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BRGV5CoMkgT5D7ZaocWxVg",
                       "status": "captured",
                       "capture": "manual",
                       "token": {
@@ -1781,7 +1781,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:10:00.000Z",
                       "captured_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuelhGaHBHVktHNUxHUlRsTUVraGpzZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.Sg1NI-ZNsAvOgczHc27mW06mI_NCMVA_829fNdvMZl0e6_9L5GhBHRPMAPXb1IgeqVhptlML_yqSV9Axol8bqQ"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuQlJHVjVDb01rZ1Q1RDdaYW9jV3hWZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ._QqeJALXWQG31-kGXuVqXsTeo54vDy_gjaMtu1N5NrMGIYzPoXYRO9KeKCTLdHd2fSxpIQYKgi4g38-9wrkY0Q"
                     }
                   }
                 }
@@ -1931,7 +1931,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.-UL7CqKErCf2UHSjlMyc5w"
           }
         ],
         "requestBody": {
@@ -1963,7 +1963,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "void": {
                     "summary": "Void the authorisation above: its whole debit returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.-UL7CqKErCf2UHSjlMyc5w",
                       "status": "voided",
                       "capture": "manual",
                       "token": {
@@ -2227,7 +2227,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "0e0df3e9-ed9e-48e0-ad56-2998ddba1ca4"
+                      "request_id": "c402988f-ac62-4691-81f8-ae258619a61c"
                     }
                   }
                 }
@@ -2416,7 +2416,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.U30FxUjpomiJ1m4uIgwLsuhEQ-tdRoJ_M29OyV2DJqFMVtcSGB5CJ38UZYsgKjdZn7PkMSv3U7RfltUQjofOsw"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.IHJWDVec4gxzPIu8xFyirAytgCmBSTH4lWxsiPBFzAVu6_ktgoPfeglcpR1lXSk6o_i20I4pst_wsY2fbB8rkw"
                     }
                   }
                 }
@@ -2455,7 +2455,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "2c634ef0-913e-4a1d-a14c-af58d3f2aee5"
+                      "request_id": "dc3e15fa-ede3-4724-a4ee-489f566247d4"
                     }
                   }
                 }
@@ -2493,7 +2493,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "this resource answers a carrier, a provider or an operator: send a client assertion as Authorization: Bearer",
                       "code": "authentication_required",
                       "instance": "/v1/settlements",
-                      "request_id": "680c8a7d-b4e6-4657-b238-472549deacc4"
+                      "request_id": "cfb4faf2-acea-4d74-9a9a-9a22f3c7827c"
                     }
                   }
                 }
@@ -2520,7 +2520,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "carrier:carrier-a may read only its own entries, not those of carrier carrier-b",
                       "code": "party_forbidden",
                       "instance": "/v1/settlements",
-                      "request_id": "af30642f-44f7-481f-be16-d2ad3ce777e3"
+                      "request_id": "c0c10426-7335-461d-b636-d08f60bcad28"
                     }
                   }
                 }
@@ -2711,7 +2711,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`; one whose home cannot be resolved here (Section 11.2), `error` `home_unknown`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, `balance` is the answer of Section 7.9 and `redemptions` the token's\n  latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n- Only when `valid` is true, `home` says where the token's balance lives, as this gateway resolves\n  its home (Section 11.2): `{ \"kind\": \"none\" }` for a token without a home (each gateway's own\n  ledger), `{ \"kind\": \"here\", \"id\" }` when this gateway is its home, and `{ \"kind\": \"peer\", \"id\",\n  \"url\" }` at a visited gateway, `url` being the peer's base URL from the configuration (Section\n  5.10). For a token with a home, `grants` lists its grants at this gateway, newest first, at most\n  20, each as a grant report lists it (Section 11.8): at the home, the grants it issued for the token\n  to visited gateways; at a visited gateway, the grants it holds from the home, closed ones\n  included, so that a person sees what each visited gateway was granted, has used and must report\n  by when.\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2881,9 +2881,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         }
                       },
+                      "home": {
+                        "kind": "none"
+                      },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.O7NWgllfO_XWSD-XbZab4g",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.-UL7CqKErCf2UHSjlMyc5w",
                           "status": "voided",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2897,7 +2900,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.zXFhpGVKG5LGRTlMEkhjsg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BRGV5CoMkgT5D7ZaocWxVg",
                           "status": "captured",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -2911,7 +2914,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.85ttGodMEE7apoVsrOhLpQ",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.BdXZ2WH_k_3wi7HYy8HFYA",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -4302,7 +4305,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/inspect-response.schema.json",
         "title": "POST /v1/inspect response",
-        "description": "Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance and latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.",
+        "description": "Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance, where its balance lives, its grants at this gateway and its latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "header": {
@@ -4323,11 +4326,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "valid": {
-            "description": "Whether the token passed every verification step and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.",
+            "description": "Whether the token passed every verification step, the resolution of its home (Section 11.2) and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.",
             "type": "boolean"
           },
           "error": {
-            "description": "Why the token was refused (refused tokens only): the code of the failing step, or claims_invalid when every step passed but the binding to the ledger (Section 6.3) failed.",
+            "description": "Why the token was refused (refused tokens only): the code of the failing step; or, when every step passed, home_unknown when the token's home is not one this gateway may federate with (Section 11.2), or claims_invalid when the binding to the ledger (Section 6.3) failed.",
             "$ref": "#/components/schemas/verify-response/properties/error"
           },
           "detail": {
@@ -4335,8 +4338,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "type": "string"
           },
           "balance": {
-            "description": "The token's balance (valid tokens only).",
+            "description": "The token's balance, as POST /v1/balance answers it here (valid tokens only): at a visited gateway, its own view, with home set.",
             "$ref": "#/components/schemas/balance"
+          },
+          "home": {
+            "description": "Where the token's balance lives, as this gateway sees it (Section 11.2) (valid tokens only).",
+            "$ref": "#/components/schemas/inspect-response/$defs/home"
+          },
+          "grants": {
+            "description": "The token's grants at this gateway, newest first, at most 20, each as a grant report lists it (Section 11.8): at its home, the grants it issued for the token to visited gateways; at a visited gateway, the grants it holds from the home, closed ones too. Valid tokens with a home only.",
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+              "$ref": "#/components/schemas/grant-report/$defs/grant-entry"
+            }
           },
           "redemptions": {
             "description": "The token's latest redemptions, newest first, at most 20 (valid tokens only).",
@@ -4372,6 +4387,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "$ref": "#/components/schemas/token-claims"
             },
             "balance": true,
+            "home": true,
+            "grants": true,
             "redemptions": true,
             "error": false,
             "detail": false
@@ -4380,6 +4397,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "header",
             "claims",
             "balance",
+            "home",
             "redemptions"
           ]
         },
@@ -4389,7 +4407,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "error": true,
             "detail": true,
             "balance": false,
-            "redemptions": false
+            "redemptions": false,
+            "home": false,
+            "grants": false
           },
           "required": [
             "error",
@@ -4509,6 +4529,97 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "debited",
               "credited",
               "created_at"
+            ]
+          },
+          "home": {
+            "title": "Where a token's balance lives",
+            "description": "A token's home as a gateway resolves it (Section 11.2).",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "description": "none: the token names no home, and each gateway that redeems it keeps its balance in its own ledger (Section 13.3); here: this gateway is its home and holds its balance; peer: a configured peer is its home, and this gateway redeems it against grants from that peer (Section 11.9).",
+                "type": "string",
+                "enum": [
+                  "none",
+                  "here",
+                  "peer"
+                ]
+              },
+              "id": {
+                "description": "The home's gateway id, the token's oct.home (here and peer).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "url": {
+                "description": "The home's base URL, from this gateway's configuration of the peer (peer only).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              }
+            },
+            "required": [
+              "kind"
+            ],
+            "allOf": [
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "none"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "properties": {
+                    "id": false,
+                    "url": false
+                  }
+                }
+              },
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "here"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "required": [
+                    "id"
+                  ],
+                  "properties": {
+                    "url": false
+                  }
+                }
+              },
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "peer"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "url"
+                  ]
+                }
+              }
             ]
           }
         }
@@ -6689,7 +6800,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "error": {
-            "description": "Why the token was refused (refused tokens only): the error code of the first failing verification step.",
+            "description": "Why the token was refused (refused tokens only): the error code of the first failing verification step, or of the binding to the ledger (Section 6.3) or the resolution of the token's home (Section 11.2).",
             "type": "string",
             "enum": [
               "token_malformed",
@@ -6705,7 +6816,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "unit_unknown",
               "token_revoked",
               "token_suspended",
-              "status_reference_invalid"
+              "status_reference_invalid",
+              "home_unknown"
             ]
           },
           "detail": {
