@@ -18,6 +18,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { mintToken } from "../src/core/issuer/mint.ts";
 import { loadNetwork } from "../src/core/network/config.ts";
+import { makeClientAssertion } from "../src/core/party/make-assertion.ts";
+import { generateSigningKey, publicJwks } from "../src/core/signing/keys.ts";
 import { createGateway } from "../src/gateway/app.ts";
 import { nodePorts } from "../src/runtime/node-ports.ts";
 import { asyncLoop } from "./cpu/loop.ts";
@@ -38,7 +40,16 @@ const log = (message: string) => process.stderr.write(`[scale] ${message}\n`);
 log(`fixtures: ${TOKENS} fresh tokens, ${SPREAD} to redeem on`);
 const fixtures = await makeFixtures(SPREAD, TOKENS);
 const dbPath = join(fixtures.dir, "scale.db");
-const ports = nodePorts({ network: loadNetwork(fixtures.document), dbPath });
+// The settlement report answers the gateway's operator only (spec §7.13).
+const operatorKey = await generateSigningKey("EdDSA");
+const document = {
+  ...fixtures.document,
+  gateway: {
+    ...fixtures.document.gateway,
+    operators: [{ id: "ops", jwks: publicJwks([operatorKey]) as { keys: unknown[] } }],
+  },
+};
+const ports = nodePorts({ network: loadNetwork(document), dbPath });
 const app = createGateway(ports);
 const limits = ports.network.limits;
 
@@ -167,7 +178,16 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 const reportFrom = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
 const report = async () => {
   const to = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
-  return await app.request(`/v1/settlements?from=${reportFrom}&to=${to}`);
+  const assertion = await makeClientAssertion({
+    party: "operator:ops",
+    key: operatorKey,
+    gateway: ports.network.gatewayId,
+  });
+  const answer = await app.request(`/v1/settlements?from=${reportFrom}&to=${to}`, {
+    headers: { authorization: `Bearer ${assertion}` },
+  });
+  if (answer.status !== 200) throw new Error(`the settlement report answered ${answer.status}`);
+  return answer;
 };
 
 try {

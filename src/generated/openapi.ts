@@ -390,7 +390,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                         }
                       ],
                       "instance": "/v1/verify",
-                      "request_id": "db1bc4a1-403d-40d5-9eef-0626422302b9"
+                      "request_id": "36851d70-ddd1-460d-8b29-4ae85070cdd4"
                     }
                   }
                 }
@@ -457,7 +457,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send the request body as application/json",
                       "code": "unsupported_media_type",
                       "instance": "/v1/verify",
-                      "request_id": "da3cbad2-0e35-4378-bcde-111f32428bf8"
+                      "request_id": "cdf8a119-a73f-463e-99bb-78f4f49db145"
                     }
                   }
                 }
@@ -501,7 +501,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createQuote",
         "summary": "Quote a redemption",
-        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.6). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Request `{ \"token\", \"provider\", \"amount\", \"unit\" }`, where `amount` is a positive amount in `unit`,\nthe provider's unit, and for a bound token a `DPoP` header field (Section 6.6). Processing: Section\n8.3. Answer 201:\n\n```json\n{\n  \"id\": \"qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.6L2RWo9JAu9ARDyByFe9Lw.1796119500000\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debit\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credit\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"expires_at\": \"2026-12-01T10:05:00.000Z\"\n}\n```\n\nA token identity holds at most `quote_max_live_per_token` unexpired quotes: one more MUST be refused\nwith 429 `too_many_quotes`, whose `Retry-After` is the time until the earliest of them expires.\n\n(Section 7.6 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `too_many_quotes` | 429 | The token identity already holds quote_max_live_per_token unexpired quotes; Retry-After says when one expires |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -550,7 +550,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "quote": {
                     "summary": "Quote 100 A100 GPU-seconds at carrier-b-edge",
                     "value": {
-                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000",
+                      "id": "qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.6L2RWo9JAu9ARDyByFe9Lw.1796119500000",
                       "token": {
                         "iss": "https://tokens.carrier-a.example",
                         "jti": "01JD3V6Q6J8Y6E0ZK8QX6B1T2M"
@@ -638,7 +638,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "exp 1795000000 is in the past",
                       "code": "token_expired",
                       "instance": "/v1/quotes",
-                      "request_id": "216beffa-eeee-4f97-a60c-c8c3d3abbcfb"
+                      "request_id": "0b1213df-ca52-4542-96ae-0f4aee19eb6f"
                     }
                   }
                 }
@@ -721,7 +721,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no tariff in force converts carrier-b's gpu-second:a100-sxm to gpu-second:a100-sxm at carrier-b-edge",
                       "code": "no_tariff",
                       "instance": "/v1/quotes",
-                      "request_id": "5c33a3d7-4416-4709-91d6-e46a6d184393"
+                      "request_id": "9132872e-b011-4d8c-8182-8ab2e58e8340"
                     }
                   },
                   "quote-provider-unknown": {
@@ -733,7 +733,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "provider carrier-z-edge is not part of this network",
                       "code": "provider_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "f129ff2a-2523-4999-9822-6e1c3e949410"
+                      "request_id": "81d8c723-fe4b-4e18-b285-969d34ce5295"
                     }
                   },
                   "quote-unit-unknown": {
@@ -745,7 +745,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "unit gpu-second:b900-sxm is not in the registry",
                       "code": "unit_unknown",
                       "instance": "/v1/quotes",
-                      "request_id": "39eaae9a-bbf7-4810-9dce-81ccfc5e7dea"
+                      "request_id": "3656db58-2562-4078-8333-3ec8dbe2597e"
                     }
                   }
                 }
@@ -803,7 +803,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "createRedemption",
         "summary": "Redeem a token at a provider",
-        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.6),\nrequest `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "Header fields `Idempotency-Key` (Section 8.5) and, for a bound token, `DPoP` (Section 6.6),\nrequest `{ \"token\", \"provider\", \"amount\", \"unit\",\n\"workload\"?, \"region\"?, \"quote\"?, \"capture\"? }`: `amount` is a positive amount in `unit`, the\nprovider's unit (the credit); `workload` is a workload value; `region` is a slug; `quote` is the\n`id` of a quote; `capture` is `automatic` (the default) or `manual`. Processing: Section 8.4. Answer\n201, with a `Location` header field naming `/v1/redemptions/{id}`.\n\nWith `capture` `automatic` the provider is called and the debit committed before the answer:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q\",\n  \"status\": \"committed\",\n  \"capture\": \"automatic\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"100\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"remaining\": {\n    \"amount\": \"960.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:01:00.000Z\",\n  \"receipt\": \"eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA\"\n}\n```\n\nWith `capture` `manual` the request creates an *authorisation* (Section 8.8): the debit is held,\nno provider is called, no receipt exists yet, and the answer has `status` `authorized`, the amounts\nheld in `authorized`, and `expires_at`, `created_at` + `authorization_ttl_seconds`, after which the\nhold is released unless captured:\n\n```json\n{\n  \"id\": \"rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.57wvXapl3oT-WKBgBJMkhA\",\n  \"status\": \"authorized\",\n  \"capture\": \"manual\",\n  \"token\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"jti\": \"01JD3V6Q6J8Y6E0ZK8QX6B1T2M\"\n  },\n  \"provider\": \"carrier-b-edge\",\n  \"debited\": {\n    \"amount\": \"16\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"credited\": {\n    \"amount\": \"40\",\n    \"unit\": \"gpu-second:a100-sxm\"\n  },\n  \"authorized\": {\n    \"debited\": {\n      \"amount\": \"16\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    },\n    \"credited\": {\n      \"amount\": \"40\",\n      \"unit\": \"gpu-second:a100-sxm\"\n    }\n  },\n  \"remaining\": {\n    \"amount\": \"944.5\",\n    \"unit\": \"gpu-second:h100-sxm\"\n  },\n  \"tariff\": {\n    \"carrier\": \"carrier-a\",\n    \"from\": \"gpu-second:h100-sxm\",\n    \"provider\": \"carrier-b-edge\",\n    \"to\": \"gpu-second:a100-sxm\",\n    \"rate\": \"2.5\",\n    \"valid_from\": \"2026-01-01T00:00:00Z\",\n    \"valid_until\": \"2030-01-01T00:00:00Z\"\n  },\n  \"workload\": \"inference\",\n  \"region\": \"eu-west\",\n  \"created_at\": \"2026-12-01T10:00:00.000Z\",\n  \"expires_at\": \"2026-12-01T10:10:00.000Z\"\n}\n```\n\n(Section 7.7 of the specification.)\n\n### Errors (Section 12)\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `token_malformed` | 401 | Token too large, not three canonical base64url segments, or header/payload not UTF-8 JSON objects without duplicates or BOM |\n| `alg_not_allowed` | 401 | alg outside the allow-list or the carrier's algorithms, or not matching the key |\n| `header_invalid` | 401 | Header not exactly alg, typ, kid, or bad typ or kid |\n| `issuer_untrusted` | 401 | iss matches no configured carrier |\n| `key_unknown` | 401 | No key with that kid in the carrier's key set |\n| `signature_invalid` | 401 | Signature does not verify |\n| `token_expired` | 401 | exp <= now - skew |\n| `token_not_yet_valid` | 401 | nbf or iat later than now + skew |\n| `claims_invalid` | 401 | Claims break the schema or cross-claim rules, lifetime too long, or face value conflicts with the ledger |\n| `carrier_suspended` | 403 | The issuing carrier is suspended |\n| `token_revoked` | 401 | The token's carrier revoked it: its status list entry is INVALID, or a value OCT does not define |\n| `token_suspended` | 403 | The token's carrier suspended it: its status list entry is SUSPENDED |\n| `status_reference_invalid` | 401 | The token's status list URL is not one its carrier's entry allows, or its index is outside the list |\n| `unit_unknown` | 422 | Unit id not in the registry |\n| `no_tariff` | 422 | No tariff in force for the conversion |\n| `provider_unknown` | 422 | provider names no configured provider |\n| `constraint_violated` | 403 | A redeem constraint forbids the request |\n| `insufficient_balance` | 402 | The debit exceeds the remaining balance |\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `idempotency_key_required` | 400 | Idempotency-Key missing or empty |\n| `idempotency_conflict` | 409 | Key reused with a different body |\n| `reservation_expired` | 409 | The key's reservation expired and was released |\n| `capture_exceeds_authorization` | 422 | The capture asks for more than the authorisation holds |\n| `authorization_captured` | 409 | The authorisation was captured, or is being captured, for another amount; or a void came after its capture |\n| `authorization_voided` | 409 | The authorisation was voided; nothing can be captured |\n| `authorization_expired` | 409 | The authorisation expired before it was captured and released its hold |\n| `quote_expired` | 409 | The cited quote has expired |\n| `quote_invalid` | 422 | The cited quote is unknown, does not match the request, or its tariff is gone |\n| `provider_unavailable` | 502 / 503 | The provider refused or answered badly (502), or timed out or was unreachable (503); the reservation was released |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `ledger_busy` | 503 | The ledger could not serialise the change within ledger_lock_timeout_ms; nothing changed; retry after Retry-After |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Redemption"
         ],
@@ -903,7 +903,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem": {
                     "summary": "Redeem 100 A100 GPU-seconds at carrier-b-edge (Appendix A.2)",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -936,13 +936,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA"
                     }
                   },
                   "redeem-replayed": {
                     "summary": "The same request again: the stored answer",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -975,13 +975,13 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA"
                     }
                   },
                   "redeem-authorize": {
                     "summary": "Authorise 40 A100 seconds (capture manual): the debit is held, no provider is called yet",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.57wvXapl3oT-WKBgBJMkhA",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1029,7 +1029,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redeem-authorize-again": {
                     "summary": "Another authorisation, of 10 A100 seconds, to be voided",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.D6zbYg-CN8dHGv4LBeznkw",
                       "status": "authorized",
                       "capture": "manual",
                       "token": {
@@ -1099,7 +1099,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "send an Idempotency-Key header (1 to 255 visible ASCII characters)",
                       "code": "idempotency_key_required",
                       "instance": "/v1/redemptions",
-                      "request_id": "ea1251ef-5776-4164-a7e3-1c97625e17c8"
+                      "request_id": "2faba3fc-6552-4758-b197-9dbd1acd6f3a"
                     }
                   }
                 }
@@ -1164,7 +1164,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the debit 40 exceeds the face value 30",
                       "code": "insufficient_balance",
                       "instance": "/v1/redemptions",
-                      "request_id": "9859d8cc-284b-4bc6-aa6e-055f63f7555c"
+                      "request_id": "665499fb-b726-4179-9672-d56f354456f8"
                     }
                   }
                 }
@@ -1193,7 +1193,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the token may not be redeemed in region us-east",
                       "code": "constraint_violated",
                       "instance": "/v1/redemptions",
-                      "request_id": "d22c4079-a962-4aaa-93b0-b9ec83caead4"
+                      "request_id": "63b0a331-4cd9-47d1-9027-1310872439f9"
                     }
                   }
                 }
@@ -1222,10 +1222,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:idempotency_conflict",
                       "title": "Key reused with a different body",
                       "status": 409,
-                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw with a different request",
+                      "detail": "the Idempotency-Key was used for redemption rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q with a different request",
                       "code": "idempotency_conflict",
                       "instance": "/v1/redemptions",
-                      "request_id": "588ea6b9-8e9f-40ca-935e-96bb333e7ab6"
+                      "request_id": "7406d37a-421d-4bf9-9429-ac88f73f0f2e"
                     }
                   }
                 }
@@ -1279,10 +1279,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:quote_invalid",
                       "title": "The cited quote is unknown, does not match the request, or its tariff is gone",
                       "status": 422,
-                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.wtWD9VjKl2ZweGLBx7GTYQ.1796119500000 was not issued for this token",
+                      "detail": "quote qt.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.6L2RWo9JAu9ARDyByFe9Lw.1796119500000 was not issued for this token",
                       "code": "quote_invalid",
                       "instance": "/v1/redemptions",
-                      "request_id": "20c9b77a-22b7-4068-b777-92aa94644e99"
+                      "request_id": "c43b419d-e5dd-4bd8-a4f4-18e7e022e271"
                     }
                   }
                 }
@@ -1442,7 +1442,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1475,7 +1475,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1486,7 +1486,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                     "value": {
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                           "status": "committed",
                           "capture": "automatic",
                           "token": {
@@ -1519,7 +1519,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "region": "eu-west",
                           "created_at": "2026-12-01T10:00:00.000Z",
                           "expires_at": "2026-12-01T10:01:00.000Z",
-                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg",
+                          "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA",
                           "committed_at": "2026-12-01T10:00:00.000Z"
                         }
                       ]
@@ -1570,10 +1570,10 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "type": "urn:oct:error:client_assertion_replayed",
                       "title": "The party already used the client assertion's jti",
                       "status": 401,
-                      "detail": "carrier:carrier-a already used the client assertion af835bfa578e99b7dcc974b55fd97806",
+                      "detail": "carrier:carrier-a already used the client assertion 5eda4aae887dd887e090563268451444",
                       "code": "client_assertion_replayed",
                       "instance": "/v1/redemptions",
-                      "request_id": "4d1405b9-c9c6-425a-9946-fa3a86f371c1"
+                      "request_id": "c5bdb71b-ba8c-4781-a845-bc871c6c3538"
                     }
                   }
                 }
@@ -1642,7 +1642,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q"
           }
         ],
         "responses": {
@@ -1657,7 +1657,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "redemption": {
                     "summary": "The redemption committed above",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                       "status": "committed",
                       "capture": "automatic",
                       "token": {
@@ -1690,7 +1690,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "region": "eu-west",
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:01:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuM2hCdjhDWVJyVjF3WVUzdGVyMklMdyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.XFkf7u6DP6Xm3I4BiaLH3yVRdP2PPwnDeydyZZ04kEXMBVvDlj7g3b-e6HtC6zmxiBzpu9jwETv5WC02qrJRKg"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUueXFyUFhRNjlvY2NWUDRPV3hDRjY3USIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiI0MCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjEwMCIsInVuaXQiOiJncHUtc2Vjb25kOmExMDAtc3htIn0sInRhcmlmZiI6eyJjYXJyaWVyIjoiY2Fycmllci1hIiwiZnJvbSI6ImdwdS1zZWNvbmQ6aDEwMC1zeG0iLCJwcm92aWRlciI6ImNhcnJpZXItYi1lZGdlIiwidG8iOiJncHUtc2Vjb25kOmExMDAtc3htIiwicmF0ZSI6IjIuNSIsInZhbGlkX2Zyb20iOiIyMDI2LTAxLTAxVDAwOjAwOjAwWiIsInZhbGlkX3VudGlsIjoiMjAzMC0wMS0wMVQwMDowMDowMFoifSwid29ya2xvYWQiOiJpbmZlcmVuY2UiLCJyZWdpb24iOiJldS13ZXN0IiwiaWRlbXBvdGVuY3lfa2V5X3NoYTI1NiI6IlVrbVVNNTJvRlMzVG96NHJnRlI3ODExQ25LeU1jbDFnTms3dk5wUmNpTjgifX0.UVv_qdDAmWzIxKSSkMb3Fsvg4mfqQ0rDaz8BmshM5_t_xNc7XpZpoNywEKVzj2fYfASC-GQ0nImg2T9Ho50JAA"
                     }
                   }
                 }
@@ -1730,7 +1730,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "no redemption rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
                       "code": "not_found",
                       "instance": "/v1/redemptions/rd.bm8tc3VjaC10b2tlbi1rZXktYXQtYWxsLWhlcmUtMDAwMDAw.AAAAAAAAAAAAAAAAAAAAAA",
-                      "request_id": "1cae4ee3-a632-4119-921e-925678081140"
+                      "request_id": "9eca5fea-adf6-4f13-b625-87bd9169b189"
                     }
                   }
                 }
@@ -1773,7 +1773,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.57wvXapl3oT-WKBgBJMkhA"
           }
         ],
         "requestBody": {
@@ -1808,7 +1808,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "capture": {
                     "summary": "Capture 25 of the 40 A100 seconds authorised above: the rest returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.57wvXapl3oT-WKBgBJMkhA",
                       "status": "captured",
                       "capture": "manual",
                       "token": {
@@ -1852,7 +1852,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "created_at": "2026-12-01T10:00:00.000Z",
                       "expires_at": "2026-12-01T10:10:00.000Z",
                       "captured_at": "2026-12-01T10:00:00.000Z",
-                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuSlRpWlRCRE5YdnVjYjQweUdEX3p5ZyIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.nTwaUJGiLz3fE53QqIP4OA-eOYQaktcpNAMz2TnHQBSlYOzNJRi11z0l2NbrmAFI0O3OI7QuWi69-VGZtZ2hJA"
+                      "receipt": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1yZWNlaXB0K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0Ojg3ODciLCJpYXQiOjE3OTYxMTkyMDAsImp0aSI6InJkLnlRWC0zWml4QW42YnpQUVZJcWV0b2QtZHRNSmpmQzlBUk1BRnFDUU9yTUUuNTd3dlhhcGwzb1QtV0tCZ0JKTWtoQSIsIm9jdF9yZWNlaXB0Ijp7InZlciI6IjAuMSIsInRva2VuIjp7ImlzcyI6Imh0dHBzOi8vdG9rZW5zLmNhcnJpZXItYS5leGFtcGxlIiwianRpIjoiMDFKRDNWNlE2SjhZNkUwWks4UVg2QjFUMk0ifSwic3ViIjoiYWNjdC00MiIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJjYXJyaWVyIjoiY2Fycmllci1hIiwiZGViaXRlZCI6eyJhbW91bnQiOiIxMCIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn0sImNyZWRpdGVkIjp7ImFtb3VudCI6IjI1IiwidW5pdCI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0ifSwidGFyaWZmIjp7ImNhcnJpZXIiOiJjYXJyaWVyLWEiLCJmcm9tIjoiZ3B1LXNlY29uZDpoMTAwLXN4bSIsInByb3ZpZGVyIjoiY2Fycmllci1iLWVkZ2UiLCJ0byI6ImdwdS1zZWNvbmQ6YTEwMC1zeG0iLCJyYXRlIjoiMi41IiwidmFsaWRfZnJvbSI6IjIwMjYtMDEtMDFUMDA6MDA6MDBaIiwidmFsaWRfdW50aWwiOiIyMDMwLTAxLTAxVDAwOjAwOjAwWiJ9LCJ3b3JrbG9hZCI6ImluZmVyZW5jZSIsInJlZ2lvbiI6ImV1LXdlc3QiLCJpZGVtcG90ZW5jeV9rZXlfc2hhMjU2IjoiOEJQLVI4ejlxQ3hWaUo1Tl81aVhmOUNUNDNDQnc1MV9pMGczTzl5cVRESSJ9fQ.g9mx-xWG9wcSjo0W331ekMyz785vaCl7Q1XN0PfrPUdiR9g4FJ9of1AJt_jcuLBqOn5pZFKohR_o_Oe9g850kg"
                     }
                   }
                 }
@@ -2002,7 +2002,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "schema": {
               "$ref": "#/components/schemas/common/$defs/identifier"
             },
-            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA"
+            "example": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.D6zbYg-CN8dHGv4LBeznkw"
           }
         ],
         "requestBody": {
@@ -2034,7 +2034,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                   "void": {
                     "summary": "Void the authorisation above: its whole debit returns to the token",
                     "value": {
-                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
+                      "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.D6zbYg-CN8dHGv4LBeznkw",
                       "status": "voided",
                       "capture": "manual",
                       "token": {
@@ -2316,7 +2316,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "the signature does not verify",
                       "code": "signature_invalid",
                       "instance": "/v1/balance",
-                      "request_id": "240749c4-6374-47f2-bec7-4d719accb0e8"
+                      "request_id": "981a5959-48a6-4fbf-ad7d-18ee5d941e3a"
                     }
                   },
                   "balance-holder-proof-missing": {
@@ -2328,7 +2328,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "this token is bound to a holder key: the request needs a DPoP proof",
                       "code": "holder_proof_missing",
                       "instance": "/v1/balance",
-                      "request_id": "82401b86-2fb5-4f0d-bc06-881042ca9d45"
+                      "request_id": "8bd2d164-eb02-4d60-ba42-fdb9d1729763"
                     }
                   }
                 }
@@ -2517,7 +2517,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "count": 2
                         }
                       ],
-                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.E4qvTInENapufAPJ4u9Gq7MfDiGsGRxpAZu8-Ct5LJXc1NbmRYWvuwUF2fbO2E3HF_EameyhHPYoIgtQCq_aug"
+                      "signature": "eyJhbGciOiJFUzI1NiIsInR5cCI6Im9jdC1zZXR0bGVtZW50K2p3dCIsImtpZCI6Ii1QTHRxMTFnUjJxSWItUU5iRE92dms4X3V5UUZSNklDV1A2UXpRUThZUjgifQ.eyJnYXRld2F5IjoiaHR0cDovL2xvY2FsaG9zdDo4Nzg3IiwiZ2VuZXJhdGVkX2F0IjoiMjAyNi0xMi0wMVQxMDowMDowMC4wMDBaIiwicGVyaW9kIjp7ImZyb20iOiIyMDI2LTEyLTAxVDAwOjAwOjAwWiIsInRvIjoiMjAyNy0wMS0wMVQwMDowMDowMFoifSwidG90YWxzIjpbeyJjYXJyaWVyIjoiY2Fycmllci1hIiwiY291bnQiOjIsImNyZWRpdF91bml0IjoiZ3B1LXNlY29uZDphMTAwLXN4bSIsImNyZWRpdGVkIjoiMTI1IiwiZGViaXRlZCI6IjUwIiwicHJvdmlkZXIiOiJjYXJyaWVyLWItZWRnZSIsInVuaXQiOiJncHUtc2Vjb25kOmgxMDAtc3htIn1dfQ.Rjy-8hDfL2kqv8Um7ooq2wzHtLnfqYxgSWafXOHly_iHVD2XXIs_q-6Zf3qNE7cRMML3CNP1f2_OSxTqp9pqwQ"
                     }
                   }
                 }
@@ -2556,7 +2556,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "to must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z",
                       "code": "request_invalid",
                       "instance": "/v1/settlements",
-                      "request_id": "f2408936-e23a-4b0a-a045-ccb1aa82bde5"
+                      "request_id": "c2969c60-7e09-437d-91b7-9e0ccae116f3"
                     }
                   }
                 }
@@ -2594,7 +2594,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "this resource answers a carrier, a provider or an operator: send a client assertion as Authorization: Bearer",
                       "code": "authentication_required",
                       "instance": "/v1/settlements",
-                      "request_id": "20048784-bc7f-4605-b395-eae67064b483"
+                      "request_id": "baabda1d-37fb-4b3e-a4e2-ecd0847dae9a"
                     }
                   }
                 }
@@ -2621,7 +2621,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                       "detail": "carrier:carrier-a may read only its own entries, not those of carrier carrier-b",
                       "code": "party_forbidden",
                       "instance": "/v1/settlements",
-                      "request_id": "bad25486-7290-4717-8204-b54fa548dfcf"
+                      "request_id": "143838bc-bf23-4b4e-987d-f0c311e3fbd0"
                     }
                   }
                 }
@@ -2812,7 +2812,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
       "post": {
         "operationId": "inspectToken",
         "summary": "Explain a token's verification step by step (OPTIONAL)",
-        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.6 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
+        "description": "This endpoint is OPTIONAL: a conforming gateway MAY implement it, and clients MUST NOT depend on\nit. It explains a verdict to a person (a token inspector page, a support tool); programs use\nSections 7.5 and 7.9.\n\nRequest `{ \"token\" }`, as in Section 7.5. The gateway runs Section 6 and Section 6.3 as for\n`POST /v1/verify` and answers 200 with `inspect-response.schema.json`:\n\n```json\n{\n  \"header\": {\n    \"alg\": \"EdDSA\",\n    \"typ\": \"oct+jwt\",\n    \"kid\": \"S-ZldsEgTMGRivCuxmtva9af6I7OoH6TUJcZ-lTttbk\"\n  },\n  \"claims\": {\n    \"iss\": \"https://tokens.carrier-a.example\",\n    \"sub\": \"acct-42\",\n    \"aud\": \"urn:oct:redeem\",\n    \"iat\": 1790000000,\n    \"nbf\": 1790000000,\n    \"exp\": 1795000000,\n    \"jti\": \"01JCZ0B1D3F5H7K9M1P3R5T7V9\",\n    \"oct\": {\n      \"ver\": \"0.1\",\n      \"amount\": \"50\",\n      \"unit\": \"gpu-second:h100-sxm\"\n    }\n  },\n  \"steps\": [\n    {\n      \"step\": 1,\n      \"title\": \"Size cap\",\n      \"section\": \"6.2 step 1\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 2,\n      \"title\": \"Compact serialization\",\n      \"section\": \"6.2 step 2\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 3,\n      \"title\": \"JOSE header profile\",\n      \"section\": \"6.2 step 3\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 4,\n      \"title\": \"Payload is strict JSON\",\n      \"section\": \"6.2 step 4\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 5,\n      \"title\": \"Trusted, active issuer\",\n      \"section\": \"6.2 step 5\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 6,\n      \"title\": \"Carrier key by kid\",\n      \"section\": \"6.2 step 6\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 7,\n      \"title\": \"Signature\",\n      \"section\": \"6.2 step 7\",\n      \"status\": \"passed\"\n    },\n    {\n      \"step\": 8,\n      \"title\": \"Claims, units and time\",\n      \"section\": \"6.2 step 8\",\n      \"status\": \"failed\",\n      \"code\": \"token_expired\",\n      \"detail\": \"exp 1795000000 is in the past\"\n    },\n    {\n      \"step\": 9,\n      \"title\": \"Token status\",\n      \"section\": \"6.2 step 9\",\n      \"status\": \"not_reached\"\n    }\n  ],\n  \"valid\": false,\n  \"error\": \"token_expired\",\n  \"detail\": \"exp 1795000000 is in the past\"\n}\n```\n\n- `steps` lists the nine steps of Section 6.2 in order: those before the failing step `passed`,\n  the failing step `failed` with its `code` and `detail`, the later ones `not_reached`. For a token\n  that verifies, every step has `passed`.\n- `valid`, `error` and `detail` are the verdict Section 7.5 would give. A token whose steps all\n  passed but whose binding to the ledger (Section 6.3) fails has `valid` false and `error`\n  `claims_invalid`; one whose home cannot be resolved here (Section 11.2), `error` `home_unknown`.\n- `header` and `claims` are the header and payload decoded for display only: base64url-decoded\n  leniently and parsed as JSON, without any of the checks of Section 6, and absent when they are\n  not JSON objects or the token is longer than `token_max_bytes`. Unless `valid` is true they are\n  untrusted data: a client MUST NOT act on them and SHOULD say so when it shows them. The token\n  itself is never echoed (Section 7.1).\n- Only when `valid` is true, and for a bound token only when the request carries a `DPoP` proof\n  that passes Section 6.6 (a failing one is a 401 problem), `balance` is the answer of Section 7.9\n  and `redemptions` the token's latest redemptions, newest first, at most 20, each with `id`, `status`, `provider`, `debited`,\n  `credited` and `created_at` (the full resource is at `GET /v1/redemptions/{id}`).\n- Only when `valid` is true, `home` says where the token's balance lives, as this gateway resolves\n  its home (Section 11.2): `{ \"kind\": \"none\" }` for a token without a home (each gateway's own\n  ledger), `{ \"kind\": \"here\", \"id\" }` when this gateway is its home, and `{ \"kind\": \"peer\", \"id\",\n  \"url\" }` at a visited gateway, `url` being the peer's base URL from the configuration (Section\n  5.10). For a token with a home, and for a bound token only with a passing proof as above, `grants`\n  lists its grants at this gateway, newest first, at most\n  20, each as a grant report lists it (Section 11.8): at the home, the grants it issued for the token\n  to visited gateways; at a visited gateway, the grants it holds from the home, closed ones\n  included, so that a person sees what each visited gateway was granted, has used and must report\n  by when.\n\nAs in Section 7.5, `keys_unavailable` and `status_unavailable` are answered as 503 problems, and\nrequest failures (status\n400, 413 or 415) are problems. Inspecting a token changes nothing.\n\n(Section 7.12 of the specification.)\n\n### Errors (Section 12)\n\nA token failure is not an error here: the answer is 200 with `valid` false and its code in `error`: `token_malformed`, `alg_not_allowed`, `header_invalid`, `issuer_untrusted`, `key_unknown`, `signature_invalid`, `token_expired`, `token_not_yet_valid`, `claims_invalid`, `carrier_suspended`, `token_revoked`, `token_suspended`, `status_reference_invalid`, `unit_unknown`.\n\nProblems (`application/problem+json`), by `code`:\n\n| Code | HTTP | Meaning |\n|---|---|---|\n| `holder_proof_missing` | 401 | A request for a token bound to a holder key (cnf) carries no DPoP proof |\n| `holder_proof_invalid` | 401 | The DPoP proof is malformed, repeated, has another typ, alg or header member, a private or unfitting jwk, lacks a claim, or its signature does not verify |\n| `holder_key_mismatch` | 401 | The proof's jwk is not the key the token is bound to: its thumbprint differs from cnf.jkt |\n| `holder_proof_stale` | 401 | The proof's iat lies outside dpop_max_age_seconds and the clock skew |\n| `holder_proof_target_mismatch` | 401 | The proof's htm or htu is not this request's method or the gateway's URL of it |\n| `holder_proof_token_mismatch` | 401 | The proof's ath is not the hash of this token |\n| `holder_proof_replayed` | 401 | A proof with this jti was already accepted for this token |\n| `keys_unavailable` | 503 | The key set of the token's carrier, or of the authenticating party, cannot be obtained and no usable keys are cached |\n| `status_unavailable` | 503 | The token's status list cannot be obtained and no usable list is cached |\n| `payload_too_large` | 413 | Body exceeds body_max_bytes |\n| `unsupported_media_type` | 415 | Body is not application/json, or its Content-Type has a parameter other than one charset=utf-8 |\n| `request_invalid` | 400 | Body, query or header field invalid |\n| `internal_error` | 500 | Unexpected failure; never expected, no balance changed |",
         "tags": [
           "Tokens"
         ],
@@ -2993,9 +2993,12 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "unit": "gpu-second:h100-sxm"
                         }
                       },
+                      "home": {
+                        "kind": "none"
+                      },
                       "redemptions": [
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.S3iky46yEXaoLL23rNlLcA",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.D6zbYg-CN8dHGv4LBeznkw",
                           "status": "voided",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -3009,7 +3012,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.JTiZTBDNXvucb40yGD_zyg",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.57wvXapl3oT-WKBgBJMkhA",
                           "status": "captured",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -3023,7 +3026,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
                           "created_at": "2026-12-01T10:00:00.000Z"
                         },
                         {
-                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.3hBv8CYRrV1wYU3ter2ILw",
+                          "id": "rd.yQX-3ZixAn6bzPQVIqetod-dtMJjfC9ARMAFqCQOrME.yqrPXQ69occVP4OWxCF67Q",
                           "status": "committed",
                           "provider": "carrier-b-edge",
                           "debited": {
@@ -4441,7 +4444,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/inspect-response.schema.json",
         "title": "POST /v1/inspect response",
-        "description": "Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance and latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.",
+        "description": "Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance, where its balance lives, its grants at this gateway and its latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.",
         "type": "object",
         "properties": {
           "header": {
@@ -4462,11 +4465,11 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             }
           },
           "valid": {
-            "description": "Whether the token passed every verification step and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.",
+            "description": "Whether the token passed every verification step, the resolution of its home (Section 11.2) and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.",
             "type": "boolean"
           },
           "error": {
-            "description": "Why the token was refused (refused tokens only): the code of the failing step, or claims_invalid when every step passed but the binding to the ledger (Section 6.3) failed.",
+            "description": "Why the token was refused (refused tokens only): the code of the failing step; or, when every step passed, home_unknown when the token's home is not one this gateway may federate with (Section 11.2), or claims_invalid when the binding to the ledger (Section 6.3) failed.",
             "$ref": "#/components/schemas/verify-response/properties/error"
           },
           "detail": {
@@ -4474,8 +4477,20 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "type": "string"
           },
           "balance": {
-            "description": "The token's balance (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).",
+            "description": "The token's balance, as POST /v1/balance answers it here (valid tokens only): at a visited gateway, its own view, with home set. For a token bound to a holder key, only when the request carries a valid DPoP proof (spec Section 6.6).",
             "$ref": "#/components/schemas/balance"
+          },
+          "home": {
+            "description": "Where the token's balance lives, as this gateway sees it (Section 11.2) (valid tokens only).",
+            "$ref": "#/components/schemas/inspect-response/$defs/home"
+          },
+          "grants": {
+            "description": "The token's grants at this gateway, newest first, at most 20, each as a grant report lists it (Section 11.8): at its home, the grants it issued for the token to visited gateways; at a visited gateway, the grants it holds from the home, closed ones too. Valid tokens with a home only.",
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+              "$ref": "#/components/schemas/grant-report/$defs/grant-entry"
+            }
           },
           "redemptions": {
             "description": "The token's latest redemptions, newest first, at most 20 (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).",
@@ -4511,13 +4526,16 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "$ref": "#/components/schemas/token-claims"
             },
             "balance": true,
+            "home": true,
+            "grants": true,
             "redemptions": true,
             "error": false,
             "detail": false
           },
           "required": [
             "header",
-            "claims"
+            "claims",
+            "home"
           ],
           "allOf": [
             {
@@ -4562,7 +4580,9 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "error": true,
             "detail": true,
             "balance": false,
-            "redemptions": false
+            "redemptions": false,
+            "home": false,
+            "grants": false
           },
           "required": [
             "error",
@@ -4682,6 +4702,97 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "debited",
               "credited",
               "created_at"
+            ]
+          },
+          "home": {
+            "title": "Where a token's balance lives",
+            "description": "A token's home as a gateway resolves it (Section 11.2).",
+            "type": "object",
+            "properties": {
+              "kind": {
+                "description": "none: the token names no home, and each gateway that redeems it keeps its balance in its own ledger (Section 13.3); here: this gateway is its home and holds its balance; peer: a configured peer is its home, and this gateway redeems it against grants from that peer (Section 11.9).",
+                "type": "string",
+                "enum": [
+                  "none",
+                  "here",
+                  "peer"
+                ]
+              },
+              "id": {
+                "description": "The home's gateway id, the token's oct.home (here and peer).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              },
+              "url": {
+                "description": "The home's base URL, from this gateway's configuration of the peer (peer only).",
+                "$ref": "#/components/schemas/common/$defs/uri"
+              }
+            },
+            "required": [
+              "kind"
+            ],
+            "allOf": [
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "none"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "properties": {
+                    "id": false,
+                    "url": false
+                  }
+                }
+              },
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "here"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "required": [
+                    "id"
+                  ],
+                  "properties": {
+                    "url": false
+                  }
+                }
+              },
+              {
+                "if": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "const": "peer"
+                    }
+                  },
+                  "required": [
+                    "kind"
+                  ]
+                },
+                "then": {
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "url"
+                  ]
+                }
+              }
             ]
           }
         }
@@ -6868,7 +6979,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
             "$ref": "#/components/schemas/common/$defs/quantity"
           },
           "error": {
-            "description": "Why the token was refused (refused tokens only): the error code of the first failing verification step.",
+            "description": "Why the token was refused (refused tokens only): the error code of the first failing verification step, or of the binding to the ledger (Section 6.3) or the resolution of the token's home (Section 11.2).",
             "type": "string",
             "enum": [
               "token_malformed",
@@ -6884,7 +6995,8 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
               "unit_unknown",
               "token_revoked",
               "token_suspended",
-              "status_reference_invalid"
+              "status_reference_invalid",
+              "home_unknown"
             ]
           },
           "detail": {

@@ -7,6 +7,23 @@ export type PartyReference = string;
  * Equal to iss (RFC 7523, Section 3).
  */
 /**
+ * Where the token's balance lives, as this gateway sees it (Section 11.2) (valid tokens only).
+ */
+export type WhereATokenSBalanceLives = {
+  /**
+   * none: the token names no home, and each gateway that redeems it keeps its balance in its own ledger (Section 13.3); here: this gateway is its home and holds its balance; peer: a configured peer is its home, and this gateway redeems it against grants from that peer (Section 11.9).
+   */
+  kind: "none" | "here" | "peer";
+  /**
+   * The home's gateway id, the token's oct.home (here and peer).
+   */
+  id?: AbsoluteURI;
+  /**
+   * The home's base URL, from this gateway's configuration of the peer (peer only).
+   */
+  url?: AbsoluteURI;
+};
+/**
  * Whoever runs the gateway, with the public keys it authenticates with: jwks, jwks_uri or both, held to the rules of a carrier's keys (Sections 5.4, 5.5). Ids are unique among operators (checked by the gateway after this schema).
  */
 export type Operator = (
@@ -736,7 +753,7 @@ export interface InspectRequest {
   token: string;
 }
 /**
- * Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance and latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.
+ * Body of a 200 answer to a token inspection request: the header and payload decoded for display, the outcome of each step of the verification algorithm, and, for a token that verified, its balance, where its balance lives, its grants at this gateway and its latest redemptions. When valid is false, header and claims are shown as decoded and MUST NOT be trusted. Open: clients ignore members they do not know.
  */
 export interface InspectResponse {
   /**
@@ -766,11 +783,11 @@ export interface InspectResponse {
     ...VerificationStep[]
   ];
   /**
-   * Whether the token passed every verification step and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.
+   * Whether the token passed every verification step, the resolution of its home (Section 11.2) and the binding to the ledger (Section 6.3): the verdict POST /v1/verify would give.
    */
   valid: boolean;
   /**
-   * Why the token was refused (refused tokens only): the code of the failing step, or claims_invalid when every step passed but the binding to the ledger (Section 6.3) failed.
+   * Why the token was refused (refused tokens only): the code of the failing step; or, when every step passed, home_unknown when the token's home is not one this gateway may federate with (Section 11.2), or claims_invalid when the binding to the ledger (Section 6.3) failed.
    */
   error?:
     | "token_malformed"
@@ -786,15 +803,68 @@ export interface InspectResponse {
     | "unit_unknown"
     | "token_revoked"
     | "token_suspended"
-    | "status_reference_invalid";
+    | "status_reference_invalid"
+    | "home_unknown";
   /**
    * Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.
    */
   detail?: string;
   /**
-   * The token's balance (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).
+   * The token's balance, as POST /v1/balance answers it here (valid tokens only): at a visited gateway, its own view, with home set. For a token bound to a holder key, only when the request carries a valid DPoP proof (spec Section 6.6).
    */
   balance?: Balance;
+  home?: WhereATokenSBalanceLives;
+  /**
+   * The token's grants at this gateway, newest first, at most 20, each as a grant report lists it (Section 11.8): at its home, the grants it issued for the token to visited gateways; at a visited gateway, the grants it holds from the home, closed ones too. Valid tokens with a home only.
+   *
+   * @maxItems 20
+   */
+  grants?: ({
+  /**
+   * The grant id.
+   */
+  id: Identifier;
+  /**
+   * The home's gateway id (the grant's iss).
+   */
+  home: AbsoluteURI;
+  /**
+   * The visited gateway's id (the grant's aud).
+   */
+  visited: AbsoluteURI;
+  /**
+   * Identity of the token.
+   */
+  token: TokenReference;
+  /**
+   * The amount granted, in the token's unit.
+   */
+  amount: Quantity;
+  /**
+   * At the home: the used amount of the last report applied (the whole amount while lapsed). At the visited gateway: what it has committed against the grant.
+   */
+  used: Quantity;
+  /**
+   * The sequence number of the last report applied (home) or sent (visited gateway); 0 before the first.
+   */
+  seq: number;
+  /**
+   * open; closing (visited gateway: closed locally, final report not yet acknowledged); closed (final report applied or acknowledged); lapsed (home: no final report by report_by, counted as fully used).
+   */
+  status: "open" | "closing" | "closed" | "lapsed";
+  /**
+   * When the grant was issued (its iat).
+   */
+  issued_at: Timestamp;
+  /**
+   * Its exp: nothing is committed against it from then on.
+   */
+  valid_until: Timestamp;
+  /**
+   * The time by which its final report is due.
+   */
+  report_by: Timestamp;
+})[];
   /**
    * The token's latest redemptions, newest first, at most 20 (valid tokens only; for a token bound to a holder key, only when the request carries a valid DPoP proof, spec Section 6.6).
    *
@@ -1834,7 +1904,7 @@ export interface VerifyResponse {
    */
   remaining?: Quantity;
   /**
-   * Why the token was refused (refused tokens only): the error code of the first failing verification step.
+   * Why the token was refused (refused tokens only): the error code of the first failing verification step, or of the binding to the ledger (Section 6.3) or the resolution of the token's home (Section 11.2).
    */
   error?:
     | "token_malformed"
@@ -1850,7 +1920,8 @@ export interface VerifyResponse {
     | "unit_unknown"
     | "token_revoked"
     | "token_suspended"
-    | "status_reference_invalid";
+    | "status_reference_invalid"
+    | "home_unknown";
   /**
    * Human-readable explanation of the refusal (refused tokens only). Not meant for machine processing.
    */

@@ -66,6 +66,11 @@ export interface GrantLedger {
     report: UsageReport,
     now: number,
   ): Promise<{ record: IssuedGrantRecord; replay: boolean }>;
+  /**
+   * The token's issued grants, to every visited gateway, newest first, at
+   * most `limit`, lapse applied as a read would see it (spec §7.12).
+   */
+  latestIssuedGrants(tokenKey: string, limit: number, now: number): Promise<IssuedGrantRecord[]>;
   /** Issued grants issued in [from, to) (ms), of one visited gateway when given (spec §11.8). */
   issuedGrants(from: number, to: number, peer?: string): Promise<IssuedGrantRecord[]>;
 
@@ -73,6 +78,8 @@ export interface GrantLedger {
 
   /** The token's held grants that are not closed, committed and reserved summed from its holds. */
   heldGrants(tokenKey: string): Promise<HeldGrantRecord[]>;
+  /** The token's held grants, closed ones too, newest first, at most `limit` (spec §7.12). */
+  latestHeldGrants(tokenKey: string, limit: number): Promise<HeldGrantRecord[]>;
   heldGrant(tokenKey: string, id: string): Promise<HeldGrantRecord | undefined>;
   /** Records a grant request before it is first sent. */
   recordAsk(ask: GrantAskRecord): Promise<void>;

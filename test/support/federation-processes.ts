@@ -14,7 +14,11 @@ import { join } from "node:path";
 import { parseAmount } from "../../src/core/amount/decimal.ts";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
+import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
 import { freePort, startNodeGateway, type Running } from "./processes.ts";
+
+/** The key of the gateways' one operator, `ops`, which reads their settlement reports. */
+const OPERATOR_KEY = generateSigningKey("EdDSA");
 
 export const ISSUER = "https://tokens.carrier-a.example";
 export const TOKEN_UNIT = "gpu-second:h100-sxm";
@@ -68,6 +72,7 @@ export class FederatedProcesses {
   /** Writes the three configurations; starts nothing. */
   static async create(settings: FederationSettings = {}): Promise<FederatedProcesses> {
     const dir = mkdtempSync(join(tmpdir(), "oct-federation-"));
+    const operatorKey = await OPERATOR_KEY;
     const [carrierKey, ...gatewayKeys] = await Promise.all(
       [0, 1, 2, 3].map(() => generateSigningKey("EdDSA")),
     );
@@ -94,7 +99,11 @@ export class FederatedProcesses {
           jwks: publicJwks([gatewayKeys[names.indexOf(other)]!]),
         }));
       const document = {
-        gateway: { id: gateways[name].id, receipt_keys: { keys: [gatewayKeys[i]] } },
+        gateway: {
+          id: gateways[name].id,
+          receipt_keys: { keys: [gatewayKeys[i]] },
+          operators: [{ id: "ops", jwks: publicJwks([operatorKey]) }],
+        },
         carriers: [
           {
             id: "carrier-a",
@@ -280,8 +289,15 @@ export async function redeemAt(
 
 /** What a gateway's own settlement entries total for carrier A, in the token's unit (atto-units). */
 export async function settledAt(url: string): Promise<bigint> {
+  // The books answer their operator only (spec §7.13); each gateway's id is its URL here.
+  const assertion = await makeClientAssertion({
+    party: "operator:ops",
+    key: await OPERATOR_KEY,
+    gateway: url,
+  });
   const response = await fetch(
     `${url}/v1/settlements?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+    { headers: { authorization: `Bearer ${assertion}` } },
   );
   const report = (await response.json()) as { totals: { debited: string }[] };
   let total = 0n;

@@ -71,10 +71,18 @@ describe("pages in workerd", () => {
   it("inspects a valid token and a malformed one", async () => {
     const valid = (await (
       await gw.post("/v1/inspect", { token: await mintToken(claims(), gw.keys.eddsa) })
-    ).json()) as { valid: boolean; steps: { status: string }[]; balance?: unknown };
+    ).json()) as {
+      valid: boolean;
+      steps: { status: string }[];
+      balance?: unknown;
+      home?: unknown;
+    };
     expect(valid.valid).toBe(true);
     expect(valid.steps.every((s) => s.status === "passed")).toBe(true);
     expect(valid.balance).toBeDefined();
+    // No oct.home: the balance lives in this gateway's ledger (spec §7.12).
+    expect(valid.home).toEqual({ kind: "none" });
+    expect(valid).not.toHaveProperty("grants");
     const malformed = (await (await gw.post("/v1/inspect", { token: "nope" })).json()) as {
       error: string;
       steps: { status: string; code?: string }[];

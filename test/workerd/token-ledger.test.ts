@@ -107,7 +107,9 @@ describe("a token's Durable Object written before holds", () => {
         "grant_asks",
       ])
         sql.exec(`DROP TABLE ${table}`);
-      sql.exec("DELETE FROM schema_migrations WHERE id IN ('holds', 'grants')");
+      sql.exec(
+        "DELETE FROM schema_migrations WHERE id IN ('holds', 'grants', 'grants-issued-by-token')",
+      );
       for (const statement of EARLIER_LEDGER_TABLES) sql.exec(statement);
       const driver = durableObjectSql(state.storage, []);
       writeEarlierRows(driver, now);

@@ -273,6 +273,27 @@ const STATUS_TEXT: Record<Inspection["steps"][number]["status"], string> = {
   not_checked: "not checked",
 };
 
+/** Where the balance lives (spec §11.2) and the token's grants at this gateway, newest first. */
+function homeLines(home: NonNullable<Inspection["home"]>, grants: Inspection["grants"]): string[] {
+  if (home.kind === "none")
+    return ["home     none: the balance lives in the ledger of each gateway that redeems it"];
+  const here = home.kind === "here";
+  const lines = [
+    here
+      ? `home     this gateway (${home.id}): the balance lives here`
+      : `home     ${home.id} at ${home.url}: the balance lives there; this gateway redeems against its grants`,
+  ];
+  if (!grants?.length) return [...lines, `grants   none ${here ? "issued" : "held"} here`];
+  lines.push(here ? "grants issued, newest first" : "grants held from the home, newest first");
+  for (const g of grants) {
+    lines.push(
+      `  ${g.id}  ${g.status.padEnd(7)}  ${quantity(g.amount)}, used ${g.used.amount} (report ${g.seq})` +
+        `${here ? ` to ${g.visited}` : ""}, valid until ${g.valid_until}, report by ${g.report_by}`,
+    );
+  }
+  return lines;
+}
+
 /** The inspection as a person reads it. */
 export function describe(inspection: Inspection, tokenBytes: number, now = Date.now()): string {
   const source =
@@ -301,7 +322,7 @@ export function describe(inspection: Inspection, tokenBytes: number, now = Date.
   if (inspection.valid === true) {
     const remaining = inspection.balance?.remaining ?? inspection.remaining;
     lines.push(
-      `verdict  valid${remaining ? `: ${quantity(remaining)} remaining` : inspection.mode === "jwks" ? " (the balance is known to a gateway: --gateway URL)" : ""}`,
+      `verdict  valid${remaining ? `: ${quantity(remaining)} remaining${inspection.balance?.home ? " here (what its grants cover)" : ""}` : inspection.mode === "jwks" ? " (the balance is known to a gateway: --gateway URL)" : ""}`,
     );
   } else if (inspection.valid === false) {
     const failed = inspection.steps.find((s) => s.status === "failed");
@@ -335,6 +356,7 @@ export function describe(inspection: Inspection, tokenBytes: number, now = Date.
       `balance  face value ${quantity(b.face_value)}, committed ${b.committed.amount}, reserved ${b.reserved.amount}, remaining ${b.remaining.amount}`,
     );
   }
+  if (inspection.home) lines.push(...homeLines(inspection.home, inspection.grants));
   if (inspection.redemptions?.length) lines.push("redemptions, newest first");
   for (const r of inspection.redemptions ?? []) {
     lines.push(

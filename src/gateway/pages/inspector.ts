@@ -3,10 +3,11 @@
  * decoded at once, its three segments coloured, its times shown as dates;
  * then verified step by step (`spec/oct.md` §6.2, each step linked to its
  * text) either by this gateway (`POST /v1/inspect`, whose documented answer
- * adds the balance and the redemption history) or offline, in the browser,
- * against a JWK Set pasted beside it (the gateway's own verification code,
- * bundled: `/inspector/offline.js`). No button is needed; nothing leaves
- * this origin; everything shown is written as text, never as HTML.
+ * adds the balance, where it lives, the token's grants and its redemption
+ * history) or offline, in the browser, against a JWK Set pasted beside it
+ * (the gateway's own verification code, bundled: `/inspector/offline.js`).
+ * No button is needed; nothing leaves this origin; everything shown is
+ * written as text, never as HTML.
  */
 import { pageDocument } from "./page.ts";
 import { specStepsSection, stepAnchor } from "./spec-steps.ts";
@@ -257,6 +258,40 @@ ${DOM_HELPERS}
       [el("h2", { id: "redemptions-title", text: "Redemption history" })].concat(body));
   }
 
+  // ---- where the balance lives (spec §11.2) and the token's grants here ----
+  function grantsTable(issued, grants) {
+    if (!grants || grants.length === 0)
+      return el("p", { class: "muted", text: issued ? "No grants issued for this token." : "No grants held for this token." });
+    var heads = ["Id", "Status", "Amount", "Used", "Report", issued ? "Visited gateway" : "Home", "Valid until", "Report by"];
+    return el("div", { class: "table-scroll" }, [el("table", { id: "grants" }, [
+      el("caption", { text: (issued ? "Grants this gateway issued for the token" : "Grants this gateway holds from the home") + ", newest first, at most 20." }),
+      el("thead", {}, [el("tr", {}, heads.map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+      el("tbody", {}, grants.map(function (g) {
+        return el("tr", { "data-status": String(g.status) }, [
+          el("td", {}, [el("code", { class: "clip", title: String(g.id), text: String(g.id) })]),
+          el("td", { text: String(g.status) }),
+          el("td", { text: quantity(g.amount) }),
+          el("td", { text: quantity(g.used) }),
+          el("td", { text: String(g.seq) }),
+          el("td", { class: "nowrap", text: String(issued ? g.visited : g.home) }),
+          el("td", { class: "mono nowrap", text: String(g.valid_until) }),
+          el("td", { class: "mono nowrap", text: String(g.report_by) })
+        ]);
+      }))
+    ])]);
+  }
+
+  function homeSection(home, grants) {
+    var where = home.kind === "here"
+      ? "This gateway (" + String(home.id) + ") is the token's home: its balance lives here, and visited gateways redeem it against grants from here."
+      : home.kind === "peer"
+        ? "The token's home is " + String(home.id) + " (" + String(home.url) + "): its balance lives there, and this gateway redeems it against grants from that gateway. The balance above is what this gateway holds."
+        : "The token names no home: each gateway that redeems it keeps its balance in its own ledger.";
+    var nodes = [el("h2", { id: "home-title", text: "Where the balance lives" }), el("p", { id: "home-where", text: where })];
+    if (home.kind === "here" || home.kind === "peer") nodes.push(grantsTable(home.kind === "here", grants));
+    return el("section", { id: "home", "aria-labelledby": "home-title" }, nodes);
+  }
+
   function verdictOf(answer, where) {
     var failed = (answer.steps || []).filter(function (s) { return s.status === "failed"; })[0];
     var unchecked = (answer.steps || []).filter(function (s) { return s.status === "not_checked"; });
@@ -286,7 +321,8 @@ ${DOM_HELPERS}
     }
     status.textContent = "Refused with " + String(answer.error) + ".";
     return message("bad", "✗ Refused: " + String(answer.error), [
-      "Every step of §6.2 passed, but " + String(answer.detail || "the token is refused") + " (§6.3). " + where
+      "Every step of §6.2 passed, but " + String(answer.detail || "the token is refused") +
+        (answer.error === "home_unknown" ? " (§11.2). " : " (§6.3). ") + where
     ]);
   }
 
@@ -325,6 +361,7 @@ ${DOM_HELPERS}
       signatureBytes: decodeLocally(token).signatureBytes }, answer.valid === true);
     var nodes = [verdictOf(answer, "Verified by this gateway (POST /v1/inspect)."), stepsTable(answer.steps || [])];
     if (answer.valid === true && answer.balance) nodes.push(balanceCards(answer.balance));
+    if (answer.valid === true && answer.home) nodes.push(homeSection(answer.home, answer.grants));
     if (answer.valid === true && answer.redemptions) nodes.push(history(answer.redemptions));
     // A bound token's balance is its holder's: shown only to a request with a DPoP proof (spec §6.6).
     else if (answer.valid === true)
@@ -441,7 +478,7 @@ export const INSPECTOR_HTML = pageDocument({
 <span>Decoded and verified as you type; Ctrl+Enter verifies at once.</span></p>
 <fieldset>
 <legend>Verify</legend>
-<label><input type="radio" name="mode" value="gateway" checked> with this gateway <span class="muted">(POST /v1/inspect: also the balance and history; the token is sent only here, never stored)</span></label>
+<label><input type="radio" name="mode" value="gateway" checked> with this gateway <span class="muted">(POST /v1/inspect: also the balance, where it lives, grants and history; the token is sent only here, never stored)</span></label>
 <label><input type="radio" name="mode" value="offline"> offline, in this browser, against a carrier's JWK Set <span class="muted">(nothing is sent)</span></label>
 </fieldset>
 <div id="offline-inputs" hidden>

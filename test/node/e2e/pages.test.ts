@@ -2,7 +2,8 @@
  * The gateway's pages in a real browser: Debian's Chromium driven by
  * playwright-core against `npm start`'s entry point and `wrangler dev`.
  * Paste a demo token and read it decoded, coloured, verified step by step
- * and its balance; paste garbage and read the failing step; verify offline
+ * and its balance; read where a homed token's balance lives and its grants
+ * at a visited gateway and at its home (two gateways in this process); paste garbage and read the failing step; verify offline
  * against a JWK Set and follow a step to its spec text; fit a phone; use the
  * API reference's samples and try-it. Screenshots go to test-results/.
  */
@@ -15,6 +16,10 @@ import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
 import { API_EXAMPLES } from "../../../scripts/lib/api-examples.ts";
 import { mintToken } from "../../../src/core/issuer/mint.ts";
 import { ROOT, startNodeGateway, startWranglerDev, type Running } from "../../support/processes.ts";
+import { federatedApps } from "../../support/federated-apps.ts";
+import { HOME, VISITED } from "../../support/federation.ts";
+import { claims, mintToken as mintTestToken, testKeys } from "../../support/network.ts";
+import { serveApp } from "../../support/serve.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** A verdict may wait for the offline verifier to load and run: seconds on a busy machine, not one. */
@@ -337,6 +342,88 @@ describe("pages in Chromium", () => {
   it("raised no script error and no refused resource", () => {
     expect(errors).toEqual([]);
   });
+});
+
+describe("the inspector in Chromium, with two federated gateways (spec §7.12, §11)", () => {
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await watchedPage(browser, errors);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** The inspector of `app`, served on a loopback port, with `token` pasted; `name` its screenshot's. */
+  async function inspectIn(
+    name: string,
+    app: { fetch(request: Request): Response | Promise<Response> },
+    token: string,
+  ) {
+    const served = await serveApp(app);
+    try {
+      await page.goto(`${served.url}/`);
+      await page.getByLabel("Encoded token").fill(token);
+      await expect
+        .poll(() => page.locator("#verdict").innerText(), VERDICT_WAIT)
+        .toContain("Valid");
+      await page
+        .locator("#home")
+        .screenshot({ path: join(ROOT, `test-results/inspector-${name}.png`) });
+      return {
+        where: await page.locator("#home-where").innerText(),
+        rows: await page.locator("#grants tbody tr").allInnerTexts(),
+        caption: await page.locator("#grants caption").innerText(),
+      };
+    } finally {
+      await served.close();
+    }
+  }
+
+  it("shows the home peer and the grant held at the visited gateway, here and the grant issued at the home", async () => {
+    const gw = await federatedApps();
+    const keys = await testKeys();
+    const unit = "gpu-second:h100-sxm";
+    const token = await mintTestToken(
+      claims({ oct: { ver: "0.1", amount: "1000", unit, home: HOME } }),
+      keys.eddsa,
+    );
+    const redeemed = await gw.visited.redeem(
+      { token, provider: "carrier-b-edge", amount: "100", unit: "gpu-second:a100-sxm" },
+      "browser-federated-1",
+    );
+    expect(redeemed.status).toBe(201);
+
+    // Cells: id, status, amount, used, report, the other gateway, valid until, report by.
+    const cells = (row: string | undefined) => row!.split("\t").map((cell) => cell.trim());
+    const visited = await inspectIn("visited", gw.visited.app, token);
+    expect(visited.where).toContain(`The token's home is ${HOME} (${HOME}/)`);
+    expect(visited.caption).toContain("Grants this gateway holds from the home");
+    expect(visited.rows).toHaveLength(1);
+    const held = cells(visited.rows[0]);
+    expect(held.slice(1, 6)).toEqual(["open", `400 ${unit}`, `40 ${unit}`, "0", HOME]);
+
+    const home = await inspectIn("home", gw.home.app, token);
+    expect(home.where).toContain(`This gateway (${HOME}) is the token's home`);
+    expect(home.caption).toContain("Grants this gateway issued for the token");
+    expect(home.rows).toHaveLength(1);
+    // The same grant, as the home knows it: nothing reported yet.
+    expect(cells(home.rows[0])).toEqual([
+      held[0],
+      "open",
+      `400 ${unit}`,
+      `0 ${unit}`,
+      "0",
+      VISITED,
+      held[6],
+      held[7],
+    ]);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
 
 describe("pages in Chromium, served by the Worker (wrangler dev)", () => {

@@ -68,6 +68,9 @@ describe("POST /v1/inspect", () => {
       remaining: { amount: "1000.5", unit: "gpu-second:h100-sxm" },
     });
     expect(body.redemptions).toEqual([]);
+    // No oct.home: the balance lives in this gateway's ledger, and there are no grants.
+    expect(body.home).toEqual({ kind: "none" });
+    expect(body).not.toHaveProperty("grants");
     expect(JSON.stringify(body)).not.toContain(token);
   });
 

@@ -44,6 +44,10 @@ export const GRANT_MIGRATIONS: readonly Migration[] = [
     `ALTER TABLE holds ADD COLUMN grant_id TEXT`,
     `CREATE INDEX holds_by_grant ON holds (grant_id) WHERE grant_id IS NOT NULL`,
   ]),
+  // An inspection lists a token's issued grants (spec §7.12).
+  statements("grants-issued-by-token", [
+    `CREATE INDEX grants_issued_by_token ON grants_issued (token_key, issued_at)`,
+  ]),
 ];
 
 /** The held grant's record without what is summed from holds. */
@@ -98,6 +102,17 @@ export class SqlGrants {
       .map((row) => JSON.parse(String(row.record)) as IssuedGrantRecord);
   }
 
+  /** The token's issued grants, newest first, at most `limit`. */
+  latestIssued(tokenKey: string, limit: number): IssuedGrantRecord[] {
+    return this.sql
+      .all(
+        "SELECT record FROM grants_issued WHERE token_key = ? ORDER BY issued_at DESC, id DESC LIMIT ?",
+        tokenKey,
+        limit,
+      )
+      .map((row) => JSON.parse(String(row.record)) as IssuedGrantRecord);
+  }
+
   // --- the visited gateway's held grants ---
 
   /** A held grant with what is committed and reserved against it, summed from its holds. */
@@ -116,6 +131,17 @@ export class SqlGrants {
       .all(
         "SELECT record FROM grants_held WHERE token_key = ? AND status != 'closed' ORDER BY issued_at, id",
         tokenKey,
+      )
+      .map((row) => this.withSums(JSON.parse(String(row.record)) as StoredHeld));
+  }
+
+  /** The token's held grants, closed ones too, newest first, at most `limit`. */
+  latestHeld(tokenKey: string, limit: number): HeldGrantRecord[] {
+    return this.sql
+      .all(
+        "SELECT record FROM grants_held WHERE token_key = ? ORDER BY issued_at DESC, id DESC LIMIT ?",
+        tokenKey,
+        limit,
       )
       .map((row) => this.withSums(JSON.parse(String(row.record)) as StoredHeld));
   }

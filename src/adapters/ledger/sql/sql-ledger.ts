@@ -431,10 +431,25 @@ export class SqlLedger implements Ledger, GrantLedger {
     return this.grants.issuedBetween(from, to, peer);
   }
 
+  async latestIssuedGrants(
+    tokenKey: string,
+    limit: number,
+    now: number,
+  ): Promise<IssuedGrantRecord[]> {
+    // Lapse applied as a read sees it, as for one grant (spec §8.6).
+    return this.grants
+      .latestIssued(tokenKey, limit)
+      .map((record) => withIssued(record, lapsed(issuedOf(record), now)));
+  }
+
   // --- federation: the visited gateway's held grants ---
 
   async heldGrants(tokenKey: string): Promise<HeldGrantRecord[]> {
     return this.grants.heldOf(tokenKey);
+  }
+
+  async latestHeldGrants(tokenKey: string, limit: number): Promise<HeldGrantRecord[]> {
+    return this.grants.latestHeld(tokenKey, limit);
   }
 
   async heldGrant(tokenKey: string, id: string): Promise<HeldGrantRecord | undefined> {
