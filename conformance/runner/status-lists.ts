@@ -1,5 +1,5 @@
 /**
- * @module The status-lists suite (`spec/oct.md` §2.8, §6.2 step 9, §6.4):
+ * @module The status-lists suite (`spec/oct.md` §2.8, §6.2 step 9, §6.5):
  * the runner publishes carrier A's status lists at the URL its entry in the
  * test network allows, on the loopback interface, signed afresh on every
  * request from the case's recipe and the changes its steps make, and checks

@@ -6351,7 +6351,7 @@ export const OPENAPI: Readonly<Record<string, unknown>> = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "x-oct-schema-id": "https://opencomputetoken.org/schemas/0.1/status-list-claims.schema.json",
         "title": "Status List Token claims",
-        "description": "The JWT claims set of a carrier's Status List Token (Token Status List, JWT format), as a gateway reads it (Section 6.4). Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to the URL the list was fetched from, iat not in the future, exp not before iat, lst canonical base64url of a ZLIB stream that decompresses within status_list_max_bytes.",
+        "description": "The JWT claims set of a carrier's Status List Token (Token Status List, JWT format), as a gateway reads it (Section 6.5). Other claims are allowed and ignored. Rules the schema cannot state are checked by the gateway after it: sub equal to the URL the list was fetched from, iat not in the future, exp not before iat, lst canonical base64url of a ZLIB stream that decompresses within status_list_max_bytes.",
         "type": "object",
         "properties": {
           "sub": {

@@ -1,5 +1,5 @@
 /**
- * @module Where a carrier's status lists come from (`spec/oct.md` §6.4):
+ * @module Where a carrier's status lists come from (`spec/oct.md` §6.5):
  * fetched from the URLs its entry allows, checked, cached and refreshed by
  * the runtime's adapter. The core asks for one entry of one list.
  */

@@ -1,6 +1,6 @@
 /**
  * @module Token status through the gateway (`spec/oct.md` §2.8, §6.2 step
- * 9, §6.4), written once and run on Node and inside workerd: a carrier
+ * 9, §6.5), written once and run on Node and inside workerd: a carrier
  * revokes or suspends a token in its status list and every verification,
  * quote and redemption sees it within the list's `ttl`; lists are fetched
  * only from where the carrier's entry allows, only when signed with that
@@ -201,7 +201,7 @@ export function defineStatusListSuite(runtime: StatusListRuntime): void {
     });
   });
 
-  describe("where lists come from (§5.3, §6.4)", () => {
+  describe("where lists come from (§5.3, §6.5)", () => {
     it("a token naming a URL outside its carrier's allowed ones is refused without a fetch", async () => {
       listWith(8);
       await service.publish(uri, keys.eddsa, seconds());
@@ -272,7 +272,7 @@ export function defineStatusListSuite(runtime: StatusListRuntime): void {
     });
   });
 
-  describe("fetching, caching and outages (§6.4)", () => {
+  describe("fetching, caching and outages (§6.5)", () => {
     it("concurrent verifications on a cold gateway share one fetch", async () => {
       listWith(64);
       await service.publish(uri, keys.eddsa, seconds());

@@ -1,5 +1,5 @@
 /**
- * @module Carriers' status lists (`spec/oct.md` §6.4) as
+ * @module Carriers' status lists (`spec/oct.md` §6.5) as
  * {@link RemoteDocuments}: fetched from the URLs the carrier's entry allows,
  * verified with that carrier's keys, fresh until the earliest of its `ttl`,
  * its `exp` and `status_list_cache_seconds`, refreshed at most once per
@@ -106,7 +106,7 @@ export class RemoteStatusLists implements StatusListSource {
       ttl !== undefined ? fetchedAt + ttl * 1000 : Infinity,
       exp !== undefined ? exp * 1000 : Infinity,
     );
-    // Expired once exp <= now - skew, as a token is (spec §6.4 item 2).
+    // Expired once exp <= now - skew, as a token is (spec §6.5 item 2).
     const expiresAt =
       exp !== undefined ? (exp + limits.clock_skew_seconds) * 1000 : Number.POSITIVE_INFINITY;
     return {

@@ -1,5 +1,5 @@
 /**
- * @module A carrier's Status List Token (`spec/oct.md` §6.4 item 2): checked
+ * @module A carrier's Status List Token (`spec/oct.md` §6.5 item 2): checked
  * as strictly as an OCT token's form and signature (our parser, the closed
  * header, the carrier's algorithms and keys only), then its claims
  * (`status-list-claims.schema.json`, `sub` equal to the URL it came from,

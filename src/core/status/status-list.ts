@@ -1,13 +1,13 @@
 /**
  * @module Status lists (Token Status List, draft-ietf-oauth-status-list §4,
- * `spec/oct.md` §6.4 item 3): the statuses of many tokens, `bits` bits each,
+ * `spec/oct.md` §6.5 item 3): the statuses of many tokens, `bits` bits each,
  * packed from the least significant bit of each octet, compressed with
  * DEFLATE in the ZLIB format and carried as base64url (`lst`).
  *
  * Our own codec rather than `@sd-jwt/jwt-status-list`: that package inflates
  * without a bound (a list of a few kilobytes can expand a thousandfold, and
  * a gateway inflates what it fetched from the network) and decodes every
- * entry into an array to read one; §6.4 wants the inflation stopped at
+ * entry into an array to read one; §6.5 wants the inflation stopped at
  * `status_list_max_bytes` and a gateway reads one entry. The test beside
  * this module checks both directions against that package and the draft's
  * own test vectors. Compression uses the platform's Compression Streams
