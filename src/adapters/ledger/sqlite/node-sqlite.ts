@@ -37,6 +37,26 @@ export interface Sqlite {
 /** The page size of a new ledger file. */
 export const PAGE_SIZE_BYTES = 8192;
 
+/**
+ * Runs an opening statement, trying again until OPENING_BUSY_TIMEOUT_MS:
+ * when two processes open one new file at once, the switch to WAL can be
+ * answered busy at once, without the busy handler (seen as a gateway that
+ * exited at start with "database is locked"). Synchronous, as opening is.
+ */
+function whileOpening(db: DatabaseSync, sql: string): void {
+  const deadline = Date.now() + OPENING_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.exec(sql);
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(PAUSE, 0, 0, 5);
+    }
+  }
+}
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export function openSqlite(path: string, options: SqliteOptions): Sqlite {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
@@ -47,13 +67,13 @@ export function openSqlite(path: string, options: SqliteOptions): Sqlite {
   // redemption's row (its record with the receipt, about 2 KB) fits only once
   // in a 4 KiB page, which so stayed half empty; 8 KiB pages hold three, and
   // the ledger grows a third less per redemption (bench/README.md).
-  db.exec(`PRAGMA page_size = ${PAGE_SIZE_BYTES}`);
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
+  whileOpening(db, `PRAGMA page_size = ${PAGE_SIZE_BYTES}`);
+  whileOpening(db, "PRAGMA journal_mode = WAL");
+  whileOpening(db, "PRAGMA synchronous = NORMAL");
   // Checkpoints run on a timer (`checkpoint` below), not inside whichever
   // request happens to fill the log (bench/README.md: the redemption tail).
-  db.exec("PRAGMA wal_autocheckpoint = 0");
-  db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  whileOpening(db, "PRAGMA wal_autocheckpoint = 0");
+  whileOpening(db, `PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const statements = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
