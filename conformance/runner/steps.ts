@@ -116,14 +116,20 @@ const withoutRequestId = (json: unknown) => {
 /** The visited gateway the runner plays, a peer of the test network (its key peer-visited-eddsa). */
 const VISITED_PEER = "https://visited.conformance.example";
 
+function visitedPeer(ctx: RunContext): { id: string; url: string } {
+  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER);
+  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+  return peer;
+}
+
 /**
  * A grant request (spec §11.5) the runner signs as the test network's peer,
  * for the case's token, with the step's `document` changes: a JWS like a
  * token, so the token recipe mints it (claims merged, a null removes one).
+ * `holderProof`, for a bound token, is carried in `oct_grant_request`.
  */
-function grantRequest(step: Step, token: string, ctx: RunContext): string {
-  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
-  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+function grantRequest(step: Step, token: string, ctx: RunContext, holderProof?: string): string {
+  const peer = visitedPeer(ctx).id;
   const document = step.document ?? {};
   return mint(
     {
@@ -142,6 +148,7 @@ function grantRequest(step: Step, token: string, ctx: RunContext): string {
           amount: "400",
           min_amount: "40",
           unit: "gpu-second:h100-sxm",
+          ...(holderProof !== undefined ? { holder_proof: holderProof } : {}),
         },
         ...document.claims,
       },
@@ -182,6 +189,24 @@ export async function runStep(
       saved: seq.proofs,
     });
     return { dpop: proof };
+  };
+  /**
+   * The holder's proof a grant request carries through (§11.5 step 4): made
+   * as the holder made it for the runner's peer, a POST to its redemptions
+   * endpoint under the peer's configured `url`.
+   */
+  const carried = (): string | undefined => {
+    if (!step.proof) return undefined;
+    const url = `${visitedPeer(ctx).url.replace(/\/$/, "")}/v1/redemptions`;
+    return buildProof(step.proof, {
+      holders: ctx.recipe.holders ?? {},
+      token,
+      method: "POST",
+      url,
+      dialled: url,
+      now,
+      saved: seq.proofs,
+    });
   };
   let answer: Answer;
   switch (step.do) {
@@ -235,7 +260,7 @@ export async function runStep(
     case "grant-request":
       answer = await ctx.client.send(log, "POST", "/v1/grants", {
         headers: { "content-type": "application/oct-grant-request+jwt" },
-        body: grantRequest(step, seq.minted.token, ctx),
+        body: grantRequest(step, seq.minted.token, ctx, carried()),
       });
       break;
     case "request":

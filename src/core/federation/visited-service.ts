@@ -43,6 +43,13 @@ export interface DrawRequest {
   home: Peer;
   /** How long before `valid_until` a grant stops being drawable: the provider's timeout. */
   marginMs: number;
+  /**
+   * For a token bound to a holder key: the proof this gateway accepted for
+   * the redemption, which a grant request it needs carries to the home
+   * (spec §11.5 step 4). The home accepts a proof once, so it goes with one
+   * grant request at most.
+   */
+  holderProof?: string;
 }
 
 const isUnavailable = (error: unknown) =>
@@ -71,12 +78,21 @@ export class VisitedGrants {
    */
   async grantFor(draw: DrawRequest): Promise<HeldGrantRecord> {
     this.lastDebit.set(draw.tokenKey, draw.debit);
+    let proofSent = false;
     // Each turn finds room, or asks the home, which grants (the room may then
     // go to a concurrent redemption) or refuses: the face value bounds the turns.
     for (let attempt = 0; attempt < 50; attempt++) {
       const found = await this.drawable(draw);
       if (found) return found;
-      await this.ask(draw);
+      if (proofSent) {
+        // The holder's proof went with the last request, and the home accepts it once.
+        throw new OctError(
+          "home_unavailable",
+          "the grant obtained with the holder's proof went to a concurrent redemption; send the request again with a new proof",
+          { retryAfterSeconds: 1 },
+        );
+      }
+      proofSent = (await this.ask(draw)) && draw.holderProof !== undefined;
     }
     throw new OctError(
       "home_unavailable",
@@ -88,6 +104,8 @@ export class VisitedGrants {
   /** After a commit: ask for the next grant now if the room left is below the refill threshold. */
   refillSoon(draw: DrawRequest): Promise<void> {
     return (async () => {
+      // A bound token's grant request needs a proof of its own (spec §11.9 "Asking").
+      if (draw.holderProof !== undefined) return;
       const grants = (await this.deps.ledger.heldGrants(draw.tokenKey)).map(heldOf);
       const room = allowanceOf(grants, this.deps.clock.now(), draw.marginMs);
       if (!wantsRefill(room, draw.debit, this.deps.network.federation)) return;
@@ -101,14 +119,20 @@ export class VisitedGrants {
     return picked && records.find((r) => r.terms.id === picked.id);
   }
 
-  /** One grant request per token at a time; others wait for it and look again. */
-  private ask(draw: DrawRequest): Promise<void> {
-    let pending = this.asking.get(draw.tokenKey);
-    if (!pending) {
-      pending = this.askNow(draw).finally(() => this.asking.delete(draw.tokenKey));
-      this.asking.set(draw.tokenKey, pending);
+  /**
+   * One grant request per token at a time; others wait for it and look
+   * again. True when this call sent the request (with its draw's proof).
+   */
+  private async ask(draw: DrawRequest): Promise<boolean> {
+    const pending = this.asking.get(draw.tokenKey);
+    if (pending) {
+      await pending;
+      return false;
     }
-    return pending;
+    const sent = this.askNow(draw).finally(() => this.asking.delete(draw.tokenKey));
+    this.asking.set(draw.tokenKey, sent);
+    await sent;
+    return true;
   }
 
   private async askNow(draw: DrawRequest): Promise<void> {
@@ -124,6 +148,7 @@ export class VisitedGrants {
       unit: draw.unit,
       identity: draw.identity,
       faceValue: draw.faceValue,
+      ...(draw.holderProof !== undefined ? { holderProof: draw.holderProof } : {}),
     };
     // Recorded before it is sent: a lost answer is asked for again, never left to lapse.
     await this.deps.ledger.recordAsk(record);
@@ -142,6 +167,7 @@ export class VisitedGrants {
         amount: ask.amount,
         minAmount: ask.minAmount,
         requestId: ask.requestId,
+        ...(ask.holderProof !== undefined ? { holderProof: ask.holderProof } : {}),
       });
     } catch (error) {
       if (isUnavailable(error)) {
@@ -180,7 +206,9 @@ export class VisitedGrants {
    */
   async report(tokenKey: string): Promise<void> {
     const { ledger, network, clock } = this.deps;
-    for (const ask of await ledger.asks(tokenKey)) {
+    // A request in flight here is not sent twice at once: its answer is awaited.
+    const asks = this.asking.has(tokenKey) ? [] : await ledger.asks(tokenKey);
+    for (const ask of asks) {
       const home = network.peerById(ask.home);
       if (!home) continue;
       try {
