@@ -144,6 +144,7 @@ function grantRequest(step: Step, token: string, ctx: RunContext, holderProof?: 
         iss: peer,
         aud: ctx.network.gateway.id,
         oct_grant_request: {
+          ver: "0.1",
           token,
           amount: "400",
           min_amount: "40",
