@@ -62,6 +62,12 @@ export class VisitedGrants {
   private readonly asking = new Map<string, Promise<void>>();
   /** Per token, the last debit: the smallest a grant must still have room for. */
   private readonly lastDebit = new Map<string, Atto>();
+  /**
+   * The draws (one per redemption) whose holder proof went with a grant
+   * request: the home accepts a proof once, so it is never sent again, even
+   * when the redemption, its grant taken by another, looks for one again.
+   */
+  private readonly proofSent = new WeakSet<DrawRequest>();
 
   constructor(deps: VisitedDeps) {
     this.deps = deps;
@@ -78,21 +84,20 @@ export class VisitedGrants {
    */
   async grantFor(draw: DrawRequest): Promise<HeldGrantRecord> {
     this.lastDebit.set(draw.tokenKey, draw.debit);
-    let proofSent = false;
     // Each turn finds room, or asks the home, which grants (the room may then
     // go to a concurrent redemption) or refuses: the face value bounds the turns.
     for (let attempt = 0; attempt < 50; attempt++) {
       const found = await this.drawable(draw);
       if (found) return found;
-      if (proofSent) {
-        // The holder's proof went with the last request, and the home accepts it once.
+      if (this.proofSent.has(draw)) {
+        // The holder's proof went with an earlier request, and the home accepts it once.
         throw new OctError(
           "home_unavailable",
           "the grant obtained with the holder's proof went to a concurrent redemption; send the request again with a new proof",
           { retryAfterSeconds: 1 },
         );
       }
-      proofSent = (await this.ask(draw)) && draw.holderProof !== undefined;
+      await this.ask(draw);
     }
     throw new OctError(
       "home_unavailable",
@@ -119,20 +124,14 @@ export class VisitedGrants {
     return picked && records.find((r) => r.terms.id === picked.id);
   }
 
-  /**
-   * One grant request per token at a time; others wait for it and look
-   * again. True when this call sent the request (with its draw's proof).
-   */
-  private async ask(draw: DrawRequest): Promise<boolean> {
-    const pending = this.asking.get(draw.tokenKey);
-    if (pending) {
-      await pending;
-      return false;
+  /** One grant request per token at a time; others wait for it and look again. */
+  private ask(draw: DrawRequest): Promise<void> {
+    let pending = this.asking.get(draw.tokenKey);
+    if (!pending) {
+      pending = this.askNow(draw).finally(() => this.asking.delete(draw.tokenKey));
+      this.asking.set(draw.tokenKey, pending);
     }
-    const sent = this.askNow(draw).finally(() => this.asking.delete(draw.tokenKey));
-    this.asking.set(draw.tokenKey, sent);
-    await sent;
-    return true;
+    return pending;
   }
 
   private async askNow(draw: DrawRequest): Promise<void> {
@@ -152,6 +151,7 @@ export class VisitedGrants {
     };
     // Recorded before it is sent: a lost answer is asked for again, never left to lapse.
     await this.deps.ledger.recordAsk(record);
+    if (draw.holderProof !== undefined) this.proofSent.add(draw);
     await this.send(record, draw.home);
   }
 

@@ -6,7 +6,11 @@
  * no round trip; a replayed or misdirected proof is refused with its code,
  * nothing held.
  */
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseAmount } from "../../../src/core/amount/decimal.ts";
+import type { DrawRequest } from "../../../src/core/federation/visited-service.ts";
+import { tokenKeyOf } from "../../../src/core/redemption/record.ts";
 import { grantRequestClaims, signDocument } from "../../../src/core/federation/documents.ts";
 import {
   createHolderProof,
@@ -145,6 +149,57 @@ describe("a bound token homed at a peer is redeemed with the holder's proof (spe
     const held = await gw.visited.ports.ledger.heldGrantsBetween(0, Number.MAX_SAFE_INTEGER);
     expect(held).toHaveLength(1);
     expect(held[0]!.terms).toMatchObject({ home: HOME, amount: "400" });
+  });
+});
+
+describe("a visited gateway sends a holder's proof with one grant request (spec §11.9)", () => {
+  it("does not send it again when the redemption looks for a grant once more: a new proof is needed", async () => {
+    const gw = await federatedApps({ federation: { refill_below_debits: 0, prefetch_factor: 1 } });
+    const token = await boundHomedToken();
+    const federation = gw.visited.ports.federation!;
+    const { iss, jti } = decodeJwt(token) as { iss: string; jti: string };
+    const draw: DrawRequest = {
+      tokenKey: tokenKeyOf({ iss, jti }),
+      token,
+      identity: { iss, jti },
+      unit: UNIT,
+      faceValue: "1000",
+      debit: parseAmount("40")!,
+      home: gw.visited.network.peerById(HOME)!,
+      marginMs: 0,
+      holderProof: await proofFor(token, `${VISITED}/v1/redemptions`),
+    };
+    const grant = await federation.grantFor(draw);
+    expect(gw.sentToHome).toEqual(["/v1/grants"]);
+    // Its grant gone (here closed; in life, taken by a concurrent redemption), the
+    // redemption finds no room: its proof was spent at the home, so it asks nothing.
+    await gw.visited.ports.ledger.closeHeldGrant(draw.tokenKey, grant.terms.id, gw.clock.now());
+    await expect(federation.grantFor(draw)).rejects.toMatchObject({ code: "home_unavailable" });
+    expect(gw.sentToHome).toEqual(["/v1/grants"]);
+    // The holder's next request, with a new proof, gets a grant of its own.
+    const fresh = { ...draw, holderProof: await proofFor(token, `${VISITED}/v1/redemptions`) };
+    expect((await federation.grantFor(fresh)).terms.id).not.toBe(grant.terms.id);
+    expect(gw.sentToHome).toEqual(["/v1/grants", "/v1/grants"]);
+  });
+
+  it("asks no grant ahead of need for a bound token: the next redemption's proof goes with it", async () => {
+    const gw = await federatedApps({ federation: { prefetch_factor: 1, refill_below_debits: 2 } });
+    const token = await boundHomedToken();
+    const redeemed = await redeemAtVisited(
+      gw,
+      token,
+      await proofFor(token, `${VISITED}/v1/redemptions`),
+    );
+    expect(redeemed.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(gw.sentToHome).toEqual(["/v1/grants"]);
+    const next = await redeemAtVisited(
+      gw,
+      token,
+      await proofFor(token, `${VISITED}/v1/redemptions`),
+    );
+    expect(next.status).toBe(201);
+    expect(gw.sentToHome).toEqual(["/v1/grants", "/v1/grants"]);
   });
 });
 
