@@ -13,7 +13,7 @@ import type { Ledger } from "../../../ports/ledger.ts";
 import type { SettlementStore } from "../../../ports/settlement.ts";
 import type { GeneratedKeyStore } from "../../receipt-keys/receipt-keys.ts";
 import type { LedgerBindings } from "./bindings.ts";
-import { usageApplied } from "./token-ledger.ts";
+import { unrefused } from "./refusal.ts";
 
 const ownerOf = (env: LedgerBindings) => (tokenKey: string) =>
   env.TOKEN_LEDGER.get(env.TOKEN_LEDGER.idFromName(tokenKey));
@@ -61,10 +61,10 @@ export function durableObjectGrantLedger(env: LedgerBindings): GrantLedger {
   const owner = ownerOf(env);
   return {
     issuedGrant: (tokenKey, id, now) => owner(tokenKey).issuedGrant(tokenKey, id, now),
-    issueGrant: (input) => owner(input.identity.tokenKey).issueGrant(input),
+    issueGrant: async (input) => unrefused(await owner(input.identity.tokenKey).issueGrant(input)),
     signIssuedGrant: (tokenKey, id, jws) => owner(tokenKey).signIssuedGrant(tokenKey, id, jws),
     applyUsage: async (tokenKey, id, report, now) =>
-      usageApplied(await owner(tokenKey).applyUsage(tokenKey, id, report, now)),
+      unrefused(await owner(tokenKey).applyUsage(tokenKey, id, report, now)),
     latestIssuedGrants: (tokenKey, limit, now) =>
       owner(tokenKey).latestIssuedGrants(tokenKey, limit, now),
     issuedGrants: async (from, to, peer) =>

@@ -10,7 +10,6 @@
  * work, runs the visited gateway's reporting turn every second (§11.9).
  */
 import { DurableObject } from "cloudflare:workers";
-import { OctError, isOctError, type ErrorCode } from "../../../core/errors.ts";
 import type { UsageReport } from "../../../core/federation/issued-grant.ts";
 import type { HeldGrantRecord, IssuedGrantRecord } from "../../../core/federation/records.ts";
 import type { Federation } from "../../../core/network/peers.ts";
@@ -38,6 +37,7 @@ import type {
 } from "../../../ports/ledger.ts";
 import { GRANT_INDEX_OUTBOX_MIGRATIONS, GrantIndexOutbox } from "../sql/grant-index.ts";
 import { LEDGER_MIGRATIONS } from "../sql/schema.ts";
+import { refusable, type Refusable } from "./refusal.ts";
 import { SettlementOutbox } from "../sql/settlement-outbox.ts";
 import { SqlLedger } from "../sql/sql-ledger.ts";
 import type { LedgerBindings } from "./bindings.ts";
@@ -47,11 +47,6 @@ import { durableObjectSql } from "./storage-driver.ts";
 const REPORT_EVERY_MS = 1000;
 /** How soon forwarding to the settlement book is tried again after a failure (ms). */
 const FORWARD_RETRY_MS = 5000;
-
-/** A usage report's outcome across the RPC boundary, where an OctError would lose its code. */
-export type AppliedUsage =
-  | { ok: true; record: IssuedGrantRecord; replay: boolean }
-  | { ok: false; code: ErrorCode; detail: string; status: number };
 
 /**
  * A visited gateway's reporting turn for the tokens it is given (spec
@@ -184,30 +179,31 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     return this.ledger.issuedGrant(tokenKey, id, now);
   }
 
-  async issueGrant(input: IssueGrantInput): Promise<IssueGrantOutcome> {
-    const outcome = await this.ledger.issueGrant(input);
-    if (outcome.kind === "issued") await this.afterGrantChange();
-    return outcome;
+  /** Refused as data (insufficient_balance, token_expired): see `refusal.ts`. */
+  issueGrant(input: IssueGrantInput): Promise<Refusable<IssueGrantOutcome>> {
+    return refusable(async () => {
+      const outcome = await this.ledger.issueGrant(input);
+      if (outcome.kind === "issued") await this.afterGrantChange();
+      return outcome;
+    });
   }
 
   signIssuedGrant(tokenKey: string, id: string, jws: string): Promise<IssuedGrantRecord> {
     return this.ledger.signIssuedGrant(tokenKey, id, jws);
   }
 
-  async applyUsage(
+  /** Refused as data (the refusals of spec §11.6): see `refusal.ts`. */
+  applyUsage(
     tokenKey: string,
     id: string,
     report: UsageReport,
     now: number,
-  ): Promise<AppliedUsage> {
-    try {
+  ): Promise<Refusable<{ record: IssuedGrantRecord; replay: boolean }>> {
+    return refusable(async () => {
       const applied = await this.ledger.applyUsage(tokenKey, id, report, now);
       await this.scheduleAlarm();
-      return { ok: true, ...applied };
-    } catch (error) {
-      if (!isOctError(error)) throw error;
-      return { ok: false, code: error.code, detail: error.message, status: error.status };
-    }
+      return applied;
+    });
   }
 
   latestIssuedGrants(tokenKey: string, limit: number, now: number): Promise<IssuedGrantRecord[]> {
@@ -357,13 +353,4 @@ export class TokenLedger extends DurableObject<LedgerBindings> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
-}
-
-/** The OctError a usage report was refused with, thrown again on the Worker's side of the RPC. */
-export function usageApplied(outcome: AppliedUsage): {
-  record: IssuedGrantRecord;
-  replay: boolean;
-} {
-  if (outcome.ok) return { record: outcome.record, replay: outcome.replay };
-  throw new OctError(outcome.code, outcome.detail, { status: outcome.status });
 }
