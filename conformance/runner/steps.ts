@@ -150,6 +150,32 @@ function grantRequest(step: Step, token: string, ctx: RunContext): string {
   ).token;
 }
 
+/**
+ * A usage report (spec §11.6) the runner signs as the test network's peer
+ * for `grant`, with the step's `document` changes.
+ */
+function usageReport(step: Step, grant: string, ctx: RunContext): string {
+  const document = step.document ?? {};
+  return mint(
+    {
+      ...document,
+      key: document.key ?? "peer-visited-eddsa",
+      header: { typ: "oct-usage+jwt", ...document.header },
+      claims: {
+        sub: null,
+        nbf: null,
+        exp: null,
+        oct: null,
+        iss: VISITED_PEER,
+        aud: ctx.network.gateway.id,
+        oct_usage: { ver: "0.1", grant, ...step.usage },
+        ...document.claims,
+      },
+    },
+    ctx,
+  ).token;
+}
+
 export async function runStep(
   step: Step,
   seq: Sequence,
@@ -238,6 +264,14 @@ export async function runStep(
         body: grantRequest(step, seq.minted.token, ctx),
       });
       break;
+    case "usage-report": {
+      const grant = String(seq.saved[step.ref!]?.id);
+      answer = await ctx.client.send(log, "POST", `/v1/grants/${grant}/usage`, {
+        headers: { "content-type": "application/oct-usage+jwt" },
+        body: usageReport(step, grant, ctx),
+      });
+      break;
+    }
     case "request":
       answer = await ctx.client.send(log, step.method ?? "GET", fill(step.path!, seq.saved, now), {
         ...(step.headers ? { headers: step.headers } : {}),
