@@ -13,6 +13,8 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAmount } from "../../src/core/amount/decimal.ts";
+import { verifyGrantReport, type GrantReport } from "../../src/core/federation/grant-report.ts";
+import { checkPublicJwks } from "../../src/core/keys/jwk.ts";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
 import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
@@ -323,4 +325,14 @@ export async function settledAt(url: string): Promise<bigint> {
   let total = 0n;
   for (const t of report.totals) total += parseAmount(t.debited)!;
   return total;
+}
+
+/** A gateway's signed grant report of all time (spec §11.8), verified with its published keys. */
+export async function grantReportOf(g: FederatedProcesses, name: Name): Promise<GrantReport> {
+  const url = `${g.gateways[name].url}/v1/grants?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`;
+  const report = await (await fetch(url)).json();
+  const jwks = await (await fetch(`${g.gateways[name].url}/.well-known/jwks.json`)).json();
+  const checked = checkPublicJwks(jwks, 32);
+  if ("error" in checked) throw new Error(checked.error);
+  return verifyGrantReport(report, { id: g.gateways[name].id, keys: checked.keys });
 }

@@ -5,11 +5,17 @@
  * B's grants). B asks A for grants, redeems against them, and reports their
  * usage from the token object's alarm; redemptions at both at once commit
  * at most the face value, and once B has reported, A's ledger agrees with
- * what each gateway settled.
+ * what each gateway settled, and their signed grant reports reconcile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAmount } from "../../../src/core/amount/decimal.ts";
-import { FederatedProcesses, redeemAt, settledAt } from "../../support/federation-processes.ts";
+import { reconcile } from "../../../src/core/federation/reconcile.ts";
+import {
+  FederatedProcesses,
+  grantReportOf,
+  redeemAt,
+  settledAt,
+} from "../../support/federation-processes.ts";
 
 let gateways: FederatedProcesses;
 
@@ -115,5 +121,9 @@ describe("a Node home and a visited gateway on Workers", () => {
     }, 40_000);
     expect((await settledAt(A.url)) - settledBefore.A).toBe(acceptedAt(A.url));
     expect((await settledAt(B.url)) - settledBefore.B).toBe(acceptedAt(B.url));
+    // The Worker's grant report (gathered from its token objects) agrees with the home's.
+    const reports = [await grantReportOf(gateways, "A"), await grantReportOf(gateways, "B")];
+    expect(reports[1]!.grants.length).toBeGreaterThan(0);
+    expect(reconcile(reports).grants.filter((grant) => grant.verdict !== "agree")).toEqual([]);
   }, 120_000);
 });
