@@ -206,9 +206,7 @@ export class VisitedGrants {
    */
   async report(tokenKey: string): Promise<void> {
     const { ledger, network, clock } = this.deps;
-    // A request in flight here is not sent twice at once: its answer is awaited.
-    const asks = this.asking.has(tokenKey) ? [] : await ledger.asks(tokenKey);
-    for (const ask of asks) {
+    for (const ask of await ledger.asks(tokenKey)) {
       const home = network.peerById(ask.home);
       if (!home) continue;
       try {
