@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallbackServer } from "../../../conformance/runner/callback.ts";
 import { lintTitles } from "../../../conformance/runner/lint.ts";
 import {
   checkSuite,
@@ -94,6 +95,29 @@ describe("our gateway", () => {
     expect(ours.summary.conformant).toBe(true);
     expect(ours.results[0]!.id).toBe("control-000");
   });
+
+  it("serves the status lists from each run's own callback server, so that runs go side by side", async () => {
+    const side = async () => {
+      const other = await conformanceNetwork();
+      const callback = await CallbackServer.listen(other.callback);
+      const gateway = await serveApp(
+        createGateway(nodePorts({ network: other.network, dbPath: ":memory:" })),
+      );
+      try {
+        const report = await runGatewaySuite({ url: gateway.url, callback, only: ["tsl-00"] });
+        return { report, fetched: callback.received().map((r) => r.path) };
+      } finally {
+        await gateway.close();
+        await callback.close();
+      }
+    };
+    const runs = await Promise.all([side(), side()]);
+    for (const { report, fetched } of runs) {
+      expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
+      expect(report.results.filter((r) => r.suite === "status-lists").length).toBeGreaterThan(5);
+      expect(fetched.some((path) => path.startsWith("/status-lists/tsl-001-"))).toBe(true);
+    }
+  }, 120_000);
 
   it("writes JSON, JUnit XML and a self-contained HTML report", () => {
     const dir = mkdtempSync(join(tmpdir(), "oct-reports-"));
