@@ -153,6 +153,7 @@ const grantRequest = (step: Step, token: string, ctx: RunContext): string =>
     "oct-grant-request+jwt",
     {
       oct_grant_request: {
+        ver: "0.1",
         token,
         amount: "400",
         min_amount: "40",
