@@ -31,6 +31,7 @@ export async function runCase(
     case "settlement":
     case "key-sets":
     case "providers":
+    case "federation":
       return sequenceCase(c, ctx, log);
     case "status-lists":
       return statusListCase(c, ctx, log);

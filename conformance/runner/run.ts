@@ -132,7 +132,8 @@ export async function runGatewaySuite(options: GatewayRunOptions): Promise<Repor
   const ctx: RunContext = {
     client,
     recipe: loadRecipeContext(vectorsDir),
-    network: loadTestNetwork(vectorsDir) as TestNetwork,
+    // As the implementation loads it: its callback URLs where the callback server listens.
+    network: loadTestNetwork(vectorsDir, callback?.base ?? NETWORK_CALLBACK) as TestNetwork,
     now: clock,
     sentTokens: new Set(),
     ...(callback ? { callback } : {}),

@@ -117,11 +117,12 @@ const withoutRequestId = (json: unknown) => {
 const VISITED_PEER = "https://visited.conformance.example";
 
 /**
- * A grant request (spec §11.5) the runner signs as the test network's peer,
- * for the case's token, with the step's `document` changes: a JWS like a
- * token, so the token recipe mints it (claims merged, a null removes one).
+ * A document between gateways (spec §11.3) the runner signs as the test
+ * network's peer, of type `typ` with `claims`, and the step's `document`
+ * changes: a JWS like a token, so the token recipe mints it (claims merged,
+ * a null removes one).
  */
-function grantRequest(step: Step, token: string, ctx: RunContext): string {
+function peerDocument(step: Step, typ: string, claims: Json, ctx: RunContext): string {
   const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
   if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
   const document = step.document ?? {};
@@ -129,7 +130,7 @@ function grantRequest(step: Step, token: string, ctx: RunContext): string {
     {
       ...document,
       key: document.key ?? "peer-visited-eddsa",
-      header: { typ: "oct-grant-request+jwt", ...document.header },
+      header: { typ, ...document.header },
       claims: {
         sub: null,
         nbf: null,
@@ -137,18 +138,34 @@ function grantRequest(step: Step, token: string, ctx: RunContext): string {
         oct: null,
         iss: peer,
         aud: ctx.network.gateway.id,
-        oct_grant_request: {
-          token,
-          amount: "400",
-          min_amount: "40",
-          unit: "gpu-second:h100-sxm",
-        },
+        ...claims,
         ...document.claims,
       },
     },
     ctx,
   ).token;
 }
+
+/** A grant request (spec §11.5) for the case's token: 400 asked, at least 40. */
+const grantRequest = (step: Step, token: string, ctx: RunContext): string =>
+  peerDocument(
+    step,
+    "oct-grant-request+jwt",
+    {
+      oct_grant_request: {
+        ver: "0.1",
+        token,
+        amount: "400",
+        min_amount: "40",
+        unit: "gpu-second:h100-sxm",
+      },
+    },
+    ctx,
+  );
+
+/** A usage report (spec §11.6) of the step's `usage` for `grant`. */
+const usageReport = (step: Step, grant: string, ctx: RunContext): string =>
+  peerDocument(step, "oct-usage+jwt", { oct_usage: { ver: "0.1", grant, ...step.usage } }, ctx);
 
 export async function runStep(
   step: Step,
@@ -238,6 +255,14 @@ export async function runStep(
         body: grantRequest(step, seq.minted.token, ctx),
       });
       break;
+    case "usage-report": {
+      const grant = String(seq.saved[step.ref!]?.id);
+      answer = await ctx.client.send(log, "POST", `/v1/grants/${grant}/usage`, {
+        headers: { "content-type": "application/oct-usage+jwt" },
+        body: usageReport(step, grant, ctx),
+      });
+      break;
+    }
     case "request":
       answer = await ctx.client.send(log, step.method ?? "GET", fill(step.path!, seq.saved, now), {
         ...(step.headers ? { headers: step.headers } : {}),

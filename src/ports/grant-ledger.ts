@@ -114,6 +114,14 @@ export interface GrantLedger {
   ): Promise<HeldGrantRecord | undefined>;
   /** Held grants issued in [from, to) (ms), of one home when given (spec §11.8). */
   heldGrantsBetween(from: number, to: number, peer?: string): Promise<HeldGrantRecord[]>;
+}
+
+/**
+ * Where a visited gateway's reporting turns find their work: every token of
+ * a Node ledger file, or the one token of a Durable Object, which reports
+ * for itself from its alarm.
+ */
+export interface GrantWork {
   /** The tokens with held grants not closed, or requests not answered. */
   tokensWithGrantWork(): Promise<string[]>;
 }

@@ -117,7 +117,7 @@ export function nodePorts(options: NodePortsOptions): NodePorts {
           log: (message) => console.log(message),
         })
       : undefined;
-  const reportGrants = async () => federation?.reportAll();
+  const reportGrants = async () => federation?.reportAll(ledger);
   const recover = () => ledger.recover(clock.now());
   const upkeep = async () => {
     await ledger.purgeQuotes(clock.now());

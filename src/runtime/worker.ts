@@ -2,56 +2,41 @@
  * @module The Cloudflare Workers entry point. The network configuration is
  * the `OCT_CONFIG` binding (a JSON string var or secret, or a JSON object
  * var); without it, the demo network bundled from config/demo/. The ledger
- * is one Durable Object per token (`TokenLedger`), settlement and the
- * generated receipt key live in the `SettlementBook` object.
+ * is one Durable Object per token (`TokenLedger`): its home ledger and, at a
+ * visited gateway, the holder of its grants, reporting their usage from its
+ * alarm (spec §11). Settlement, the generated receipt key and the index of
+ * grants live in the `SettlementBook` object.
  */
 import { webCryptoSignatures } from "../adapters/crypto/web-crypto-signatures.ts";
 import { CacheApiDocumentStore } from "../adapters/http/cache-api-store.ts";
-import { CarrierKeys } from "../adapters/keys/carrier-keys.ts";
-import { RemoteJwks } from "../adapters/keys/remote-jwks.ts";
 import { RemoteStatusLists } from "../adapters/status/remote-status-lists.ts";
-import type { LedgerBindings } from "../adapters/ledger/durable-object/bindings.ts";
 import {
   durableObjectAssertionJtis,
-  durableObjectKeyStore,
+  durableObjectGrantLedger,
   durableObjectLedger,
   durableObjectSettlements,
 } from "../adapters/ledger/durable-object/ports.ts";
 import { providerAdapters } from "../adapters/providers/registry.ts";
-import {
-  configuredReceiptKeys,
-  generatedReceiptKeys,
-} from "../adapters/receipt-keys/receipt-keys.ts";
-import type { PrivateJwk } from "../core/signing/keys.ts";
-import { ConfigError, loadNetwork } from "../core/network/config.ts";
+import { VisitedGrants } from "../core/federation/visited-service.ts";
+import { ConfigError } from "../core/network/config.ts";
 import { VerifiedTokenCache } from "../core/token/verified-cache.ts";
 import { createGateway } from "../gateway/app.ts";
 import { systemClock } from "../ports/clock.ts";
-import demoNetwork from "../../config/demo/network.json" with { type: "json" };
+import { workerServices, type Env, type WorkerServices } from "./worker-services.ts";
 
-export { TokenLedger } from "../adapters/ledger/durable-object/token-ledger.ts";
+export { TokenLedger } from "./worker-token-ledger.ts";
 export { SettlementBook } from "../adapters/ledger/durable-object/settlement-book.ts";
+export type { Env };
 
-export interface Env extends LedgerBindings {
-  OCT_CONFIG?: string | Record<string, unknown>;
-}
-
-let built: { source: unknown; app: ReturnType<typeof createGateway> } | undefined;
+let built: { services: WorkerServices; app: ReturnType<typeof createGateway> } | undefined;
 
 /** One app per isolate and configuration: building it checks the whole configuration. */
 function appFor(env: Env): ReturnType<typeof createGateway> {
-  const source = env.OCT_CONFIG ?? demoNetwork;
-  if (built?.source === source) return built.app;
-  const document = typeof source === "string" ? JSON.parse(source) : source;
-  const network = loadNetwork(document);
-  const configured = network.document.gateway.receipt_keys?.keys as PrivateJwk[] | undefined;
-  const keys = new CarrierKeys(
-    new RemoteJwks({
-      clock: systemClock,
-      limits: network.limits,
-      store: new CacheApiDocumentStore("oct-jwks"),
-    }),
-  );
+  const services = workerServices(env);
+  if (built?.services === services) return built.app;
+  const { network, keys, receiptKeys, homeLink } = services;
+  // Federation (spec §11): each token's object is its home ledger and holds its grants.
+  const grants = homeLink ? durableObjectGrantLedger(env) : undefined;
   const app = createGateway({
     network,
     clock: systemClock,
@@ -69,13 +54,21 @@ function appFor(env: Env): ReturnType<typeof createGateway> {
     ledger: durableObjectLedger(env),
     settlements: durableObjectSettlements(env),
     assertions: durableObjectAssertionJtis(env),
-    receiptKeys: configured?.length
-      ? configuredReceiptKeys(configured)
-      : generatedReceiptKeys(durableObjectKeyStore(env)),
+    receiptKeys,
     adapterFor: providerAdapters(),
     logger: { error: (message, error) => console.error(message, error) },
+    ...(homeLink && grants
+      ? {
+          grants,
+          federation: new VisitedGrants({
+            ...homeLink,
+            ledger: grants,
+            log: (message) => console.log(message),
+          }),
+        }
+      : {}),
   });
-  built = { source, app };
+  built = { services, app };
   return app;
 }
 

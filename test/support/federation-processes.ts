@@ -5,17 +5,20 @@
  * other two as peers. B's and C's requests to A go through a proxy each,
  * which passes, delays or loses them, or kills their sender once the home
  * has answered. Gateways can be killed and started again on the same ledger
- * file.
+ * file. A gateway may run on Workers instead (`wrangler dev`, its ledger in
+ * Durable Objects kept in a directory of its own).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAmount } from "../../src/core/amount/decimal.ts";
+import { verifyGrantReport, type GrantReport } from "../../src/core/federation/grant-report.ts";
+import { checkPublicJwks } from "../../src/core/keys/jwk.ts";
 import { generateSigningKey, publicJwks, type PrivateJwk } from "../../src/core/signing/keys.ts";
 import { mintToken } from "../../src/core/issuer/mint.ts";
 import { makeClientAssertion } from "../../src/core/party/make-assertion.ts";
-import { freePort, startNodeGateway, type Running } from "./processes.ts";
+import { freePort, startNodeGateway, startWranglerDev, type Running } from "./processes.ts";
 
 /** The key of the gateways' one operator, `ops`, which reads their settlement reports. */
 const OPERATOR_KEY = generateSigningKey("EdDSA");
@@ -30,6 +33,8 @@ export type Name = "A" | "B" | "C";
 export interface FederationSettings {
   limits?: Record<string, number>;
   federation?: Record<string, number>;
+  /** The gateways that run on Workers (`wrangler dev`) rather than Node (`npm start`). */
+  workers?: Name[];
 }
 
 export interface GatewayProcess {
@@ -37,7 +42,9 @@ export interface GatewayProcess {
   id: string;
   url: string;
   config: string;
+  /** The SQLite file on Node; the Durable Objects' directory on Workers. */
   db: string;
+  runtime: "node" | "workers";
   running?: Running;
 }
 
@@ -84,7 +91,14 @@ export class FederatedProcesses {
         const url = `http://127.0.0.1:${ports[i]}`;
         return [
           name,
-          { name, id: url, url, config: join(dir, `${name}.json`), db: join(dir, `${name}.db`) },
+          {
+            name,
+            id: url,
+            url,
+            config: join(dir, `${name}.json`),
+            db: join(dir, `${name}.db`),
+            runtime: settings.workers?.includes(name) ? "workers" : "node",
+          },
         ];
       }),
     ) as Record<Name, GatewayProcess>;
@@ -206,6 +220,14 @@ export class FederatedProcesses {
   async start(name: Name): Promise<void> {
     const gateway = this.gateways[name];
     if (gateway.running) return;
+    if (gateway.runtime === "workers") {
+      mkdirSync(gateway.db, { recursive: true });
+      gateway.running = await startWranglerDev(
+        { OCT_CONFIG: readFileSync(gateway.config, "utf8") },
+        { port: Number(new URL(gateway.url).port), persistTo: gateway.db },
+      );
+      return;
+    }
     gateway.running = await startNodeGateway({
       PORT: new URL(gateway.url).port,
       OCT_CONFIG: gateway.config,
@@ -303,4 +325,14 @@ export async function settledAt(url: string): Promise<bigint> {
   let total = 0n;
   for (const t of report.totals) total += parseAmount(t.debited)!;
   return total;
+}
+
+/** A gateway's signed grant report of all time (spec §11.8), verified with its published keys. */
+export async function grantReportOf(g: FederatedProcesses, name: Name): Promise<GrantReport> {
+  const url = `${g.gateways[name].url}/v1/grants?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`;
+  const report = await (await fetch(url)).json();
+  const jwks = await (await fetch(`${g.gateways[name].url}/.well-known/jwks.json`)).json();
+  const checked = checkPublicJwks(jwks, 32);
+  if ("error" in checked) throw new Error(checked.error);
+  return verifyGrantReport(report, { id: g.gateways[name].id, keys: checked.keys });
 }

@@ -75,17 +75,19 @@ export async function startNodeGateway(env: Record<string, string> = {}): Promis
 }
 
 /**
- * Starts `wrangler dev` (real workerd) offline on a free port. Its Durable
- * Objects keep their state in a temporary directory of their own, never in
+ * Starts `wrangler dev` (real workerd) offline on a free port, or the one
+ * given. Its Durable Objects keep their state in a temporary directory of
+ * their own (or `persistTo`, to start again on the same state), never in
  * the repository's `.wrangler/state`, where a later `npx wrangler dev`
  * would find the tests' redemptions.
  */
 export async function startWranglerDev(
   vars: Record<string, string> = {},
+  options: { port?: number; persistTo?: string } = {},
 ): Promise<Running & { persistTo: string }> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspector = await freePort();
-  const persistTo = mkdtempSync(join(tmpdir(), "oct-wrangler-"));
+  const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "oct-wrangler-"));
   const args = [
     "dev",
     "--port",

@@ -223,6 +223,7 @@ export interface Step {
     | "discovery"
     | "request"
     | "grant-request"
+    | "usage-report"
     | "setStatus"
     | "outage";
   key?: string | null;
@@ -269,6 +270,14 @@ export interface Step {
     [k: string]: string;
   };
   document?: TokenRecipe1;
+  /**
+   * usage-report: the report the runner signs as the test network's peer for the grant saved as ref (spec §11.6), sent to /v1/grants/{id}/usage.
+   */
+  usage?: {
+    seq: number;
+    used: string;
+    final: boolean;
+  };
   /**
    * verify: the token is this saved value (${name.member}), e.g. a receipt presented as a token.
    */

@@ -10,7 +10,7 @@
 import { formatAmount, parseAmount, type Atto } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
 import type { Peer } from "../network/peers.ts";
-import type { GrantAskRecord, GrantLedger } from "../../ports/grant-ledger.ts";
+import type { GrantAskRecord, GrantLedger, GrantWork } from "../../ports/grant-ledger.ts";
 import { requestGrant, reportUsage, type GrantAnswer, type HomeLink } from "./ask-home.ts";
 import type { DocumentClaims } from "./documents.ts";
 import {
@@ -240,8 +240,8 @@ export class VisitedGrants {
   }
 
   /** One reporting turn for every token with grant work; a token's failure does not stop the rest. */
-  async reportAll(): Promise<void> {
-    for (const tokenKey of await this.deps.ledger.tokensWithGrantWork()) {
+  async reportAll(work: GrantWork): Promise<void> {
+    for (const tokenKey of await work.tokensWithGrantWork()) {
       try {
         await this.report(tokenKey);
       } catch (error) {

@@ -24,11 +24,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAmount } from "../../../src/core/amount/decimal.ts";
-import { verifyGrantReport, type GrantReport } from "../../../src/core/federation/grant-report.ts";
 import { reconcile } from "../../../src/core/federation/reconcile.ts";
-import { checkPublicJwks } from "../../../src/core/keys/jwk.ts";
 import {
   FederatedProcesses,
+  grantReportOf,
   redeemAt,
   settledAt,
   type Fate,
@@ -88,15 +87,6 @@ async function atHome(g: FederatedProcesses, token: string) {
     committed: parseAmount(body.committed.amount)!,
     held: parseAmount(body.reserved.amount)!,
   };
-}
-
-async function grantReportOf(g: FederatedProcesses, name: Name): Promise<GrantReport> {
-  const url = `${g.gateways[name].url}/v1/grants?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`;
-  const report = await (await fetch(url)).json();
-  const jwks = await (await fetch(`${g.gateways[name].url}/.well-known/jwks.json`)).json();
-  const checked = checkPublicJwks(jwks, 32);
-  if ("error" in checked) throw new Error(checked.error);
-  return verifyGrantReport(report, { id: g.gateways[name].id, keys: checked.keys });
 }
 
 type Fault = "kill-visited" | "kill-home" | "kill-all" | "none";

@@ -4,7 +4,8 @@
  * with their bucket totals, answers reports and lists the committed
  * redemptions. It also keeps the generated receipt key and the parties'
  * accepted assertion jtis (spec §7.13): one object, so every isolate refuses
- * a replay.
+ * a replay; and the index of every token's grants, which a grant report for
+ * a period reads (§11.8).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { PrivateJwk } from "../../../core/signing/keys.ts";
@@ -14,6 +15,8 @@ import type {
   RedemptionListQuery,
 } from "../../../core/settlement/redemption-list.ts";
 import { SqlAssertionJtis } from "../sql/assertion-jtis.ts";
+import type { SqlDriver } from "../sql/driver.ts";
+import { GRANT_INDEX_MIGRATIONS, SqlGrantIndex, type GrantIndexEntry } from "../sql/grant-index.ts";
 import { SqlKeyStore } from "../sql/key-store.ts";
 import { ASSERTION_MIGRATIONS, KEY_MIGRATIONS, SETTLEMENT_MIGRATIONS } from "../sql/schema.ts";
 import type { SettlementRecord } from "../sql/settlement-entries.ts";
@@ -25,17 +28,21 @@ export class SettlementBook extends DurableObject<LedgerBindings> {
   private readonly store: SqlSettlementStore;
   private readonly keys: SqlKeyStore;
   private readonly jtis: SqlAssertionJtis;
+  private readonly grants: SqlGrantIndex;
+  private readonly sql: SqlDriver;
 
   constructor(ctx: DurableObjectState, env: LedgerBindings) {
     super(ctx, env);
-    const sql = durableObjectSql(ctx.storage, [
+    this.sql = durableObjectSql(ctx.storage, [
       ...SETTLEMENT_MIGRATIONS,
       ...KEY_MIGRATIONS,
       ...ASSERTION_MIGRATIONS,
+      ...GRANT_INDEX_MIGRATIONS,
     ]);
-    this.store = new SqlSettlementStore(sql);
-    this.keys = new SqlKeyStore(sql);
-    this.jtis = new SqlAssertionJtis(sql);
+    this.store = new SqlSettlementStore(this.sql);
+    this.keys = new SqlKeyStore(this.sql);
+    this.jtis = new SqlAssertionJtis(this.sql);
+    this.grants = new SqlGrantIndex(this.sql);
   }
 
   add(entries: SettlementRecord[]): Promise<void> {
@@ -52,6 +59,19 @@ export class SettlementBook extends DurableObject<LedgerBindings> {
 
   claimAssertion(party: string, jti: string, keepUntil: number, now: number): Promise<boolean> {
     return this.jtis.claim(party, jti, keepUntil, now);
+  }
+
+  indexGrants(entries: GrantIndexEntry[]): Promise<void> {
+    return this.sql.transaction(() => this.grants.add(entries));
+  }
+
+  async grantTokens(
+    side: GrantIndexEntry["side"],
+    from: number,
+    to: number,
+    peer?: string,
+  ): Promise<string[]> {
+    return this.grants.tokens(side, from, to, peer);
   }
 
   receiptKey(): Promise<PrivateJwk | undefined> {

@@ -49,6 +49,7 @@ import type { Federation } from "../../../core/network/peers.ts";
 import type {
   GrantAskRecord,
   GrantLedger,
+  GrantWork,
   IssueGrantInput,
   IssueGrantOutcome,
 } from "../../../ports/grant-ledger.ts";
@@ -104,7 +105,7 @@ function certain(step: HoldStep | undefined, what: string): { account: Account; 
   return step;
 }
 
-export class SqlLedger implements Ledger, GrantLedger {
+export class SqlLedger implements Ledger, GrantLedger, GrantWork {
   private readonly sql: SqlDriver;
   private readonly settlement: SettlementJournal;
   private readonly quotes: SqlQuotes;
