@@ -96,6 +96,21 @@ describe("our gateway", () => {
     expect(ours.results[0]!.id).toBe("control-000");
   });
 
+  it("sends every case to the gateway: a case that passes with no exchange checked nothing", () => {
+    // Invariant cases judge the exchanges of the whole run rather than their own.
+    const judges = new Set(
+      loadSuites()
+        .flatMap((suite) => suite.cases)
+        .filter((c) => c.input.invariant !== undefined)
+        .map((c) => c.id),
+    );
+    const silent = ours.results
+      .filter((r) => !judges.has(r.id) && r.exchanges.length === 0)
+      .map((r) => r.id);
+    expect(silent).toEqual([]);
+    expect(ours.results.length - judges.size).toBeGreaterThan(150);
+  });
+
   it("serves the status lists from each run's own callback server, so that runs go side by side", async () => {
     const side = async () => {
       const other = await conformanceNetwork();
