@@ -28,7 +28,6 @@ export default defineConfig({
           name: "node",
           include: [
             "src/**/*.test.ts",
-            "scripts/**/*.test.ts",
             "test/node/**/*.test.ts",
             "conformance/**/*.test.ts",
           ],
