@@ -26,12 +26,7 @@ export default defineConfig({
         resolve: { alias: PACKAGE_ENTRIES },
         test: {
           name: "node",
-          include: [
-            "src/**/*.test.ts",
-            "scripts/**/*.test.ts",
-            "test/node/**/*.test.ts",
-            "conformance/**/*.test.ts",
-          ],
+          include: ["src/**/*.test.ts", "test/node/**/*.test.ts", "conformance/**/*.test.ts"],
           environment: "node",
           // node:sqlite announces itself as experimental in every worker;
           // the suite is about OCT, not about that.

@@ -1,8 +1,8 @@
 /**
  * @module The runner's own HTTP server, at an address the implementation
  * under test reaches (`--callback`): it plays the outside parties a gateway
- * calls, a carrier's key-set endpoint (`jwks_uri`, spec §5.5) and webhook
- * providers (§8.7). A case scripts what each path answers (a key set, a
+ * calls, a carrier's key-set endpoint (`jwks_uri`, spec §5.5), its status
+ * lists (§6.5) and webhook providers (§8.7). A case scripts what each path answers (a key set, a
  * status, a delay, a redirect, a held answer) and reads back what the
  * gateway asked and when.
  */
@@ -76,6 +76,11 @@ export class CallbackServer {
   /** Scripts what `path` answers from now on. */
   serve(path: string, script: Scripted): void {
     this.scripts.set(path, script);
+  }
+
+  /** Stops scripting `path`: it answers 404 again. */
+  unserve(path: string): void {
+    this.scripts.delete(path);
   }
 
   /** How many requests the server has received, on any path: a mark for {@link received}. */

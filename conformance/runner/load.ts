@@ -85,13 +85,17 @@ export function loadSuites(dir = VECTORS_DIR, only?: readonly string[]): Suite[]
 }
 
 /**
- * The suite's test network, its callback URLs (carriers' `jwks_uri`,
- * webhook `endpoint`s) moved to `callback` when the implementation reaches
+ * The suite's test network, its callback URLs (carriers' `jwks_uri` and
+ * `status_lists`, webhook `endpoint`s) moved to `callback` when the implementation reaches
  * the runner elsewhere than at {@link NETWORK_CALLBACK}.
  */
 export function loadTestNetwork(dir = VECTORS_DIR, callback = NETWORK_CALLBACK): unknown {
-  const text = readFileSync(join(dir, "network.json"), "utf8");
-  return JSON.parse(text.split(NETWORK_CALLBACK).join(callback.replace(/\/+$/, "")));
+  return JSON.parse(atCallback(readFileSync(join(dir, "network.json"), "utf8"), callback));
+}
+
+/** `text` with every URL of the runner's callback server moved from {@link NETWORK_CALLBACK} to `callback`. */
+export function atCallback(text: string, callback: string): string {
+  return text.split(NETWORK_CALLBACK).join(callback.replace(/\/+$/, ""));
 }
 
 /** The suite's keys and the issuers of its test network. */

@@ -20,15 +20,18 @@ import {
   VECTORS_DIR,
 } from "./load.ts";
 import { CaseFailure } from "./match.ts";
-import { releaseStatusListHost } from "./status-lists.ts";
-
 import type { Case, CaseResult, Exchange, Level, Report, Suite } from "./types.ts";
 
 export const SUITE_VERSION = "0.1";
 /** Where the implementation reaches the runner's callback server unless told otherwise. */
 export const DEFAULT_CALLBACK = NETWORK_CALLBACK;
 /** The suites whose cases need the callback server. */
-export const CALLBACK_SUITES: readonly string[] = ["key-sets", "providers", "federation"];
+export const CALLBACK_SUITES: readonly string[] = [
+  "key-sets",
+  "providers",
+  "federation",
+  "status-lists",
+];
 /** Beyond this difference between the runner's clock and the gateway's, time-sensitive cases may mislead. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -202,8 +205,6 @@ export async function runGatewaySuite(options: GatewayRunOptions): Promise<Repor
     return report(options, startedAt, results, notes, true);
   } finally {
     if (ownCallback) await callback!.close();
-    // The status lists' port is one for every runner: free it for the next.
-    await releaseStatusListHost();
   }
 }
 

@@ -1,34 +1,33 @@
 /**
  * @module The status-lists suite (`spec/oct.md` §2.8, §6.2 step 9, §6.5):
- * the runner publishes carrier A's status lists at the URL its entry in the
- * test network allows, on the loopback interface, signed afresh on every
- * request from the case's recipe and the changes its steps make, and checks
- * the gateway's verdicts as lists are revoked, suspended, reinstated, forged
- * or taken down. Its own path, not the gateway's code: bits packed here,
- * ZLIB from node:zlib, signatures from the suite's keys.
- *
- * The network's URL names a fixed port, so one runner at a time can serve
- * there: a runner waits for the port while another runner's status-lists
- * suite holds it, and lets it go when its own suite ends.
+ * the runner publishes carrier A's status lists on its callback server, at
+ * the URL carrier A's entry in the test network allows (moved with the
+ * callback, as key sets and webhooks are), signed afresh on every request
+ * from the case's recipe and the changes its steps make, and checks the
+ * gateway's verdicts as lists are revoked, suspended, reinstated, forged or
+ * taken down. Its own path, not the gateway's code: bits packed here, ZLIB
+ * from node:zlib, signatures from the suite's keys.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import { deflateSync } from "node:zlib";
+import type { CallbackServer, Scripted } from "./callback.ts";
 import type { RunContext } from "./context.ts";
+import { atCallback, NETWORK_CALLBACK } from "./load.ts";
 import { CaseFailure, expectAnswer, type Expectation } from "./match.ts";
 import { buildToken, signBytes } from "./token-recipe.ts";
 import type { Case, Exchange, Step } from "./types.ts";
 
 type ListRecipe = NonNullable<Case["input"]["lists"]>[string];
+type Keys = RunContext["recipe"]["keys"];
 
-/** A published list: its recipe, the statuses steps set since, and whether it is down. */
+/** A published list: its URL, its recipe, the statuses steps set since, and whether it is down. */
 interface Published {
+  url: string;
   recipe: ListRecipe;
   statuses: Map<number, number>;
   down: boolean;
 }
 
-const PORT_WAIT_MS = 90_000;
 const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 
 /** The packed byte array of a list (Token Status List §4.1): least significant bits first. */
@@ -42,135 +41,89 @@ function bytesOf(recipe: ListRecipe, statuses: Map<number, number>): Buffer {
   return bytes;
 }
 
-class StatusListHost {
-  readonly base: string;
-  private readonly server: Server;
-  private readonly lists = new Map<string, Published>();
-  private keys: RunContext["recipe"]["keys"] = {};
-
-  constructor(base: string) {
-    this.base = base;
-    this.server = createServer((request, response) => {
-      const path = new URL(request.url ?? "/", base).pathname;
-      const published = this.lists.get(path);
-      if (!published) return response.writeHead(404).end();
-      const { recipe } = published;
-      if (published.down) return response.writeHead(503).end("down");
-      if (recipe.answer) {
-        const headers = recipe.answer.location ? { location: recipe.answer.location } : {};
-        return response.writeHead(recipe.answer.status, headers).end();
-      }
-      response.writeHead(200, { "content-type": "application/statuslist+jwt" });
-      response.end(this.sign(new URL(path, base).href, published));
-    });
-  }
-
-  /** Listens at the base URL's port, waiting while another runner holds it. */
-  async listen(): Promise<void> {
-    const { hostname, port } = new URL(this.base);
-    const deadline = Date.now() + PORT_WAIT_MS;
-    for (;;) {
-      try {
-        await new Promise<void>((resolve, reject) => {
-          this.server.once("error", reject);
-          this.server.listen(Number(port), hostname, () => {
-            this.server.off("error", reject);
-            resolve();
-          });
-        });
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code !== "EADDRINUSE" || Date.now() > deadline)
-          throw new Error(
-            `cannot serve the status lists at ${this.base}: ${(error as Error).message}`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  publish(path: string, recipe: ListRecipe, keys: RunContext["recipe"]["keys"]): void {
-    this.keys = keys;
-    const statuses = new Map(Object.entries(recipe.statuses ?? {}).map(([i, v]) => [+i, v]));
-    this.lists.set(path, { recipe, statuses, down: false });
-  }
-
-  listOf(path: string): Published {
-    const published = this.lists.get(path);
-    if (!published) throw new Error(`the case publishes no list at ${path}`);
-    return published;
-  }
-
-  forget(paths: readonly string[]): void {
-    for (const path of paths) this.lists.delete(path);
-  }
-
-  /** The Status List Token of `url`, as the recipe and the steps so far make it. */
-  private sign(url: string, { recipe, statuses }: Published): string {
-    const key = this.keys[recipe.key ?? "carrier-a-eddsa"];
-    if (!key) throw new Error(`unknown suite key ${recipe.key}`);
-    const now = Math.floor(Date.now() / 1000);
-    const header = { alg: key.alg, typ: recipe.typ ?? "statuslist+jwt", kid: key.kid };
-    const claims = {
-      sub: recipe.sub ?? url,
-      iat: (recipe.exp ?? 3600) < 0 ? now + recipe.exp! - 3600 : now,
-      exp: now + (recipe.exp ?? 3600),
-      ...(recipe.ttl !== undefined ? { ttl: recipe.ttl } : {}),
-      status_list: {
-        bits: recipe.bits ?? 2,
-        lst: b64u(deflateSync(bytesOf(recipe, statuses), { level: 9 })),
-      },
+/** What the list's URL answers now: down, the recipe's own answer, or the list signed afresh. */
+function answerOf(published: Published, keys: Keys): Scripted {
+  const { recipe } = published;
+  if (published.down) return { status: 503, body: new TextEncoder().encode("down") };
+  if (recipe.answer)
+    return {
+      status: recipe.answer.status,
+      headers: recipe.answer.location ? { location: recipe.answer.location } : {},
     };
-    const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
-    return `${input}.${b64u(signBytes(Buffer.from(input, "ascii"), key))}`;
-  }
+  return {
+    status: 200,
+    headers: { "content-type": "application/statuslist+jwt" },
+    body: new TextEncoder().encode(signedList(published, keys)),
+  };
 }
 
-let host: StatusListHost | undefined;
-
-async function hostAt(base: string): Promise<StatusListHost> {
-  if (host?.base === base) return host;
-  await releaseStatusListHost();
-  const started = new StatusListHost(base);
-  await started.listen();
-  host = started;
-  return host;
+/** The Status List Token of a published list, as the recipe and the steps so far make it. */
+function signedList({ url, recipe, statuses }: Published, keys: Keys): string {
+  const key = keys[recipe.key ?? "carrier-a-eddsa"];
+  if (!key) throw new Error(`unknown suite key ${recipe.key}`);
+  const now = Math.floor(Date.now() / 1000);
+  const header = { alg: key.alg, typ: recipe.typ ?? "statuslist+jwt", kid: key.kid };
+  const claims = {
+    sub: recipe.sub ?? url,
+    iat: (recipe.exp ?? 3600) < 0 ? now + recipe.exp! - 3600 : now,
+    exp: now + (recipe.exp ?? 3600),
+    ...(recipe.ttl !== undefined ? { ttl: recipe.ttl } : {}),
+    status_list: {
+      bits: recipe.bits ?? 2,
+      lst: b64u(deflateSync(bytesOf(recipe, statuses), { level: 9 })),
+    },
+  };
+  const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
+  return `${input}.${b64u(signBytes(Buffer.from(input, "ascii"), key))}`;
 }
 
-/** Lets the port go (after the suite, or the run): the next runner may serve there. */
-export async function releaseStatusListHost(): Promise<void> {
-  const closing = host;
-  host = undefined;
-  await closing?.close();
+/** Where the gateway fetches carrier A's lists: the network's URL, moved to the callback server. */
+function listBase(ctx: RunContext, callback: CallbackServer): string {
+  const base = ctx.recipe.statusListBase;
+  if (!base) throw new Error("the suite's network.json allows carrier A no status list URL");
+  if (!base.startsWith(`${NETWORK_CALLBACK}/`))
+    throw new Error(`carrier A's status lists (${base}) are not on the callback server`);
+  return atCallback(base, callback.base);
 }
 
 /** Runs one case of the status-lists suite. */
 export async function statusListCase(c: Case, ctx: RunContext, log: Exchange[]): Promise<void> {
-  const base = ctx.recipe.statusListBase;
-  if (!base) throw new Error("the suite's network.json allows carrier A no status list URL");
-  const served = await hostAt(base);
+  const callback = ctx.callback;
+  if (!callback) throw new Error("the status-lists suite needs the runner's callback server");
+  const base = listBase(ctx, callback);
   // A path per case and run: the gateway may still hold a list of an earlier run.
   const run = randomUUID().slice(0, 8);
-  const pathOf = (name: string) => new URL(`${base}${c.id}-${run}-${name}`).pathname;
-  const paths = Object.keys(c.input.lists ?? {}).map(pathOf);
-  for (const [name, recipe] of Object.entries(c.input.lists ?? {}))
-    served.publish(pathOf(name), recipe, ctx.recipe.keys);
+  const urlOf = (name: string) => `${base}${c.id}-${run}-${name}`;
+  // The URLs a case writes (another list's sub, a redirect) are moved with the callback too.
+  const moved = <T>(value: T): T =>
+    JSON.parse(atCallback(JSON.stringify(value), callback.base)) as T;
+  const published = new Map<string, Published>();
+  for (const [name, recipe] of Object.entries(moved(c.input.lists ?? {}))) {
+    const list: Published = { url: urlOf(name), recipe, statuses: new Map(), down: false };
+    for (const [index, value] of Object.entries(recipe.statuses ?? {}))
+      list.statuses.set(+index, value);
+    published.set(name, list);
+    callback.serve(new URL(list.url).pathname, {
+      respond: () => answerOf(list, ctx.recipe.keys),
+    });
+  }
+  const listOf = (name: string) => {
+    const list = published.get(name);
+    if (!list) throw new Error(`the case publishes no list ${name}`);
+    return list;
+  };
+  // Moved before the lists' URLs go in, which are at the callback already.
   const fill = <T>(value: T): T =>
     JSON.parse(
-      JSON.stringify(value).replace(
-        /\$\{list:([\w-]+)\}/g,
-        (_, name: string) => new URL(pathOf(name), base).href,
+      JSON.stringify(moved(value)).replace(/\$\{list:([\w-]+)\}/g, (_, name: string) =>
+        urlOf(name),
       ),
     ) as T;
   try {
     const steps = c.input.steps ?? [];
     for (const [index, step] of steps.entries()) {
       try {
-        await runStep(step, index === steps.length - 1 ? c : undefined, fill, pathOf, ctx, log);
+        await runStep(step, index === steps.length - 1 ? c : undefined, fill, listOf, ctx, log);
       } catch (error) {
         if (error instanceof CaseFailure)
           throw new CaseFailure(`step ${index + 1} (${step.do}): ${error.message}`, error.received);
@@ -178,7 +131,7 @@ export async function statusListCase(c: Case, ctx: RunContext, log: Exchange[]):
       }
     }
   } finally {
-    served.forget(paths);
+    for (const list of published.values()) callback.unserve(new URL(list.url).pathname);
   }
 }
 
@@ -186,16 +139,16 @@ async function runStep(
   step: Step,
   last: Case | undefined,
   fill: <T>(value: T) => T,
-  pathOf: (name: string) => string,
+  listOf: (name: string) => Published,
   ctx: RunContext,
   log: Exchange[],
 ): Promise<void> {
   switch (step.do) {
     case "setStatus":
-      host!.listOf(pathOf(step.list!)).statuses.set(step.idx!, step.status!);
+      listOf(step.list!).statuses.set(step.idx!, step.status!);
       return;
     case "outage":
-      host!.listOf(pathOf(step.list!)).down = step.down ?? true;
+      listOf(step.list!).down = step.down ?? true;
       return;
     case "wait":
       await new Promise((resolve) => setTimeout(resolve, (step.seconds ?? 1) * 1000));

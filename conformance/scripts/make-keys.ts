@@ -145,11 +145,11 @@ const HOOKS: [name: string, timeoutMs: number][] = [
   ["hold", 10000],
 ];
 /**
- * Where carrier A's status lists are published: the runner serves them
- * there while it runs the status-lists suite (`runner/status-lists.ts`),
- * so the port is fixed, on the loopback interface.
+ * Where carrier A's status lists are published: on the runner's callback
+ * server, which serves them while it runs the status-lists suite
+ * (`runner/status-lists.ts`), moved with the callback like the key sets.
  */
-const STATUS_LISTS = "http://127.0.0.1:47390/status-lists/";
+const STATUS_LISTS = `${CALLBACK}/status-lists/`;
 const network = {
   gateway: {
     id: "https://gateway.conformance.example",

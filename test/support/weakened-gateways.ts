@@ -384,7 +384,7 @@ function peersAtTheirOrigin(network: Network): Network {
 }
 
 export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
-  // §6.2 step 9, §6.4: status lists
+  // §6.2 step 9, §6.5: status lists
   {
     name: "ignores-token-status",
     requirement: "R-zdb8s",

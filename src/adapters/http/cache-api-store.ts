@@ -1,7 +1,7 @@
 /**
  * @module Fetched documents (key sets, status lists) kept in the Workers
  * Cache API, so a new isolate starts with the last good copy instead of
- * fetching again (`spec/oct.md` §5.5, §6.4). The cache is local to a data
+ * fetching again (`spec/oct.md` §5.5, §6.5). The cache is local to a data
  * centre; each one fetches on its own. Read back, a copy is judged again.
  */
 import type { DocumentStore, StoredDocument } from "./remote-documents.ts";

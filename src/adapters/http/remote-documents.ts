@@ -1,7 +1,7 @@
 /**
  * @module Documents a gateway fetches from the URLs its configuration names
  * and keeps while they are good: carriers' key sets (`spec/oct.md` §5.5) and
- * status lists (§6.4), one set of rules for both. Fetched on first need,
+ * status lists (§6.5), one set of rules for both. Fetched on first need,
  * refreshed in the request when stale, or when the caller's need is not met
  * (an unknown `kid`, an index beyond the list), at most once per cooldown;
  * one fetch in flight per URL, shared by every caller that needs it;

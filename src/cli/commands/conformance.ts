@@ -139,9 +139,9 @@ options:
   --suite NAME        run this suite only (repeatable): ${SUITE_NAMES.join(", ")}
   --only ID-PREFIX    run the cases whose id starts so (repeatable), e.g. tv-02, ks-
   --callback URL      where the gateway reaches the runner's own server, which plays
-                      carriers' key sets and webhook providers for the suites
-                      ${CALLBACK_SUITES.join(" and ")} (default ${DEFAULT_CALLBACK};
-                      the runner listens on its port)
+                      carriers' key sets and status lists, webhook providers and peer
+                      gateways for the suites ${CALLBACK_SUITES.join(", ")}
+                      (default ${DEFAULT_CALLBACK}; the runner listens on its port)
   --strict            a failed SHOULD case fails the run too
   --report-dir DIR    write the reports there
   --name NAME         the implementation's name in the reports
@@ -321,8 +321,8 @@ export const conformanceNetwork: Command = {
   example:
     "oct conformance network --callback http://host.docker.internal:8799 --out conformance-network.json",
   help: `The test network (conformance/vectors/network.json) names the runner's callback
-server at ${DEFAULT_CALLBACK}, where carriers' key sets and webhook providers
-live. A gateway that reaches the runner elsewhere (a container, another host)
+server at ${DEFAULT_CALLBACK}, where carriers' key sets and status lists, webhook
+providers and peer gateways live. A gateway that reaches the runner elsewhere (a container, another host)
 loads this command's output instead, and the run is given the same --callback.
 
 options:

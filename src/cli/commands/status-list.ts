@@ -1,5 +1,5 @@
 /**
- * @module A carrier's status lists (`spec/oct.md` §2.8, §6.4): `oct
+ * @module A carrier's status lists (`spec/oct.md` §2.8, §6.5): `oct
  * status-list create`, `set`, `get`, `sign` (a Status List Token to publish)
  * and `serve` (signed afresh on every request, so a change is served at
  * once). A list file is the draft's JSON status list, `{ "bits", "lst" }`:

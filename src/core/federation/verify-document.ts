@@ -22,13 +22,11 @@ import { OctError } from "../errors.ts";
 import { importVerificationKey } from "../keys/import.ts";
 import { keyFitsAlgorithm, type PublicJwk } from "../keys/jwk.ts";
 import type { Peer } from "../network/peers.ts";
-import { isAllowedAlgorithm, type Algorithm } from "../token/header.ts";
+import { isSignedHeader, type Algorithm } from "../token/header.ts";
 import { decodeJsonObject, parseCompact } from "../token/parse.ts";
 import { schemaErrors } from "../validation.ts";
 import type { KeySource } from "../../ports/keys.ts";
 import { DOCUMENT_TYPES, type DocumentClaims, type DocumentKind } from "./documents.ts";
-
-const KID = /^[\x21-\x7e]{1,128}$/;
 
 const VALIDATORS: { [K in DocumentKind]: Validator<DocumentClaims[K]> } = {
   "grant-request": validateGrantRequestClaims,
@@ -174,14 +172,7 @@ export function readSignedJws(
       throw new OctError("peer_signature_invalid", `the ${typ}: ${error.message}`);
     throw error;
   }
-  const members = Object.keys(header).sort().join(",");
-  if (
-    members !== "alg,kid,typ" ||
-    header.typ !== typ ||
-    !isAllowedAlgorithm(header.alg) ||
-    typeof header.kid !== "string" ||
-    !KID.test(header.kid)
-  ) {
+  if (!isSignedHeader(header, typ)) {
     throw new OctError(
       "peer_signature_invalid",
       `the header must be exactly { alg, typ: "${typ}", kid } with an allowed alg`,

@@ -1,5 +1,5 @@
 /**
- * @module Signing a Status List Token (`spec/oct.md` §6.4): what a
+ * @module Signing a Status List Token (`spec/oct.md` §6.5): what a
  * carrier's status service publishes at each list's URL, here for the
  * `oct status-list` commands, the tests and the conformance suite's lists.
  */

@@ -13,7 +13,7 @@ import { OctError } from "../errors.ts";
 import { importVerificationKey } from "../keys/import.ts";
 import { keyFitsAlgorithm } from "../keys/jwk.ts";
 import type { Network } from "../network/config.ts";
-import { isAllowedAlgorithm } from "../token/header.ts";
+import { isAllowedAlgorithm, isWellFormedKid } from "../token/header.ts";
 import { decodeJsonObject, parseCompact } from "../token/parse.ts";
 import { schemaErrors } from "../validation.ts";
 import type { AssertionJtis } from "../../ports/assertion-jtis.ts";
@@ -23,8 +23,6 @@ import { partyOf, type Party } from "./party.ts";
 export const CLIENT_ASSERTION_TYPE = "oct-client+jwt";
 /** The longest life of an assertion, `exp - iat`, in seconds. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
-
-const KID = /^[\x21-\x7e]{1,128}$/;
 
 export interface AssertionContext {
   network: Network;
@@ -65,7 +63,7 @@ export async function authenticateParty(
   if (typ !== CLIENT_ASSERTION_TYPE)
     throw invalid(`has typ ${JSON.stringify(typ)}, not ${CLIENT_ASSERTION_TYPE}`);
   if (!isAllowedAlgorithm(alg)) throw invalid(`has alg ${JSON.stringify(alg)}, not allowed`);
-  if (typeof kid !== "string" || !KID.test(kid))
+  if (!isWellFormedKid(kid))
     throw invalid("has a kid that is not 1 to 128 printable ASCII characters");
   let payload: Record<string, unknown>;
   try {

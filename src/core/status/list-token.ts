@@ -10,7 +10,7 @@ import { validateStatusListClaims } from "../../generated/validators.js";
 import type { StatusListClaims } from "../../generated/types.ts";
 import { OctError } from "../errors.ts";
 import type { Carrier } from "../network/config.ts";
-import { isAllowedAlgorithm } from "../token/header.ts";
+import { isAllowedAlgorithm, isWellFormedKid } from "../token/header.ts";
 import { decodeJsonObject, parseCompact } from "../token/parse.ts";
 import { verifySignature } from "../token/signature.ts";
 import { schemaErrors } from "../validation.ts";
@@ -19,8 +19,6 @@ import type { SignatureVerifier } from "../../ports/signatures.ts";
 import { decompressStatusList, StatusListError, type StatusList } from "./status-list.ts";
 
 export const STATUS_LIST_TYPE = "statuslist+jwt";
-
-const KID = /^[\x21-\x7e]{1,128}$/;
 
 /** A list whose token verified, with what decides how long it may serve. */
 export interface VerifiedStatusList {
@@ -85,7 +83,7 @@ async function verify(
   if (typ !== STATUS_LIST_TYPE) throw fail(`has typ ${JSON.stringify(typ)}, not statuslist+jwt`);
   if (!isAllowedAlgorithm(alg) || !carrier.algorithms.includes(alg))
     throw fail(`is signed with ${JSON.stringify(alg)}, which carrier ${carrier.id} does not use`);
-  if (typeof kid !== "string" || !KID.test(kid)) throw fail("has a malformed kid");
+  if (!isWellFormedKid(kid)) throw fail("has a malformed kid");
   // The carrier's own keys only, as for its tokens (spec §6.2 step 6).
   const jwk = await context.keys.keyFor(carrier, kid);
   if (!jwk) throw fail(`is signed with key ${kid}, which carrier ${carrier.id} does not have`);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ALLOWED_ALGORITHMS, checkHeader, isAllowedAlgorithm } from "./header.ts";
+import {
+  ALLOWED_ALGORITHMS,
+  checkHeader,
+  isAllowedAlgorithm,
+  isSignedHeader,
+  isWellFormedKid,
+} from "./header.ts";
 
 const verdict = (header: Record<string, unknown>) => {
   try {
@@ -55,5 +61,42 @@ describe("checkHeader (step 3)", () => {
     expect(isAllowedAlgorithm("ES256")).toBe(true);
     expect(isAllowedAlgorithm("es256")).toBe(false);
     expect(isAllowedAlgorithm(undefined)).toBe(false);
+  });
+});
+
+describe("isSignedHeader (receipts, report signatures, documents between gateways)", () => {
+  const typ = "oct-grant+jwt";
+  const signed = { alg: "ES256", typ, kid: "gw-b-1" };
+
+  it("accepts exactly alg, the expected typ and a printable kid, in any order, for every allowed alg", () => {
+    for (const alg of ALLOWED_ALGORITHMS)
+      expect(isSignedHeader({ ...signed, alg }, typ)).toBe(true);
+    expect(isSignedHeader({ kid: "!~", typ, alg: "EdDSA" }, typ)).toBe(true);
+  });
+
+  it("refuses another typ, even one jose would take as equal", () => {
+    for (const other of ["oct-usage+jwt", "OCT-GRANT+JWT", `application/${typ}`, undefined])
+      expect(isSignedHeader({ ...signed, typ: other }, typ), String(other)).toBe(false);
+  });
+
+  it("refuses an alg outside the allow-list and a malformed or missing kid", () => {
+    for (const alg of ["none", "HS256", "es256", undefined])
+      expect(isSignedHeader({ ...signed, alg }, typ), String(alg)).toBe(false);
+    for (const kid of [undefined, "", "k".repeat(129), "a b", "é", 7])
+      expect(isSignedHeader({ ...signed, kid }, typ), String(kid)).toBe(false);
+  });
+
+  it("refuses any member beyond alg, typ and kid, and a header missing one", () => {
+    for (const member of ["crit", "jku", "jwk", "x5c", "b64", "cty", "extra"])
+      expect(isSignedHeader({ ...signed, [member]: "x" }, typ), member).toBe(false);
+    expect(isSignedHeader({ alg: "ES256", typ }, typ)).toBe(false);
+    expect(isSignedHeader({ alg: "ES256", typ, kid: "k", kid2: "k" }, typ)).toBe(false);
+  });
+
+  it("isWellFormedKid takes 1 to 128 printable ASCII characters without space", () => {
+    expect(isWellFormedKid("k".repeat(128))).toBe(true);
+    expect(isWellFormedKid("k".repeat(129))).toBe(false);
+    expect(isWellFormedKid("a\tb")).toBe(false);
+    expect(isWellFormedKid(["k"])).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * @module Step 3 of `spec/oct.md` §6: the closed JOSE header profile of an
- * OCT token (`spec/oct.md` §2.2).
+ * OCT token (`spec/oct.md` §2.2), and the same closed header for the other
+ * JWS that OCT parties sign (receipts §9.4, reports §10.3, documents §11.4).
  */
 import { OctError } from "../errors.ts";
 
@@ -36,6 +37,38 @@ export function isAllowedAlgorithm(value: unknown): value is Algorithm {
   return (ALLOWED_ALGORITHMS as readonly unknown[]).includes(value);
 }
 
+/** A `kid` as §2.2 allows it: 1 to 128 printable ASCII characters, no space. */
+export function isWellFormedKid(value: unknown): value is string {
+  return typeof value === "string" && KID.test(value);
+}
+
+/** The closed header of a signed JWS of a given `typ`. */
+export interface SignedHeader {
+  alg: Algorithm;
+  typ: string;
+  kid: string;
+}
+
+/**
+ * Whether `header` is exactly `{ alg, typ, kid }`, `typ` equal to `typ`, `alg`
+ * allowed and `kid` well formed: the header of a receipt, a report signature
+ * or a document between gateways. Each caller refuses with its own code.
+ *
+ * @example
+ * if (!isSignedHeader(header, "oct-grant+jwt")) throw new OctError("peer_signature_invalid", "...");
+ */
+export function isSignedHeader(
+  header: Record<string, unknown>,
+  typ: string,
+): header is Record<string, unknown> & SignedHeader {
+  return (
+    Object.keys(header).sort().join(",") === "alg,kid,typ" &&
+    header.typ === typ &&
+    isAllowedAlgorithm(header.alg) &&
+    isWellFormedKid(header.kid)
+  );
+}
+
 /**
  * Checks a decoded header against the profile.
  *
@@ -63,7 +96,7 @@ function checkMembers(header: Record<string, unknown>): void {
   if (typ !== TOKEN_TYPE) {
     throw new OctError("header_invalid", `typ must be "${TOKEN_TYPE}", not ${JSON.stringify(typ)}`);
   }
-  if (typeof kid !== "string" || !KID.test(kid)) {
+  if (!isWellFormedKid(kid)) {
     throw new OctError("header_invalid", "kid must be 1 to 128 printable ASCII characters");
   }
   for (const member of Object.keys(header)) {

@@ -17,7 +17,7 @@ import { grantResourceOf } from "../../core/federation/records.ts";
 import { tokenKeyInGrantId } from "../../core/federation/ids.ts";
 import { readJwsBody } from "../body.ts";
 import type { GatewayEnv } from "../env.ts";
-import { readPeriodQuery } from "../period-query.ts";
+import { readPeriodQuery } from "../query.ts";
 
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[!-~]+$/;
 

@@ -12,11 +12,10 @@ import {
   placeOfCursor,
   type RedemptionListQuery,
 } from "../../core/settlement/redemption-list.ts";
-import { compareInstants } from "../../core/time/timestamp.ts";
 import type { GatewayEnv } from "../env.ts";
 import { requireParty } from "../party-auth.ts";
 import type { GatewayPorts } from "../ports.ts";
-import { queryOf, slugParameter, timeParameter } from "../query.ts";
+import { queryOf, slugParameter, timeRange } from "../query.ts";
 import { redemptionResource } from "./redemption.ts";
 
 const PARAMETERS = new Set(["from", "to", "carrier", "provider", "iss", "jti", "limit", "cursor"]);
@@ -27,10 +26,7 @@ const JTI = /^[A-Za-z0-9._~-]{1,128}$/;
 
 async function parseQuery(url: URL): Promise<RedemptionListQuery> {
   const get = queryOf(url, PARAMETERS);
-  const from = timeParameter("from", get("from"));
-  const to = timeParameter("to", get("to"));
-  if (from && to && compareInstants(from.instant, to.instant) > 0)
-    throw new OctError("request_invalid", "from must not be later than to");
+  const { from, to } = timeRange(get);
   const carrier = slugParameter("carrier", get("carrier"));
   const provider = slugParameter("provider", get("provider"));
   const iss = get("iss");

@@ -12,41 +12,22 @@ import {
   totalsOf,
   type SettlementQuery,
 } from "../../core/settlement/report.ts";
-import { compareInstants } from "../../core/time/timestamp.ts";
 import type { GatewayEnv } from "../env.ts";
 import { requireParty } from "../party-auth.ts";
 import type { GatewayPorts } from "../ports.ts";
-import { queryOf, slugParameter, timeParameter } from "../query.ts";
-
-const PARAMETERS = new Set(["from", "to", "carrier", "provider", "format"]);
+import { readPeriodQuery, slugParameter } from "../query.ts";
 
 function parseQuery(
   url: URL,
 ): SettlementQuery & { format: "json" | "csv"; fromText: string; toText: string } {
-  const get = queryOf(url, PARAMETERS);
-  const required = (name: "from" | "to") => {
-    const parameter = timeParameter(name, get(name));
-    if (!parameter)
-      throw new OctError(
-        "request_invalid",
-        `${name} must be an RFC 3339 UTC timestamp of a real instant, such as 2026-12-01T00:00:00Z`,
-      );
-    return parameter;
-  };
-  const from = required("from");
-  const to = required("to");
-  if (compareInstants(from.instant, to.instant) > 0)
-    throw new OctError("request_invalid", "from must not be later than to");
+  const { get, ...period } = readPeriodQuery(url, ["carrier", "provider", "format"]);
   const carrier = slugParameter("carrier", get("carrier"));
   const provider = slugParameter("provider", get("provider"));
   const format = get("format") ?? "json";
   if (format !== "json" && format !== "csv")
     throw new OctError("request_invalid", "format must be json or csv");
   return {
-    from: from.ms,
-    to: to.ms,
-    fromText: from.text,
-    toText: to.text,
+    ...period,
     format,
     ...(carrier !== undefined ? { carrier } : {}),
     ...(provider !== undefined ? { provider } : {}),

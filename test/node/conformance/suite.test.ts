@@ -2,12 +2,18 @@
  * The conformance suite's vectors, and the suite against our own gateway:
  * every case must pass, and the reports show what was run.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallbackServer } from "../../../conformance/runner/callback.ts";
 import { lintTitles } from "../../../conformance/runner/lint.ts";
-import { checkSuite, loadSuites, VECTORS_DIR } from "../../../conformance/runner/load.ts";
+import {
+  checkSuite,
+  loadSuites,
+  SUITE_NAMES,
+  VECTORS_DIR,
+} from "../../../conformance/runner/load.ts";
 import { writeReports } from "../../../conformance/runner/reports/write.ts";
 import { runGatewaySuite } from "../../../conformance/runner/run.ts";
 import type { Report } from "../../../conformance/runner/types.ts";
@@ -36,18 +42,14 @@ afterAll(() => served?.close());
 describe("the vectors", () => {
   it("every suite validates against conformance/schema/vectors.schema.json, with unique ids", () => {
     const suites = loadSuites();
-    expect(suites.map((s) => s.suite)).toEqual([
-      "token-verification",
-      "http-api",
-      "conversion",
-      "redemption",
-      "receipts",
-      "settlement",
-      "key-sets",
-      "providers",
-      "federation",
-      "status-lists",
-    ]);
+    // Every suite the runner names is there, in its order, and every suite file is named.
+    expect(suites.map((s) => s.suite)).toEqual(SUITE_NAMES);
+    const files = readdirSync(VECTORS_DIR).filter(
+      (file) => file.endsWith(".json") && file !== "keys.json" && file !== "network.json",
+    );
+    expect(files.map((file) => file.replace(/\.json$/, "")).sort()).toEqual(
+      [...SUITE_NAMES].sort(),
+    );
     const ids = suites.flatMap((s) => s.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(150);
@@ -93,6 +95,44 @@ describe("our gateway", () => {
     expect(ours.summary.conformant).toBe(true);
     expect(ours.results[0]!.id).toBe("control-000");
   });
+
+  it("sends every case to the gateway: a case that passes with no exchange checked nothing", () => {
+    // Invariant cases judge the exchanges of the whole run rather than their own.
+    const judges = new Set(
+      loadSuites()
+        .flatMap((suite) => suite.cases)
+        .filter((c) => c.input.invariant !== undefined)
+        .map((c) => c.id),
+    );
+    const silent = ours.results
+      .filter((r) => !judges.has(r.id) && r.exchanges.length === 0)
+      .map((r) => r.id);
+    expect(silent).toEqual([]);
+    expect(ours.results.length - judges.size).toBeGreaterThan(150);
+  });
+
+  it("serves the status lists from each run's own callback server, so that runs go side by side", async () => {
+    const side = async () => {
+      const other = await conformanceNetwork();
+      const callback = await CallbackServer.listen(other.callback);
+      const gateway = await serveApp(
+        createGateway(nodePorts({ network: other.network, dbPath: ":memory:" })),
+      );
+      try {
+        const report = await runGatewaySuite({ url: gateway.url, callback, only: ["tsl-00"] });
+        return { report, fetched: callback.received().map((r) => r.path) };
+      } finally {
+        await gateway.close();
+        await callback.close();
+      }
+    };
+    const runs = await Promise.all([side(), side()]);
+    for (const { report, fetched } of runs) {
+      expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
+      expect(report.results.filter((r) => r.suite === "status-lists").length).toBeGreaterThan(5);
+      expect(fetched.some((path) => path.startsWith("/status-lists/tsl-001-"))).toBe(true);
+    }
+  }, 120_000);
 
   it("writes JSON, JUnit XML and a self-contained HTML report", () => {
     const dir = mkdtempSync(join(tmpdir(), "oct-reports-"));

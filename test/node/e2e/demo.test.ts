@@ -1,10 +1,14 @@
+/**
+ * `npm run demo` (`scripts/demo.ts`) against a real Node gateway process:
+ * the whole story, its saved files, and what it says when no gateway runs.
+ */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startNodeGateway, type Running } from "../test/support/processes.ts";
-import { main } from "./demo.ts";
-import { capture } from "../test/support/cli.ts";
+import { main } from "../../../scripts/demo.ts";
+import { capture } from "../../support/cli.ts";
+import { freePort, startNodeGateway, type Running } from "../../support/processes.ts";
 
 const demo = (...argv: string[]) => capture(main, argv);
 

@@ -1,6 +1,11 @@
+/**
+ * `npm run demo:federation` (`scripts/demo-federation.ts`): two carriers'
+ * gateway processes, a token of carrier A redeemed at carrier B's, its
+ * balance living at A's, and the two sides' reports reconciled.
+ */
 import { describe, expect, it } from "vitest";
-import { capture } from "../test/support/cli.ts";
-import { main } from "./demo-federation.ts";
+import { main } from "../../../scripts/demo-federation.ts";
+import { capture } from "../../support/cli.ts";
 
 describe("npm run demo:federation", () => {
   it("redeems carrier A's token at carrier B's gateway, its balance at A's, and reconciles", async () => {
