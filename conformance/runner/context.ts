@@ -15,7 +15,7 @@ export interface TestNetwork {
   carriers: { id: string; issuer: string; jwks?: { keys: Record<string, unknown>[] } }[];
   limits: { quote_ttl_seconds: number; [limit: string]: number };
   /** The gateways the runner plays (spec §11): it signs their documents with suite keys. */
-  peers?: { id: string }[];
+  peers?: { id: string; url: string }[];
 }
 
 export interface RunContext {

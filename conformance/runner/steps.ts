@@ -116,6 +116,12 @@ const withoutRequestId = (json: unknown) => {
 /** The visited gateway the runner plays, a peer of the test network (its key peer-visited-eddsa). */
 const VISITED_PEER = "https://visited.conformance.example";
 
+function visitedPeer(ctx: RunContext): { id: string; url: string } {
+  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER);
+  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+  return peer;
+}
+
 /**
  * A document between gateways (spec §11.3) the runner signs as the test
  * network's peer, of type `typ` with `claims`, and the step's `document`
@@ -123,8 +129,7 @@ const VISITED_PEER = "https://visited.conformance.example";
  * a null removes one).
  */
 function peerDocument(step: Step, typ: string, claims: Json, ctx: RunContext): string {
-  const peer = ctx.network.peers?.find((p) => p.id === VISITED_PEER)?.id;
-  if (!peer) throw new Error(`the test network has no peer ${VISITED_PEER} for the runner to play`);
+  const peer = visitedPeer(ctx).id;
   const document = step.document ?? {};
   return mint(
     {
@@ -146,8 +151,11 @@ function peerDocument(step: Step, typ: string, claims: Json, ctx: RunContext): s
   ).token;
 }
 
-/** A grant request (spec §11.5) for the case's token: 400 asked, at least 40. */
-const grantRequest = (step: Step, token: string, ctx: RunContext): string =>
+/**
+ * A grant request (spec §11.5) for the case's token: 400 asked, at least
+ * 40; `holderProof`, for a bound token, carried in `oct_grant_request`.
+ */
+const grantRequest = (step: Step, token: string, ctx: RunContext, holderProof?: string): string =>
   peerDocument(
     step,
     "oct-grant-request+jwt",
@@ -158,6 +166,7 @@ const grantRequest = (step: Step, token: string, ctx: RunContext): string =>
         amount: "400",
         min_amount: "40",
         unit: "gpu-second:h100-sxm",
+        ...(holderProof !== undefined ? { holder_proof: holderProof } : {}),
       },
     },
     ctx,
@@ -199,6 +208,24 @@ export async function runStep(
       saved: seq.proofs,
     });
     return { dpop: proof };
+  };
+  /**
+   * The holder's proof a grant request carries through (§11.5 step 4): made
+   * as the holder made it for the runner's peer, a POST to its redemptions
+   * endpoint under the peer's configured `url`.
+   */
+  const carried = (): string | undefined => {
+    if (!step.proof) return undefined;
+    const url = `${visitedPeer(ctx).url.replace(/\/$/, "")}/v1/redemptions`;
+    return buildProof(step.proof, {
+      holders: ctx.recipe.holders ?? {},
+      token,
+      method: "POST",
+      url,
+      dialled: url,
+      now,
+      saved: seq.proofs,
+    });
   };
   let answer: Answer;
   switch (step.do) {
@@ -252,7 +279,7 @@ export async function runStep(
     case "grant-request":
       answer = await ctx.client.send(log, "POST", "/v1/grants", {
         headers: { "content-type": "application/oct-grant-request+jwt" },
-        body: grantRequest(step, seq.minted.token, ctx),
+        body: grantRequest(step, seq.minted.token, ctx, carried()),
       });
       break;
     case "usage-report": {

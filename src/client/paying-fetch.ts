@@ -45,6 +45,19 @@ export function receiptOf(response: Response): string | undefined {
 
 const withoutSlash = (url: string) => url.replace(/\/+$/, "");
 
+/**
+ * The URL a holder's proof for a paid request names (spec §16.6): the
+ * authorisation the app makes, `/v1/redemptions` under the challenge's
+ * gateway, not the app's own URL.
+ *
+ * @example
+ * proof: ({ token, challenge }) =>
+ *   createHolderProof({ key, method: "POST", url: authorizationUrlOf(challenge), token }),
+ */
+export function authorizationUrlOf(challenge: PaymentChallenge): string {
+  return `${withoutSlash(challenge.gateway)}/v1/redemptions`;
+}
+
 /** Why a challenge is not paid, or `undefined` when it may be. */
 export function refusalOf(
   challenge: PaymentChallenge,

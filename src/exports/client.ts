@@ -11,6 +11,7 @@
  * console.log(answer.status, receiptOf(answer));
  */
 export {
+  authorizationUrlOf,
   payingFetch,
   receiptOf,
   refusalOf,

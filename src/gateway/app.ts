@@ -61,7 +61,8 @@ export function createGateway(ports: GatewayPorts): Hono<GatewayEnv> {
   app.route("/", redemptionRoutes(ports, metrics));
   app.route("/", redemptionListRoutes(ports));
   app.route("/", settlementRoutes(ports));
-  if (ports.grants) app.route("/", federationRoutes({ ...ports, ledger: ports.grants }));
+  if (ports.grants)
+    app.route("/", federationRoutes({ ...ports, ledger: ports.grants, proofs: ports.ledger }));
   app.route("/", inspectRoutes(ports));
   app.route("/", pageRoutes());
 

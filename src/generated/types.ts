@@ -689,6 +689,10 @@ export interface GrantRequestBody {
    * The token's unit (its oct.unit).
    */
   unit: UnitId;
+  /**
+   * For a token bound with cnf (spec section 2.6): the DPoP proof JWT the visited gateway accepted for the holder's request that needs this grant, as received in its DPoP header field. The home checks it as spec section 11.5 step 4 says (htm POST, htu under the visited gateway's configured url). Absent for an unbound token. Only required to be a non-empty string here: its content is judged by the home's proof check.
+   */
+  holder_proof?: string;
 }
 /**
  * A grant as the home or the visited gateway records it (spec section 11.7): the answer to POST /v1/grants, POST /v1/grants/{id}/usage and GET /v1/grants/{id}. Open: clients ignore members they do not know.

@@ -44,6 +44,8 @@ export interface GrantAskRecord {
   unit: string;
   identity: { iss: string; jti: string };
   faceValue: string;
+  /** For a bound token: the holder's proof the request carries through (spec §11.3.1). */
+  holderProof?: string;
 }
 
 export interface GrantLedger {

@@ -132,6 +132,21 @@ export function defineAskHomeSuite(): void {
         jti: ASK.requestId,
         oct_grant_request: { token: "h.p.s", amount: "400", min_amount: "40" },
       });
+      expect(payload.oct_grant_request.holder_proof).toBeUndefined();
+    });
+
+    it("carries the holder's proof of a bound token through, as it was received", async () => {
+      const gw = await federatedGateways();
+      const home = fakeHome(async () => ({
+        status: 201,
+        body: { grant: await grantFor(gw.homeKey) },
+      }));
+      const link = await linkWith(home.peers);
+      await requestGrant(link, gw.visited.peerById(HOME)!, { ...ASK, holderProof: "a.b.c" });
+      const payload = JSON.parse(
+        atob(home.sent[0]!.body!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")),
+      );
+      expect(payload.oct_grant_request.holder_proof).toBe("a.b.c");
     });
 
     const unusable: [string, (c: DocumentClaims["grant"]) => DocumentClaims["grant"], RegExp][] = [
@@ -239,6 +254,24 @@ export function defineAskHomeSuite(): void {
         "the home records another face value",
         async () => problem(401, "claims_invalid"),
         "claims_invalid",
+        undefined,
+      ],
+      [
+        "the home finds no holder's proof",
+        async () => problem(401, "holder_proof_missing"),
+        "holder_proof_missing",
+        undefined,
+      ],
+      [
+        "the home finds the holder's proof made for another gateway",
+        async () => problem(401, "holder_proof_target_mismatch"),
+        "holder_proof_target_mismatch",
+        undefined,
+      ],
+      [
+        "the home has accepted the holder's proof before",
+        async () => problem(401, "holder_proof_replayed"),
+        "holder_proof_replayed",
         undefined,
       ],
       [

@@ -30,6 +30,12 @@ import {
   type IssuedGrantRecord,
 } from "../../src/core/federation/records.ts";
 import { validateGrant, validateGrantReport } from "../../src/generated/validators.js";
+import {
+  createHolderProof,
+  generateHolderKey,
+  holderThumbprint,
+} from "../../src/core/holder/build.ts";
+import type { PrivateJwk } from "../../src/core/signing/keys.ts";
 import { federatedGateways, HOME, VISITED } from "./federation.ts";
 import { claims, mintToken, NOW_SECONDS, testKeys } from "./network.ts";
 import { UNFETCHED_STATUS_LISTS } from "../../src/core/status/unfetched.ts";
@@ -37,14 +43,23 @@ import { UNFETCHED_STATUS_LISTS } from "../../src/core/status/unfetched.ts";
 const NOW = NOW_SECONDS * 1000;
 const UNIT = "gpu-second:h100-sxm";
 
+/** The home's context, its ledger's proof admission kept in a set. */
 async function homeContext(): Promise<HomeContext> {
   const gw = await federatedGateways();
+  const admitted = new Set<string>();
   return {
     network: gw.home,
     keys: new CarrierKeys(),
     statusLists: UNFETCHED_STATUS_LISTS,
     clock: { now: () => NOW },
     signatures: webCryptoSignatures,
+    proofs: {
+      admitProof: async (tokenKey, jti) => {
+        const seen = admitted.has(`${tokenKey} ${jti}`);
+        admitted.add(`${tokenKey} ${jti}`);
+        return !seen;
+      },
+    },
   };
 }
 
@@ -56,13 +71,19 @@ async function tokenWith(oct: Record<string, unknown>, extra: Record<string, unk
   );
 }
 
-async function requestFor(token: string, unit = UNIT) {
+async function requestFor(token: string, unit = UNIT, holderProof?: string) {
   const gw = await federatedGateways();
   return signDocument(
     "grant-request",
     grantRequestClaims(
       { from: VISITED, to: HOME, now: NOW },
-      { token, amount: "400", min_amount: "40", unit },
+      {
+        token,
+        amount: "400",
+        min_amount: "40",
+        unit,
+        ...(holderProof !== undefined ? { holder_proof: holderProof } : {}),
+      },
       "gr.1",
     ),
     gw.visitedKey,
@@ -121,9 +142,9 @@ export function defineHomeRequestSuite(): void {
       ["a token homed at another gateway", () => tokenWith({ home: VISITED }), "home_unknown"],
       ["a token without a home", () => tokenWith({}), "home_unknown"],
       [
-        "a holder-bound token",
+        "a holder-bound token without the holder's proof",
         () => tokenWith({ home: HOME }, { cnf: { jkt: "x".repeat(43) } }),
-        "holder_proof_invalid",
+        "holder_proof_missing",
       ],
       [
         "an expired token",
@@ -139,6 +160,95 @@ export function defineHomeRequestSuite(): void {
       const context = await homeContext();
       const request = await readGrantRequest(await requestFor(await token()), context);
       expect(await codeOf(admitGrantRequest(request, context))).toBe(code);
+    });
+
+    describe("a bound token's proof, carried through from the visited gateway (§11.5 step 4)", () => {
+      const boundToken = async (holder: PrivateJwk) =>
+        tokenWith({ home: HOME }, { cnf: { jkt: await holderThumbprint(holder) } });
+      /** A proof as the visited gateway accepted it: for its redemptions endpoint. */
+      const proofFor = (
+        holder: PrivateJwk,
+        token: string,
+        change: { url?: string; method?: string; iat?: number } = {},
+      ) =>
+        createHolderProof({
+          key: holder,
+          method: change.method ?? "POST",
+          url: change.url ?? `${VISITED}/v1/redemptions`,
+          token,
+          now: change.iat ?? NOW_SECONDS,
+        });
+      const admit = async (context: HomeContext, token: string, proof?: string) =>
+        codeOf(
+          admitGrantRequest(
+            await readGrantRequest(await requestFor(token, UNIT, proof), context),
+            context,
+          ),
+        );
+
+      it("admits a proof made for an endpoint of the requesting peer, once", async () => {
+        const holder = await generateHolderKey();
+        const token = await boundToken(holder);
+        const context = await homeContext();
+        const proof = await proofFor(holder, token);
+        expect(await admit(context, token, proof)).toBe("admitted");
+        // Its jti is now admitted in the home's ledger: the same proof again is a replay.
+        expect(await admit(context, token, proof)).toBe("holder_proof_replayed");
+        // Any endpoint under the peer's url will do (an authorisation, a quote turned redemption).
+        expect(
+          await admit(
+            context,
+            token,
+            await proofFor(holder, token, { url: `${VISITED}/v1/quotes` }),
+          ),
+        ).toBe("admitted");
+      });
+
+      const wrong: [
+        string,
+        (holder: PrivateJwk, token: string) => Promise<string | undefined>,
+        string,
+      ][] = [
+        ["no proof", async () => undefined, "holder_proof_missing"],
+        [
+          "a proof for a URL outside the peer's url",
+          (holder, token) => proofFor(holder, token, { url: `${HOME}/v1/redemptions` }),
+          "holder_proof_target_mismatch",
+        ],
+        [
+          "a proof for a host that only begins like the peer's",
+          (holder, token) =>
+            proofFor(holder, token, { url: `${VISITED}.evil.example/v1/redemptions` }),
+          "holder_proof_target_mismatch",
+        ],
+        [
+          "a proof for a GET",
+          (holder, token) => proofFor(holder, token, { method: "GET" }),
+          "holder_proof_target_mismatch",
+        ],
+        [
+          "a proof older than dpop_max_age_seconds and the skew",
+          (holder, token) => proofFor(holder, token, { iat: NOW_SECONDS - 600 }),
+          "holder_proof_stale",
+        ],
+        [
+          "a proof by another key",
+          async (_, token) => proofFor(await generateHolderKey(), token),
+          "holder_key_mismatch",
+        ],
+        [
+          "a proof for another token",
+          async (holder) => proofFor(holder, await boundToken(holder)),
+          "holder_proof_token_mismatch",
+        ],
+        ["a proof that is no JWS", async () => "not-a-proof", "holder_proof_invalid"],
+      ];
+      it.each(wrong)("refuses %s with its code", async (_, make, code) => {
+        const holder = await generateHolderKey();
+        const token = await boundToken(holder);
+        const context = await homeContext();
+        expect(await admit(context, token, await make(holder, token))).toBe(code);
+      });
     });
 
     it("refuses a request in another unit than the token's with document_invalid", async () => {

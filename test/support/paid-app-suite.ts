@@ -11,7 +11,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { octPayment, RECEIPT_HEADER, type OctPaymentEnv } from "../../src/app/middleware.ts";
 import type { OctPaymentOptions } from "../../src/app/options.ts";
 import { GatewayApi, GatewayRefusal } from "../../src/client/gateway.ts";
-import { payingFetch, receiptOf } from "../../src/client/paying-fetch.ts";
+import { payingFetch, receiptOf, type ProofRequest } from "../../src/client/paying-fetch.ts";
+import {
+  createHolderProof,
+  generateHolderKey,
+  holderThumbprint,
+} from "../../src/core/holder/build.ts";
+import * as clientPackage from "../../src/exports/client.ts";
+import * as honoPackage from "../../src/exports/hono.ts";
 import type { NetworkDocument, Network } from "../../src/core/network/config.ts";
 import { challengeOf } from "../../src/core/payment/challenge.ts";
 import { validateProblem } from "../../src/generated/validators.js";
@@ -560,6 +567,73 @@ export function definePaidAppSuite(make: MakePaidAppHarness): void {
         gateways: [GATEWAY],
       });
       expect((await willing("http://app.test/fixed")).status).toBe(200);
+    });
+  });
+
+  describe("a token bound to its holder (spec §16.6)", () => {
+    it("is paid through the package's payingFetch with a proof for the authorisation; refused with holder_proof_missing without one", async () => {
+      // What the package entry points ship is what is tested here.
+      expect(clientPackage.payingFetch).toBe(payingFetch);
+      expect(honoPackage.octPayment).toBe(octPayment);
+      const holder = await generateHolderKey();
+      const token = await mintToken(
+        claims({
+          cnf: { jkt: await holderThumbprint(holder) },
+          oct: { ver: "0.1", amount: "1000", unit: H100 },
+        }),
+        gw.keys.eddsa,
+      );
+      const app = paidApp();
+      const body = generate({ max_words: 64, words: 12 });
+
+      const unproven = await clientPackage.payingFetch({ token, fetch: sendTo(app) })(
+        "http://app.test/generate",
+        body,
+      );
+      expect(unproven.status).toBe(401);
+      expect((await json(unproven)).code).toBe("holder_proof_missing");
+
+      const asked: ProofRequest[] = [];
+      const pay = clientPackage.payingFetch({
+        token,
+        fetch: sendTo(app),
+        proof: (request) => {
+          asked.push(request);
+          return createHolderProof({
+            key: holder,
+            method: "POST",
+            url: clientPackage.authorizationUrlOf(request.challenge),
+            token: request.token,
+            now: Math.floor(clock.now() / 1000),
+          });
+        },
+      });
+      const answer = await pay("http://app.test/generate", body);
+      expect(answer.status).toBe(200);
+      expect(await json(answer)).toMatchObject({ charged: "12" });
+      expect(receiptOf(answer)).toMatch(/^ey/);
+      // One proof, for the paid request, made for the gateway's /v1/redemptions, not the app.
+      expect(asked).toHaveLength(1);
+      expect(clientPackage.authorizationUrlOf(asked[0]!.challenge)).toBe(
+        `${GATEWAY}/v1/redemptions`,
+      );
+      const read = await gw.post(
+        "/v1/balance",
+        { token },
+        {
+          dpop: await createHolderProof({
+            key: holder,
+            method: "POST",
+            url: `${GATEWAY}/v1/balance`,
+            token,
+            now: Math.floor(clock.now() / 1000),
+          }),
+        },
+      );
+      expect(await json(read)).toMatchObject({
+        committed: { amount: "3" },
+        reserved: { amount: "0" },
+      });
     });
   });
 }

@@ -369,6 +369,20 @@ function forgettingProofs(ledger: Ledger): Ledger {
   return Object.assign(Object.create(ledger) as Ledger, { admitProof: async () => true });
 }
 
+/**
+ * A network whose peers sit at the root of their origin, wherever they are
+ * configured: a home that takes a carried proof for any endpoint of the
+ * peer's host and port.
+ */
+function peersAtTheirOrigin(network: Network): Network {
+  return decorate(network, {
+    peerById: (id: string) => {
+      const peer = network.peerById(id);
+      return peer && { ...peer, url: new URL("/", peer.url).href };
+    },
+  });
+}
+
 export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
   // §6.2 step 9, §6.5: status lists
   {
@@ -873,6 +887,20 @@ export const WEAKENED_GATEWAYS: readonly WeakenedGateway[] = [
     caughtBy,
     build: withoutHolderBinding,
   })),
+  {
+    name: "forgets-carried-proofs",
+    requirement: "R-3qfha",
+    breaks: "admits every holder proof a grant request carries, one already carried included",
+    caughtBy: "fd-014",
+    build: withPorts(({ ledger }) => ({ ledger: forgettingProofs(ledger) })),
+  },
+  {
+    name: "carried-proof-for-any-peer-path",
+    requirement: "R-katr8",
+    breaks: "takes a carried holder proof for any URL of the peer's origin, not only under its url",
+    caughtBy: "fd-012",
+    build: withPorts(({ network }) => ({ network: peersAtTheirOrigin(network) })),
+  },
   {
     name: "unbounded-proof-age",
     requirement: "R-22s6b",

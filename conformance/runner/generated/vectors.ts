@@ -373,7 +373,7 @@ export interface TokenRecipe1 {
   holder?: "holder-a" | "holder-b";
 }
 /**
- * A DPoP proof (Section 6.6) the runner makes for the step's request and sends as its `DPoP` field: right by default (the token's holder key, the step's method, the gateway's URL of the step's path under its `gateway.id`, `iat` now, `ath` of the step's token, a fresh `jti`), or wrong in the ways named.
+ * A DPoP proof (Section 6.6) the runner makes for the step's request and sends as its `DPoP` field: right by default (the token's holder key, the step's method, the gateway's URL of the step's path under its `gateway.id`, `iat` now, `ath` of the step's token, a fresh `jti`), or wrong in the ways named. In a grant-request step the proof is the holder's, carried through in `oct_grant_request.holder_proof` (Section 11.5, step 4): by default a POST to the runner's peer's `/v1/redemptions` under the peer's configured `url`, and `path` resolves against that URL.
  */
 export interface HolderProofRecipe {
   /**

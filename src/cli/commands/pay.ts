@@ -7,7 +7,13 @@
  */
 import { parseAmount } from "../../core/amount/decimal.ts";
 import { challengeOf } from "../../core/payment/challenge.ts";
-import { payingFetch, receiptOf, refusalOf } from "../../client/paying-fetch.ts";
+import {
+  payingFetch,
+  receiptOf,
+  refusalOf,
+  type PayingFetchOptions,
+} from "../../client/paying-fetch.ts";
+import { createHolderProof } from "../../core/holder/build.ts";
 import {
   fetchGatewayKeys,
   GatewayClient,
@@ -24,7 +30,9 @@ import {
   type Output,
   type Values,
 } from "../command.ts";
+import { HOLDER_OPTION } from "../holder.ts";
 import { verifyReceipt } from "../signed.ts";
+import { privateKeyFile } from "./carrier.ts";
 import { GATEWAY_HELP, quantity, TOKEN_HELP } from "./gateway.ts";
 
 /** A refusal by the app: `code: detail`, exit status 1, the answer under `--json`. */
@@ -74,6 +82,23 @@ function requestOf(values: Values): { method: string; headers: Headers; body?: s
   return { method, headers, ...(typeof body === "string" ? { body } : {}) };
 }
 
+/**
+ * `--holder-key FILE`: the proof a bound token's authorisation needs, which
+ * the app passes on unchanged (spec §16.6): a POST to the gateway's URL of
+ * `/v1/redemptions`, under the challenge's gateway as that gateway knows
+ * itself (its metadata's id, as for `oct redeem --holder-key`), so that a
+ * gateway called at another address than its id is paid all the same.
+ */
+function holderProofOf(values: Values): PayingFetchOptions["proof"] {
+  const file = values["holder-key"];
+  if (typeof file !== "string") return undefined;
+  const key = privateKeyFile(file);
+  return async ({ token, challenge }) => {
+    const url = await new GatewayClient(challenge.gateway).publicUrl("/v1/redemptions");
+    return createHolderProof({ key, method: "POST", url, token });
+  };
+}
+
 /** The app's problem, if its answer is one. */
 function problemOf(text: string): { code?: string; detail?: string; title?: string } | undefined {
   try {
@@ -88,7 +113,7 @@ export const pay: Command = {
   name: "pay",
   summary: "a request to an app that charges in OCT tokens, paid with the token when it asks",
   usage:
-    "oct pay URL (--token T | --token-file FILE) [--method M] [--data BODY | --data-file FILE] [--header 'Name: value']… [--idempotency-key KEY] [--max-price 'AMOUNT UNIT'] [--gateway URL]",
+    "oct pay URL (--token T | --token-file FILE) [--method M] [--data BODY | --data-file FILE] [--header 'Name: value']… [--idempotency-key KEY] [--max-price 'AMOUNT UNIT'] [--holder-key FILE] [--gateway URL]",
   example:
     'oct pay http://127.0.0.1:8788/v1/generate --token-file token.jwt --data \'{"prompt":"hello"}\'',
   help: [
@@ -102,6 +127,9 @@ export const pay: Command = {
     "  --max-price 'AMOUNT UNIT'   pay only a price up to this, in the price's unit",
     "  --gateway URL   the gateway you trust: the app's challenge must name it, and the receipt is",
     "                  verified with its keys (default $OCT_GATEWAY, else http://127.0.0.1:8787)",
+    "  --holder-key FILE   the holder key of a bound token (oct keys generate --holder): the paid",
+    "                      request carries a DPoP proof made with it for the authorisation, a POST",
+    "                      to /v1/redemptions under the challenge's gateway (spec §16.6)",
     TOKEN_HELP,
     GATEWAY_HELP,
     "",
@@ -119,6 +147,7 @@ export const pay: Command = {
     header: { type: "string", multiple: true },
     "idempotency-key": { type: "string" },
     "max-price": { type: "string" },
+    ...HOLDER_OPTION,
   },
   async run(values, out) {
     const target = typeof values.url === "string" ? values.url : "";
@@ -130,10 +159,12 @@ export const pay: Command = {
     const given = values["idempotency-key"];
     if (given === "") throw new UsageError("--idempotency-key must not be empty");
     const key = typeof given === "string" ? given : crypto.randomUUID();
-    const options = {
+    const proof = holderProofOf(values);
+    const options: PayingFetchOptions = {
       token,
       gateways: [trusted],
       ...(maxPrice ? { maxPrice } : {}),
+      ...(proof ? { proof } : {}),
       idempotencyKey: () => key,
     };
 

@@ -43,7 +43,13 @@ const TOKEN_CODES: readonly ErrorCode[] = [
   "claims_invalid",
   "carrier_suspended",
   "unit_unknown",
+  "holder_proof_missing",
   "holder_proof_invalid",
+  "holder_key_mismatch",
+  "holder_proof_stale",
+  "holder_proof_target_mismatch",
+  "holder_proof_token_mismatch",
+  "holder_proof_replayed",
   "home_unknown",
 ];
 
@@ -57,6 +63,8 @@ export interface GrantAskFor {
   minAmount: string;
   /** The request id, recorded before the first send and repeated by retries. */
   requestId: string;
+  /** For a bound token: the proof the holder's request carried, passed through (spec §11.5 step 4). */
+  holderProof?: string;
 }
 
 export type GrantAnswer =
@@ -105,7 +113,13 @@ export async function requestGrant(
 ): Promise<GrantAnswer> {
   const claims = grantRequestClaims(
     { from: link.network.gatewayId, to: home.id, now: link.clock.now() },
-    { token: ask.token, amount: ask.amount, min_amount: ask.minAmount, unit: ask.unit },
+    {
+      token: ask.token,
+      amount: ask.amount,
+      min_amount: ask.minAmount,
+      unit: ask.unit,
+      ...(ask.holderProof !== undefined ? { holder_proof: ask.holderProof } : {}),
+    },
     ask.requestId,
   );
   const body = await signDocument("grant-request", claims, await link.signingKey());

@@ -1,18 +1,24 @@
 /**
  * @module What a home checks of a request before its ledger is touched
  * (`spec/oct.md` §11.5 steps 2 to 6, §11.6 steps 2 and 3): the document, the
- * token it carries, that the token is homed here and asks in its own unit.
- * Every refusal is an `OctError` with the step's code.
+ * token it carries and, for a bound token, the holder's proof carried
+ * through, that the token is homed here and asks in its own unit. Every
+ * refusal is an `OctError` with the step's code.
  */
 import { parseAmount, type Atto } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
+import { requireHolder } from "../holder/binding.ts";
 import { fingerprint } from "../redemption/fingerprint.ts";
 import { verifyToken, type VerifiedToken, type VerifyContext } from "../token/verify.ts";
+import type { Ledger } from "../../ports/ledger.ts";
 import type { DocumentClaims } from "./documents.ts";
 import { homeOf } from "./home.ts";
 import { verifyDocument, type DocumentContext } from "./verify-document.ts";
 
-export type HomeContext = VerifyContext;
+export interface HomeContext extends VerifyContext {
+  /** The ledger that admits the `jti` of a holder's proof, as for the home's own requests (§6.6 step 8). */
+  proofs: Pick<Ledger, "admitProof">;
+}
 
 function documentContext(context: HomeContext): DocumentContext {
   return {
@@ -63,12 +69,7 @@ export async function admitGrantRequest(
 ): Promise<AdmittedGrantRequest> {
   const ask = request.claims.oct_grant_request;
   const token = await verifyToken(ask.token, context);
-  if (token.claims.cnf !== undefined) {
-    throw new OctError(
-      "holder_proof_invalid",
-      "this token is bound to a holder key: a home grants none of it to another gateway",
-    );
-  }
+  await requireCarriedProof(request, token, context);
   const home = homeOf({ oct: token.claims.oct, carrier: token.carrier }, context.network);
   if (home.kind !== "here") {
     throw new OctError("home_unknown", `this gateway is not the token's home`);
@@ -80,6 +81,29 @@ export async function admitGrantRequest(
     );
   }
   return { token, amount: parseAmount(ask.amount)!, minAmount: parseAmount(ask.min_amount)! };
+}
+
+/**
+ * §11.5 step 4 for a bound token: the holder's proof the visited gateway
+ * accepted, checked as §6.6 says, but made for a POST to an endpoint of the
+ * requesting peer (a URL under its configured `url`), and admitted in this
+ * ledger, so the home accepts it once too. An unbound token needs none.
+ */
+async function requireCarriedProof(
+  request: GrantRequestIn,
+  token: VerifiedToken,
+  context: HomeContext,
+): Promise<void> {
+  const peer = context.network.peerById(request.visited);
+  // verifyDocument found the peer: its absence would be a bug, never a request's fault.
+  if (!peer) throw new Error(`no configured peer ${request.visited}`);
+  const proof = request.claims.oct_grant_request.holder_proof;
+  await requireHolder(
+    { network: context.network, clock: context.clock, ledger: context.proofs },
+    token,
+    request.claims.oct_grant_request.token,
+    { proof, method: "POST", url: peer.url, matching: "under" },
+  );
 }
 
 /**

@@ -85,16 +85,31 @@ export async function grantRequest(deps: HomeDeps, body: unknown): Promise<Grant
   const request = await readGrantRequest(body, deps);
   const { claims, visited, fingerprint } = request;
   const claimed = claimedIdentity(claims.oct_grant_request.token);
-  if (claimed) {
+  /** Step 3: the stored answer to the same request id, if any. */
+  const earlierAnswer = async (): Promise<Grant | undefined> => {
+    if (!claimed) return undefined;
     const tokenKey = tokenKeyOf(claimed);
     const id = await grantIdFor(tokenKey, visited, claims.jti);
     const earlier = await deps.ledger.issuedGrant(tokenKey, id, deps.clock.now());
-    if (earlier) {
-      answered(earlier, fingerprint);
-      return signed(deps, tokenKey, earlier);
+    if (!earlier) return undefined;
+    answered(earlier, fingerprint);
+    return signed(deps, tokenKey, earlier);
+  };
+  const earlier = await earlierAnswer();
+  if (earlier) return earlier;
+  let admitted;
+  try {
+    admitted = await admitGrantRequest(request, deps);
+  } catch (error) {
+    // The same request sent twice at once: the holder's proof was admitted
+    // for the first, which may have recorded its grant since (as step 7).
+    if (error instanceof OctError && error.code === "holder_proof_replayed") {
+      const meanwhile = await earlierAnswer();
+      if (meanwhile) return meanwhile;
     }
+    throw error;
   }
-  const { token, amount, minAmount } = await admitGrantRequest(request, deps);
+  const { token, amount, minAmount } = admitted;
   const tokenKey = tokenKeyOf(token.identity);
   const id = await grantIdFor(tokenKey, visited, claims.jti);
   const oct = token.claims.oct;

@@ -43,6 +43,13 @@ export interface DrawRequest {
   home: Peer;
   /** How long before `valid_until` a grant stops being drawable: the provider's timeout. */
   marginMs: number;
+  /**
+   * For a token bound to a holder key: the proof this gateway accepted for
+   * the redemption, which a grant request it needs carries to the home
+   * (spec §11.5 step 4). The home accepts a proof once, so it goes with one
+   * grant request at most.
+   */
+  holderProof?: string;
 }
 
 const isUnavailable = (error: unknown) =>
@@ -55,6 +62,12 @@ export class VisitedGrants {
   private readonly asking = new Map<string, Promise<void>>();
   /** Per token, the last debit: the smallest a grant must still have room for. */
   private readonly lastDebit = new Map<string, Atto>();
+  /**
+   * The draws (one per redemption) whose holder proof went with a grant
+   * request: the home accepts a proof once, so it is never sent again, even
+   * when the redemption, its grant taken by another, looks for one again.
+   */
+  private readonly proofSent = new WeakSet<DrawRequest>();
 
   constructor(deps: VisitedDeps) {
     this.deps = deps;
@@ -76,6 +89,14 @@ export class VisitedGrants {
     for (let attempt = 0; attempt < 50; attempt++) {
       const found = await this.drawable(draw);
       if (found) return found;
+      if (this.proofSent.has(draw)) {
+        // The holder's proof went with an earlier request, and the home accepts it once.
+        throw new OctError(
+          "home_unavailable",
+          "the grant obtained with the holder's proof went to a concurrent redemption; send the request again with a new proof",
+          { retryAfterSeconds: 1 },
+        );
+      }
       await this.ask(draw);
     }
     throw new OctError(
@@ -88,6 +109,8 @@ export class VisitedGrants {
   /** After a commit: ask for the next grant now if the room left is below the refill threshold. */
   refillSoon(draw: DrawRequest): Promise<void> {
     return (async () => {
+      // A bound token's grant request needs a proof of its own (spec §11.9 "Asking").
+      if (draw.holderProof !== undefined) return;
       const grants = (await this.deps.ledger.heldGrants(draw.tokenKey)).map(heldOf);
       const room = allowanceOf(grants, this.deps.clock.now(), draw.marginMs);
       if (!wantsRefill(room, draw.debit, this.deps.network.federation)) return;
@@ -124,9 +147,11 @@ export class VisitedGrants {
       unit: draw.unit,
       identity: draw.identity,
       faceValue: draw.faceValue,
+      ...(draw.holderProof !== undefined ? { holderProof: draw.holderProof } : {}),
     };
     // Recorded before it is sent: a lost answer is asked for again, never left to lapse.
     await this.deps.ledger.recordAsk(record);
+    if (draw.holderProof !== undefined) this.proofSent.add(draw);
     await this.send(record, draw.home);
   }
 
@@ -142,6 +167,7 @@ export class VisitedGrants {
         amount: ask.amount,
         minAmount: ask.minAmount,
         requestId: ask.requestId,
+        ...(ask.holderProof !== undefined ? { holderProof: ask.holderProof } : {}),
       });
     } catch (error) {
       if (isUnavailable(error)) {

@@ -21,7 +21,8 @@ export interface HolderRequest extends ProofTarget {
 
 export interface HolderDeps {
   network: Network;
-  ledger: Ledger;
+  /** Where the token's proofs are admitted: its ledger, which serialises its redemptions. */
+  ledger: Pick<Ledger, "admitProof">;
   clock: Clock;
 }
 

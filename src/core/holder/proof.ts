@@ -41,6 +41,12 @@ export interface ProofTarget {
   method: string;
   /** The gateway's own URL of the request, without query or fragment (§6.6). */
   url: string;
+  /**
+   * `under`: `htu` may be `url` or any URL under it. A home checks so the
+   * proof a grant request carries through (§11.5 step 4): it was made for
+   * an endpoint of the visited gateway, whose base URL is all the home knows.
+   */
+  matching?: "exact" | "under";
 }
 
 export interface ProofWindow {
@@ -115,10 +121,12 @@ export async function checkHolderProof(
       `the proof is for the method ${String(claims.htm)}, this request is ${target.method}`,
     );
   }
-  if (withoutQuery(claims.htu as string) !== withoutQuery(target.url)) {
+  if (!targets(claims.htu as string, target)) {
     throw new OctError(
       "holder_proof_target_mismatch",
-      `the proof is for ${String(claims.htu)}, this request is ${target.url}`,
+      target.matching === "under"
+        ? `the proof is for ${String(claims.htu)}, not a URL under ${target.url}`
+        : `the proof is for ${String(claims.htu)}, this request is ${target.url}`,
     );
   }
   if (claims.ath !== (await accessTokenHash(token))) {
@@ -204,6 +212,17 @@ async function verifyProofJwt(
       throw invalid("the proof's signature does not verify with its jwk");
     throw invalid(`the DPoP proof is not valid: ${(error as Error).message}`);
   }
+}
+
+/** Whether `htu` names the target's URL (or, `under`, a URL under it). */
+function targets(htu: string, target: ProofTarget): boolean {
+  const named = withoutQuery(htu);
+  const url = withoutQuery(target.url);
+  if (named === undefined || url === undefined) return false;
+  if (target.matching !== "under") return named === url;
+  // Normalised, so `..` segments cannot climb out of the base path.
+  const base = url.endsWith("/") ? url : `${url}/`;
+  return named === url || named.startsWith(base);
 }
 
 /** RFC 9449 §4.3: `htu` is compared without query and fragment, after URL normalisation. */

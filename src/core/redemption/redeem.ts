@@ -11,7 +11,7 @@ import { reservationExpiry } from "../federation/held-grant.ts";
 import { homeOf } from "../federation/home.ts";
 import { heldOf } from "../federation/records.ts";
 import type { DrawRequest } from "../federation/visited-service.ts";
-import { requireHolder, type HolderRequest } from "../holder/binding.ts";
+import { isBound, requireHolder, type HolderRequest } from "../holder/binding.ts";
 import { signReceipt } from "../receipt/sign.ts";
 import { verifyToken, type VerifiedToken } from "../token/verify.ts";
 import { checkBinding, remainingOf } from "./balance.ts";
@@ -121,6 +121,8 @@ export async function redeem(
       debit: plan.debit,
       home: home.peer,
       marginMs: plan.provider.adapter === "webhook" ? (plan.provider.timeout_ms ?? 10_000) : 0,
+      // The proof accepted above, carried to the home if a grant is needed (spec §11.5 step 4).
+      ...(isBound(verified) && holder?.proof !== undefined ? { holderProof: holder.proof } : {}),
     };
     for (let attempt = 0; ; attempt++) {
       const grant = heldOf(await federation.grantFor(draw));

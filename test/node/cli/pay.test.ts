@@ -4,7 +4,7 @@
  * a paid app served in this process: success, refusals shown as `code:
  * detail`, and the exit statuses scripts rely on.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -26,7 +26,12 @@ let dir: string;
 let g: string[];
 
 /** A fresh token of carrier `carrier` (demo keys) in a file. */
-async function mintFile(carrier: "a" | "b", amount: string, unit: string): Promise<string> {
+async function mintFile(
+  carrier: "a" | "b",
+  amount: string,
+  unit: string,
+  ...extra: string[]
+): Promise<string> {
   const minted = await run(
     "mint",
     "--key",
@@ -39,6 +44,7 @@ async function mintFile(carrier: "a" | "b", amount: string, unit: string): Promi
     amount,
     "--unit",
     unit,
+    ...extra,
   );
   expect(minted.status, minted.stderr).toBe(0);
   const file = join(dir, `token-${Math.random().toString(36).slice(2)}.jwt`);
@@ -46,8 +52,8 @@ async function mintFile(carrier: "a" | "b", amount: string, unit: string): Promi
   return file;
 }
 
-async function committed(tokenFile: string): Promise<string> {
-  const balance = await run("balance", "--token-file", tokenFile, ...g, "--json");
+async function committed(tokenFile: string, ...more: string[]): Promise<string> {
+  const balance = await run("balance", "--token-file", tokenFile, ...more, ...g, "--json");
   expect(balance.status).toBe(0);
   return JSON.parse(balance.stdout).committed.amount;
 }
@@ -222,6 +228,31 @@ describe("oct pay", () => {
       status: 402,
       body: { code: "insufficient_balance" },
     });
+  });
+
+  it("pays with a bound token and --holder-key: the proof is made for the authorisation at the gateway", async () => {
+    const holderKey = join(dir, "holder.private.jwk.json");
+    expect((await run("keys", "generate", "--holder", "--out", holderKey)).status).toBe(0);
+    const { d: _d, ...publicPart } = JSON.parse(readFileSync(holderKey, "utf8"));
+    const publicHolder = join(dir, "holder.public.jwk.json");
+    writeFileSync(publicHolder, JSON.stringify(publicPart));
+    const token = await mintFile("b", "1", A100, "--holder-jwk", publicHolder);
+
+    const unproven = await payEcho(token, ...body, ...g, "--json");
+    expect(unproven.status).toBe(1);
+    expect(unproven.stderr).toContain("oct pay: holder_proof_missing:");
+    expect(JSON.parse(unproven.stdout)).toMatchObject({ body: { code: "holder_proof_missing" } });
+
+    const paid = await payEcho(token, ...body, "--holder-key", holderKey, ...g);
+    expect(paid.status, paid.stderr).toBe(0);
+    expect(JSON.parse(paid.stdout)).toEqual({ echoed: 36 });
+    expect(await committed(token, "--holder-key", holderKey)).toBe("0.03");
+
+    const otherKey = join(dir, "other-holder.private.jwk.json");
+    await run("keys", "generate", "--holder", "--alg", "ES256", "--out", otherKey);
+    const stolen = await payEcho(token, ...body, "--holder-key", otherKey, ...g);
+    expect(stolen.status).toBe(1);
+    expect(stolen.stderr).toContain("oct pay: holder_key_mismatch:");
   });
 
   it("refuses usage errors before sending anything", async () => {
