@@ -83,3 +83,14 @@ export async function federatedApps(
     strangerKey: gw.strangerKey,
   };
 }
+
+/**
+ * A redemption of `credit` A100 seconds at carrier B's edge, in the test
+ * network's tariff (rate 2.5): a debit of credit / 2.5 of the token.
+ */
+export const edgeRedemption = (token: string, credit = "100") => ({
+  token,
+  provider: "carrier-b-edge",
+  amount: credit,
+  unit: "gpu-second:a100-sxm",
+});

@@ -18,7 +18,7 @@ import {
   holderThumbprint,
 } from "../../../src/core/holder/build.ts";
 import type { PrivateJwk } from "../../../src/core/signing/keys.ts";
-import { federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
+import { edgeRedemption, federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
 import { HOME, VISITED } from "../../support/federation.ts";
 import { claims, mintToken, NOW_SECONDS, testKeys } from "../../support/network.ts";
 
@@ -44,17 +44,9 @@ async function boundHomedToken(amount = "1000") {
 const proofFor = (token: string, url: string, now = NOW_SECONDS) =>
   createHolderProof({ key: holder, method: "POST", url, token, now });
 
-/** A redemption of 100 A100 seconds at B's edge: a debit of 40 H100 seconds. */
-const redemption = (token: string) => ({
-  token,
-  provider: "carrier-b-edge",
-  amount: "100",
-  unit: "gpu-second:a100-sxm",
-});
-
 let keyCounter = 0;
 const redeemAtVisited = (gw: FederatedApps, token: string, dpop?: string) =>
-  gw.visited.post("/v1/redemptions", redemption(token), {
+  gw.visited.post("/v1/redemptions", edgeRedemption(token), {
     "idempotency-key": `bound-${++keyCounter}`,
     ...(dpop !== undefined ? { dpop } : {}),
   });

@@ -12,7 +12,7 @@ import {
   usageClaims,
 } from "../../../src/core/federation/documents.ts";
 import { generateSigningKey, type PrivateJwk } from "../../../src/core/signing/keys.ts";
-import { federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
+import { edgeRedemption, federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
 import { HOME, STRANGER, VISITED } from "../../support/federation.ts";
 import { claims, mintToken, testKeys } from "../../support/network.ts";
 
@@ -22,14 +22,6 @@ async function homedToken(amount = "1000", home = HOME) {
   const keys = await testKeys();
   return mintToken(claims({ oct: { ver: "0.1", amount, unit: UNIT, home } }), keys.eddsa);
 }
-
-/** A redemption of `credit` A100 seconds at carrier B's edge (rate 2.5: a debit of credit / 2.5). */
-const redemption = (token: string, credit = "100") => ({
-  token,
-  provider: "carrier-b-edge",
-  amount: credit,
-  unit: "gpu-second:a100-sxm",
-});
 
 let keyCounter = 0;
 const key = () => `k-${++keyCounter}`;
@@ -49,7 +41,7 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
     const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
     const token = await homedToken();
     for (let i = 0; i < 10; i++) {
-      const answer = await gw.visited.redeem(redemption(token), key());
+      const answer = await gw.visited.redeem(edgeRedemption(token), key());
       expect(answer.status).toBe(201);
     }
     // One grant request of 40 x 10 = 400, and nothing else.
@@ -71,12 +63,12 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
   it("reports usage: the threshold, then the final report once the grant is used up", async () => {
     const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
     const token = await homedToken();
-    for (let i = 0; i < 6; i++) await gw.visited.redeem(redemption(token), key());
+    for (let i = 0; i < 6; i++) await gw.visited.redeem(edgeRedemption(token), key());
     // 240 of 400 used: past the 50 % threshold.
     await gw.visited.ports.reportGrants();
     const home = await balanceAt(gw.home, token);
     expect(home).toMatchObject({ committed: { amount: "240" }, reserved: { amount: "160" } });
-    for (let i = 0; i < 4; i++) await gw.visited.redeem(redemption(token), key());
+    for (let i = 0; i < 4; i++) await gw.visited.redeem(edgeRedemption(token), key());
     await gw.visited.ports.reportGrants(); // room below the last debit: closed, final report
     expect(await balanceAt(gw.home, token)).toMatchObject({
       committed: { amount: "400" },
@@ -99,7 +91,7 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
   it("returns an idle grant's unused part to the token with a final report", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
+    await gw.visited.redeem(edgeRedemption(token), key());
     gw.clock.advance(60_000);
     await gw.visited.ports.reportGrants();
     expect(await balanceAt(gw.home, token)).toMatchObject({
@@ -113,36 +105,36 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
   it("grants no more than the balance: the rest of the token is refused with insufficient_balance", async () => {
     const gw = await federatedApps();
     const token = await homedToken("100");
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
     // The grant was capped at the face value, 100: 20 left, a debit of 40 needs another grant.
-    const third = await gw.visited.redeem(redemption(token), key());
+    const third = await gw.visited.redeem(edgeRedemption(token), key());
     expect(await problemOf(third)).toEqual({ status: 402, code: "insufficient_balance" });
-    expect((await gw.visited.redeem(redemption(token, "50"), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token, "50"), key())).status).toBe(201);
     expect(await balanceAt(gw.visited, token)).toMatchObject({ committed: { amount: "100" } });
   });
 
   it("serves what live grants cover while the home is down, then refuses with home_unavailable and Retry-After", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
     gw.homeDown.value = true;
     for (let i = 0; i < 9; i++)
-      expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
-    const refused = await gw.visited.redeem(redemption(token), key());
+      expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
+    const refused = await gw.visited.redeem(edgeRedemption(token), key());
     expect(await problemOf(refused)).toEqual({ status: 503, code: "home_unavailable" });
     expect(refused.headers.get("retry-after")).toBe("5");
     // Nothing unbacked was committed.
     expect(await balanceAt(gw.visited, token)).toMatchObject({ committed: { amount: "400" } });
     gw.homeDown.value = false;
     gw.clock.advance(5_000);
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
   });
 
   it("a grant not reported by report_by counts as fully used; the late final report returns the rest", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
+    await gw.visited.redeem(edgeRedemption(token), key());
     gw.homeDown.value = true;
     gw.clock.advance(600_000); // past valid_until and report_by
     await gw.visited.ports.reportGrants(); // closed locally; the final report cannot be sent
@@ -163,7 +155,7 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
     const gw = await federatedApps();
     const token = await homedToken();
     gw.answersLost.value = true;
-    const lost = await gw.visited.redeem(redemption(token), key());
+    const lost = await gw.visited.redeem(edgeRedemption(token), key());
     expect(await problemOf(lost)).toEqual({ status: 503, code: "home_unavailable" });
     expect(await balanceAt(gw.home, token)).toMatchObject({ reserved: { amount: "400" } });
     // The visited gateway is away past the grant's report_by: the home counts it fully used.
@@ -184,14 +176,14 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
     ).json();
     expect(report.grants).toMatchObject([{ status: "closed", used: { amount: "0" }, seq: 1 }]);
     // And the home is asked again at once, not paused by the old request.
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
   });
 
   it("redeems at the home as at any gateway, on the same balance", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
-    expect((await gw.home.redeem(redemption(token), key())).status).toBe(201);
+    await gw.visited.redeem(edgeRedemption(token), key());
+    expect((await gw.home.redeem(edgeRedemption(token), key())).status).toBe(201);
     expect(await balanceAt(gw.home, token)).toMatchObject({
       committed: { amount: "40" },
       reserved: { amount: "400" },
@@ -202,7 +194,7 @@ describe("a visited gateway redeems against grants of the token's home (spec §1
   it("refuses a token whose home its carrier does not allow with home_unknown", async () => {
     const gw = await federatedApps();
     const token = await homedToken("100", STRANGER);
-    expect(await problemOf(await gw.visited.redeem(redemption(token), key()))).toEqual({
+    expect(await problemOf(await gw.visited.redeem(edgeRedemption(token), key()))).toEqual({
       status: 403,
       code: "home_unknown",
     });
@@ -215,7 +207,7 @@ describe("the home refuses what §11.4 to §11.6 refuse, and nothing changes (sp
   /** A grant issued to B, and the token it draws on. */
   async function issued(gw: FederatedApps) {
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
+    await gw.visited.redeem(edgeRedemption(token), key());
     const [grant] = await gw.visited.ports.ledger.heldGrantsBetween(0, Number.MAX_SAFE_INTEGER);
     return { token, id: grant!.terms.id };
   }

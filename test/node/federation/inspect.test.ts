@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.ts";
 import type { InspectResponse } from "../../../src/generated/types.ts";
 import { validateInspectResponse } from "../../../src/generated/validators.js";
-import { federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
+import { edgeRedemption, federatedApps, type FederatedApps } from "../../support/federated-apps.ts";
 import { HOME, STRANGER, VISITED } from "../../support/federation.ts";
 import { capture } from "../../support/cli.ts";
 import { claims, mintToken, testKeys } from "../../support/network.ts";
@@ -24,14 +24,6 @@ async function homedToken(amount = "1000", home: string | null = HOME) {
   const oct = { ver: "0.1" as const, amount, unit: UNIT, ...(home ? { home } : {}) };
   return mintToken(claims({ oct }), keys.eddsa);
 }
-
-/** 100 A100 seconds at carrier B's edge: a debit of 40 of the token. */
-const redemption = (token: string) => ({
-  token,
-  provider: "carrier-b-edge",
-  amount: "100",
-  unit: "gpu-second:a100-sxm",
-});
 
 let keyCounter = 0;
 const key = () => `inspect-${++keyCounter}`;
@@ -53,7 +45,7 @@ describe("POST /v1/inspect shows where a token's balance lives and its grants (s
     const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
     const token = await homedToken();
     for (let i = 0; i < 2; i++)
-      expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+      expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
 
     const visited = await inspect(gw.visited, token);
     expect(visited.valid).toBe(true);
@@ -83,10 +75,10 @@ describe("POST /v1/inspect shows where a token's balance lives and its grants (s
   it("follows a grant through its final report, and lists two grants newest first", async () => {
     const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
     const token = await homedToken();
-    for (let i = 0; i < 10; i++) await gw.visited.redeem(redemption(token), key());
+    for (let i = 0; i < 10; i++) await gw.visited.redeem(edgeRedemption(token), key());
     await gw.visited.ports.reportGrants(); // used up: closed, final report of 400
     gw.clock.advance(1_000);
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
 
     const visited = await inspect(gw.visited, token);
     expect(visited.grants!.map((g) => [g.status, g.used.amount, g.seq])).toEqual([
@@ -105,7 +97,7 @@ describe("POST /v1/inspect shows where a token's balance lives and its grants (s
   it("at the home, a grant past its report_by shows lapsed and fully used, as a read sees it", async () => {
     const gw = await federatedApps();
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
+    await gw.visited.redeem(edgeRedemption(token), key());
     gw.homeDown.value = true;
     gw.clock.advance(600_000); // past valid_until and report_by
     const home = await inspect(gw.home, token);
@@ -116,7 +108,7 @@ describe("POST /v1/inspect shows where a token's balance lives and its grants (s
   it("a token without a home: its balance in this gateway's ledger, no grants", async () => {
     const gw = await federatedApps();
     const token = await homedToken("1000", null);
-    expect((await gw.visited.redeem(redemption(token), key())).status).toBe(201);
+    expect((await gw.visited.redeem(edgeRedemption(token), key())).status).toBe(201);
     const body = await inspect(gw.visited, token);
     expect(body.home).toEqual({ kind: "none" });
     expect(body).not.toHaveProperty("grants");
@@ -151,7 +143,7 @@ describe("oct inspect --gateway shows where the balance lives and the grants", (
   it("at the visited gateway, the home peer and the grants held; at the home, here and the grants issued", async () => {
     const gw = await federatedApps({ federation: { refill_below_debits: 0 } });
     const token = await homedToken();
-    await gw.visited.redeem(redemption(token), key());
+    await gw.visited.redeem(edgeRedemption(token), key());
     const [grant] = (await inspect(gw.visited, token)).grants!;
 
     const visited = await inspectWithCli(gw.visited, token);
