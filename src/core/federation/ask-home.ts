@@ -19,7 +19,7 @@ import {
   usageClaims,
   type DocumentClaims,
 } from "./documents.ts";
-import { verifyDocument, verifyDocumentEvidence, type DocumentContext } from "./verify-document.ts";
+import { documentContextOf, verifyDocument, verifyDocumentEvidence } from "./verify-document.ts";
 
 export interface HomeLink {
   network: Network;
@@ -72,17 +72,6 @@ export type GrantAnswer =
   | { kind: "granted"; jws: string; claims: DocumentClaims["grant"] }
   /** A grant signed by the home that does not answer the request, or no longer live: close it at once. */
   | { kind: "unusable"; jws: string; claims: DocumentClaims["grant"]; reason: string };
-
-function contextOf(link: HomeLink): DocumentContext {
-  return {
-    gatewayId: link.network.gatewayId,
-    peerById: link.network.peerById,
-    keys: link.keys,
-    now: link.clock.now(),
-    clockSkewSeconds: link.network.limits.clock_skew_seconds,
-    maxBytes: link.network.federation.peer_max_bytes,
-  };
-}
 
 /** `home_unavailable`, with the home's own Retry-After when it gave a longer one. */
 function unavailable(link: HomeLink, home: Peer, why: string, retryAfter?: number): OctError {
@@ -159,7 +148,11 @@ export async function requestGrant(
   const jws = (answer.body as { grant?: unknown } | null)?.grant;
   let verified;
   try {
-    verified = await verifyDocument(jws, "grant", contextOf(link));
+    verified = await verifyDocument(
+      jws,
+      "grant",
+      documentContextOf(link, link.network.federation.peer_max_bytes),
+    );
   } catch (error) {
     if (!(error instanceof OctError)) throw error;
     const late = await noLongerLive(link, jws, error);
@@ -187,7 +180,7 @@ async function noLongerLive(
   failure: OctError,
 ): Promise<DocumentClaims["grant"] | undefined> {
   if (failure.code !== "document_invalid") return undefined;
-  const context = contextOf(link);
+  const context = documentContextOf(link, link.network.federation.peer_max_bytes);
   try {
     const { claims } = await verifyDocumentEvidence(jws, "grant", context);
     const expired = claims.exp * 1000 <= context.now - context.clockSkewSeconds * 1000;

@@ -13,22 +13,11 @@ import { verifyToken, type VerifiedToken, type VerifyContext } from "../token/ve
 import type { Ledger } from "../../ports/ledger.ts";
 import type { DocumentClaims } from "./documents.ts";
 import { homeOf } from "./home.ts";
-import { verifyDocument, type DocumentContext } from "./verify-document.ts";
+import { documentContextOf, verifyDocument } from "./verify-document.ts";
 
 export interface HomeContext extends VerifyContext {
   /** The ledger that admits the `jti` of a holder's proof, as for the home's own requests (§6.6 step 8). */
   proofs: Pick<Ledger, "admitProof">;
-}
-
-function documentContext(context: HomeContext): DocumentContext {
-  return {
-    gatewayId: context.network.gatewayId,
-    peerById: context.network.peerById,
-    keys: context.keys,
-    now: context.clock.now(),
-    clockSkewSeconds: context.network.limits.clock_skew_seconds,
-    maxBytes: context.network.limits.body_max_bytes,
-  };
 }
 
 export interface GrantRequestIn {
@@ -49,7 +38,11 @@ export async function readGrantRequest(
   body: unknown,
   context: HomeContext,
 ): Promise<GrantRequestIn> {
-  const { claims, peer } = await verifyDocument(body, "grant-request", documentContext(context));
+  const { claims, peer } = await verifyDocument(
+    body,
+    "grant-request",
+    documentContextOf(context, context.network.limits.body_max_bytes),
+  );
   return { claims, visited: peer.id, fingerprint: await fingerprint(claims.oct_grant_request) };
 }
 
@@ -115,7 +108,11 @@ export async function readUsageReport(
   grantId: string,
   context: HomeContext,
 ): Promise<{ claims: DocumentClaims["usage"]; visited: string }> {
-  const { claims, peer } = await verifyDocument(body, "usage", documentContext(context));
+  const { claims, peer } = await verifyDocument(
+    body,
+    "usage",
+    documentContextOf(context, context.network.limits.body_max_bytes),
+  );
   if (claims.oct_usage.grant !== grantId) {
     throw new OctError(
       "document_invalid",

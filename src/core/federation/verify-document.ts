@@ -21,10 +21,12 @@ import { parseAmount } from "../amount/decimal.ts";
 import { OctError } from "../errors.ts";
 import { importVerificationKey } from "../keys/import.ts";
 import { keyFitsAlgorithm, type PublicJwk } from "../keys/jwk.ts";
+import type { Network } from "../network/config.ts";
 import type { Peer } from "../network/peers.ts";
 import { isSignedHeader, type Algorithm } from "../token/header.ts";
 import { decodeJsonObject, parseCompact } from "../token/parse.ts";
 import { schemaErrors } from "../validation.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type { KeySource } from "../../ports/keys.ts";
 import { DOCUMENT_TYPES, type DocumentClaims, type DocumentKind } from "./documents.ts";
 
@@ -44,6 +46,25 @@ export interface DocumentContext {
   clockSkewSeconds: number;
   /** The largest document accepted, in octets (`body_max_bytes`). */
   maxBytes: number;
+}
+
+/**
+ * How this gateway verifies documents now, documents of at most `maxBytes`:
+ * a request body (`body_max_bytes`) at the home, a peer's answer
+ * (`peer_max_bytes`) at a visited gateway.
+ */
+export function documentContextOf(
+  gateway: { network: Network; keys: KeySource; clock: Clock },
+  maxBytes: number,
+): DocumentContext {
+  return {
+    gatewayId: gateway.network.gatewayId,
+    peerById: gateway.network.peerById,
+    keys: gateway.keys,
+    now: gateway.clock.now(),
+    clockSkewSeconds: gateway.network.limits.clock_skew_seconds,
+    maxBytes,
+  };
 }
 
 export interface VerifiedDocument<K extends DocumentKind> {
